@@ -1,0 +1,24 @@
+"""Assembles the subcommands registered by each module."""
+
+from __future__ import annotations
+
+import typer
+
+from tourstack.cli import db_commands, pipeline_commands, seed_commands, serve_commands
+
+app = typer.Typer(
+    name="tourstack",
+    help="Tourstack: automation, finance and analytics for a B2B tour operator.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+
+@app.callback()
+def main() -> None:
+    """Tourstack: automation, finance and analytics for a B2B tour operator."""
+
+
+for module in (db_commands, seed_commands, pipeline_commands, serve_commands):
+    module.register(app)

@@ -1,0 +1,1 @@
+"""Operational database: typed models, engine/session helpers and Alembic migrations."""

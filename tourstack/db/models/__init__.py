@@ -1,0 +1,44 @@
+"""Every operational table, imported so `Base.metadata` knows them all."""
+
+from tourstack.db.models.catalogue import (
+    Destination,
+    Site,
+    SiteCrowdLevel,
+    SiteOpeningHours,
+    Supplier,
+    SupplierRate,
+)
+from tourstack.db.models.crm import Agency, Agent, ApiKey, Customer, StaffTask, StaffUser
+from tourstack.db.models.finance import (
+    BankStatementLine,
+    Dispute,
+    FxRate,
+    Installment,
+    Invoice,
+    InvoiceLine,
+    MarketingSpend,
+    Payment,
+    PaymentPlan,
+    Refund,
+    SettlementBatch,
+    SupplierPayout,
+)
+from tourstack.db.models.sales import (
+    Booking,
+    BookingItem,
+    CustomerRating,
+    Itinerary,
+    ItineraryDay,
+    ItineraryItem,
+    Quote,
+    QuoteRequest,
+)
+
+__all__ = [
+    "Agency", "Agent", "ApiKey", "BankStatementLine", "Booking", "BookingItem", "Customer",
+    "CustomerRating", "Destination", "Dispute", "FxRate", "Installment", "Invoice",
+    "InvoiceLine", "Itinerary", "ItineraryDay", "ItineraryItem", "MarketingSpend", "Payment",
+    "PaymentPlan", "Quote", "QuoteRequest", "Refund", "SettlementBatch", "Site",
+    "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser", "Supplier",
+    "SupplierPayout", "SupplierRate",
+]

@@ -1,0 +1,208 @@
+"""Money movements: invoices, payment plans, payments, refunds, disputes, settlements,
+bank statements, supplier payouts, FX rates and marketing spend.
+
+All amounts are integer minor units beside their ISO 4217 currency (see tourstack.money).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tourstack.db.base import Base, ExactDecimal, MinorUnits, Timestamps, UTCDateTime
+
+
+class Invoice(Timestamps, Base):
+    """`status`: draft, pending_approval, approved, issued, partially_paid, paid, void."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("series", "fiscal_year", "sequence_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    series: Mapped[str] = mapped_column(String(8))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    sequence_number: Mapped[int | None] = mapped_column(Integer)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_minor: Mapped[int] = mapped_column(MinorUnits)
+    tax_minor: Mapped[int] = mapped_column(MinorUnits)
+    total_minor: Mapped[int] = mapped_column(MinorUnits)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class InvoiceLine(Timestamps, Base):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    line_number: Mapped[int] = mapped_column(SmallInteger)
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_minor: Mapped[int] = mapped_column(MinorUnits)
+    tax_rate_bps: Mapped[int] = mapped_column(Integer)  # 1800 = 18.00 %
+    tax_minor: Mapped[int] = mapped_column(MinorUnits)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)  # net of tax
+
+
+class PaymentPlan(Timestamps, Base):
+    """`kind`: full, deposit_balance, installments."""
+
+    __tablename__ = "payment_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3))
+    total_minor: Mapped[int] = mapped_column(MinorUnits)
+
+
+class Installment(Timestamps, Base):
+    """`status`: pending, paid, partially_paid, overdue, cancelled."""
+
+    __tablename__ = "installments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"), index=True)
+    sequence: Mapped[int] = mapped_column(SmallInteger)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class SettlementBatch(Timestamps, Base):
+    """A gateway payout to the bank: gross captured minus fees, paid out on `settled_on`."""
+
+    __tablename__ = "settlement_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(16))
+    batch_reference: Mapped[str] = mapped_column(String(64), unique=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    gross_minor: Mapped[int] = mapped_column(MinorUnits)
+    fee_minor: Mapped[int] = mapped_column(MinorUnits)
+    net_minor: Mapped[int] = mapped_column(MinorUnits)
+    settled_on: Mapped[dt.date] = mapped_column(Date)
+    bank_account: Mapped[str] = mapped_column(String(34))
+
+
+class Payment(Timestamps, Base):
+    """A payment attempt at a gateway. `status`: succeeded, failed, pending.
+
+    `fee_minor` is the gateway fee in the payment currency; failed attempts carry a
+    `failure_code` and no settlement batch.
+    """
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    installment_id: Mapped[int | None] = mapped_column(ForeignKey("installments.id"))
+    gateway: Mapped[str] = mapped_column(String(16))  # stripe, razorpay, paypal, bank_transfer
+    gateway_reference: Mapped[str] = mapped_column(String(64), index=True)
+    method: Mapped[str] = mapped_column(String(16))  # card, upi, netbanking, paypal, bank_transfer
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
+    fee_minor: Mapped[int] = mapped_column(MinorUnits, default=0)
+    status: Mapped[str] = mapped_column(String(16))
+    failure_code: Mapped[str | None] = mapped_column(String(32))
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    settlement_batch_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_batches.id"))
+
+
+class Refund(Timestamps, Base):
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # pending, succeeded, failed
+    gateway_reference: Mapped[str] = mapped_column(String(64))
+    refunded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Dispute(Timestamps, Base):
+    """A chargeback. `status`: open, won, lost."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    evidence_due_on: Mapped[dt.date] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class BankStatementLine(Timestamps, Base):
+    """A line of the operator's bank statement (credits positive, debits negative)."""
+
+    __tablename__ = "bank_statement_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_account: Mapped[str] = mapped_column(String(34), index=True)
+    booked_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    value_on: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str | None] = mapped_column(String(140))
+    counterparty: Mapped[str | None] = mapped_column(String(140))
+    description: Mapped[str | None] = mapped_column(String(280))
+
+
+class SupplierPayout(Timestamps, Base):
+    """`status`: pending_approval, approved, paid, rejected."""
+
+    __tablename__ = "supplier_payouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    approved_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(64))
+
+
+class FxRate(Timestamps, Base):
+    """A published reference rate: 1 `base_currency` = `rate` `quote_currency` on `rate_date`."""
+
+    __tablename__ = "fx_rates"
+    __table_args__ = (UniqueConstraint("rate_date", "base_currency", "quote_currency", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rate_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    base_currency: Mapped[str] = mapped_column(String(3))
+    quote_currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    source: Mapped[str] = mapped_column(String(16))  # ecb, openexchangerates
+
+
+class MarketingSpend(Timestamps, Base):
+    """Spend per acquisition channel and calendar month (first day of the month)."""
+
+    __tablename__ = "marketing_spend"
+    __table_args__ = (UniqueConstraint("channel", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    month: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(3))
