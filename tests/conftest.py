@@ -1,0 +1,75 @@
+"""Shared fixtures: throwaway operational databases on SQLite and on a real PostgreSQL.
+
+PostgreSQL tests are marked `postgres`. When TOURSTACK_REQUIRE_POSTGRES=1 (CI sets it), an
+unreachable server fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+PG_ADMIN_URL = os.environ.get("TOURSTACK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_reachable() -> str | None:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.OperationalError as exc:
+        return str(exc).strip()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    problem = _pg_reachable()
+    if problem:
+        if os.environ.get("TOURSTACK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but unreachable at {PG_ADMIN_URL}: {problem}")
+        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    return PG_ADMIN_URL
+
+
+def _with_database(admin_url: str, name: str) -> str:
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture
+def make_pg_database(pg_admin_url: str) -> Iterator:
+    """Factory: creates empty databases and drops them after the test."""
+    created: list[str] = []
+
+    def factory(prefix: str = "ts_test") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return _with_database(pg_admin_url, name)
+
+    yield factory
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(make_pg_database) -> str:
+    return make_pg_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'operational.db'}"
+
+
+@pytest.fixture
+def migrated_sqlite_url(sqlite_url: str) -> str:
+    from tourstack.db.migrate import upgrade
+
+    upgrade(sqlite_url)
+    return sqlite_url
