@@ -15,13 +15,24 @@ _EXPONENTS = {
 }
 ROUNDING = ROUND_HALF_EVEN
 
+# Active ISO 4217 alphabetic codes (funds and precious metals excluded).
+ISO_4217 = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR
+KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK
+MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
+SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
+UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())
+
 
 class CurrencyError(ValueError):
     pass
 
 
 def validate_currency(code: str) -> str:
-    if len(code) != 3 or not code.isascii() or not code.isalpha() or not code.isupper():
+    if code not in ISO_4217:
         raise CurrencyError(f"not an ISO 4217 currency code: {code!r}")
     return code
 

@@ -1,9 +1,141 @@
-"""Placeholder module: its commands are registered as the feature lands."""
+"""`tourstack demo`, `refresh`, `ui` and `docs`: the warehouse pipeline from the command line.
+
+This module is the composition root for the pipeline commands: it imports the Dagster code
+location lazily, inside each command, so the domain package never depends on it at import.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _prepare_environment() -> Path:
+    """Point DAGSTER_HOME and dbt at the configured embedded files before Dagster loads."""
+    from tourstack.settings import get_settings
+
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("TOURSTACK_DUCKDB_PATH", str(settings.duckdb_file))
+    from orchestration.run import dagster_home
+
+    home = dagster_home(settings.home)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _materialize(full_refresh: bool) -> float:
+    from dagster import DagsterInstance
+
+    from orchestration.run import materialize_platform
+
+    started = time.perf_counter()
+    with console.status("materialising: ingest -> raw checks -> dbt build"):
+        result = materialize_platform(
+            full_refresh=full_refresh, instance=DagsterInstance.get(), raise_on_error=False
+        )
+    elapsed = time.perf_counter() - started
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        console.print(f"[red]pipeline failed[/red] in steps: {', '.join(failed) or 'see Dagster UI'}")
+        raise typer.Exit(1)
+    checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed_checks = [e for e in checks if not e.event_specific_data.evaluation.passed]
+    if failed_checks:
+        console.print(f"[yellow]{len(failed_checks)} of {len(checks)} checks failed[/yellow]")
+    return elapsed
+
+
+def _mart_counts() -> list[tuple[str, str, int]]:
+    from tourstack.settings import get_settings
+    from tourstack.warehouse import mart_row_counts
+
+    return mart_row_counts(get_settings())
+
+
+def _print_summary(elapsed: float) -> None:
+    from tourstack.settings import get_settings
+
+    settings = get_settings()
+    table = Table(title="Marts")
+    table.add_column("schema")
+    table.add_column("model")
+    table.add_column("rows", justify="right")
+    for schema, name, rows in _mart_counts():
+        table.add_row(schema, name, f"{rows:,}")
+    console.print(table)
+    where = settings.duckdb_file if settings.warehouse == "duckdb" else "PostgreSQL (TOURSTACK_WAREHOUSE_URL)"
+    console.print(f"pipeline time: {elapsed:.1f} s")
+    console.print(f"warehouse: [bold]{where}[/bold]")
+    console.print(f"operational database: {settings.operational_url.split('@')[-1]}")
+    console.print("Dagster UI: [bold]tourstack ui[/bold] (http://127.0.0.1:3000)")
+    console.print("dbt docs:   [bold]tourstack docs[/bold] (http://127.0.0.1:8080)")
+    console.print("API:        [bold]tourstack serve[/bold] (http://127.0.0.1:8000/api/v1/docs)")
+
+
+def demo(
+    size: str = typer.Option("demo", help="named demo size (tiny, small, demo, large)"),
+    seed: int = typer.Option(7, help="random seed: the same seed gives the same data"),
+) -> None:
+    """Migrate, seed realistic data, materialise every asset and print where to look."""
+    from tourstack.db.migrate import upgrade
+    from tourstack.demo import seed as seed_demo
+    from tourstack.settings import get_settings
+
+    _prepare_environment()
+    settings = get_settings()
+    console.rule("1/3 operational database")
+    upgrade(settings.operational_url)
+    seed_demo(settings.operational_url, size, seed=seed, progress=True, reset=True)
+    console.rule("2/3 warehouse")
+    elapsed = _materialize(full_refresh=True)
+    console.rule("3/3 summary")
+    _print_summary(elapsed)
+
+
+def refresh(
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="rebuild raw tables"),
+) -> None:
+    """Run the warehouse refresh job once (incremental unless --full-refresh)."""
+    _prepare_environment()
+    elapsed = _materialize(full_refresh=full_refresh)
+    _print_summary(elapsed)
+
+
+def ui(port: int = typer.Option(3000)) -> None:
+    """Open the Dagster UI on the Tourstack code location."""
+    home = _prepare_environment()
+    console.print(f"DAGSTER_HOME={home}")
+    subprocess.run(
+        [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-p", str(port)],
+        check=False,
+    )
+
+
+def docs(port: int = typer.Option(8080)) -> None:
+    """Generate and serve the dbt docs site (models, columns, tests, lineage)."""
+    _prepare_environment()
+    from orchestration.defs.dbt.project import DBT_PROJECT_DIR
+
+    dbt = [sys.executable, "-m", "dbt.cli.main"]
+    common = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    subprocess.run([*dbt, "docs", "generate", *common], check=True)
+    subprocess.run([*dbt, "docs", "serve", "--port", str(port), *common], check=False)
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command()(demo)
+    app.command()(refresh)
+    app.command()(ui)
+    app.command()(docs)

@@ -28,6 +28,8 @@ class Warehouse(Protocol):
 
     def row_count(self, table: str) -> int: ...
 
+    def frame(self, sql: str): ...
+
     def close(self) -> None: ...
 
 
@@ -90,6 +92,10 @@ class DuckDBWarehouse:
 
     def row_count(self, table: str) -> int:
         return self.con.execute(f'SELECT count(*) FROM raw."{table}"').fetchall()[0][0]
+
+    def frame(self, sql: str):
+        """Run a read query and return a pandas DataFrame."""
+        return self.con.execute(sql).df()
 
     def close(self) -> None:
         self.con.close()
@@ -156,6 +162,16 @@ class PostgresWarehouse:
         count = self.conn.execute(f'SELECT count(*) FROM raw."{table}"').fetchone()[0]
         self.conn.commit()
         return count
+
+    def frame(self, sql: str):
+        import pandas as pd
+
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql)
+            names = [d.name for d in cursor.description]
+            data = pd.DataFrame(cursor.fetchall(), columns=names)
+        self.conn.commit()
+        return data
 
     def close(self) -> None:
         self.conn.close()

@@ -1,0 +1,42 @@
+# Tourstack: the two commands are `make demo` and `make test`; each installs what it needs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTEST_ARGS ?=
+
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: install demo test test-unit bench ui serve docs clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install        ## seed realistic data and materialise the whole platform (embedded)
+	$(BIN)/tourstack demo
+
+test: install        ## the whole suite: unit, integration (PostgreSQL, Redis), end-to-end
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/python -m pytest -n 2 -m "not integration" $(PYTEST_ARGS)
+
+bench: install       ## benchmarks; results are appended to bench/results/ and docs/benchmarks.md
+	$(BIN)/python -m bench.pipeline
+
+ui: install
+	$(BIN)/tourstack ui
+
+serve: install
+	$(BIN)/tourstack serve
+
+docs: install
+	$(BIN)/tourstack docs
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs

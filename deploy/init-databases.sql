@@ -1,0 +1,2 @@
+CREATE DATABASE warehouse OWNER tourstack;
+CREATE DATABASE dagster OWNER tourstack;

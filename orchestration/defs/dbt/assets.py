@@ -1,0 +1,44 @@
+"""Every dbt model as a Dagster asset and every dbt test as an asset check.
+
+One `dbt build` invocation per run (not one per model): each dbt start-up costs seconds.
+Sources named `raw` map to the ingest assets' keys ["raw", table].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.dbt.project import dbt_project, ensure_manifest
+from orchestration.defs.pools import WAREHOUSE_WRITER
+from orchestration.defs.resources import WarehouseResource
+
+
+class TourstackTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return AssetKey([dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    dagster_dbt_translator=TourstackTranslator(),
+    pool=WAREHOUSE_WRITER,
+)
+def tourstack_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    warehouse.apply_dbt_env()
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))

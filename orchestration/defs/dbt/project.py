@@ -1,0 +1,27 @@
+"""Where the dbt project lives, and a manifest that exists before Dagster lists the models."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    target=os.environ.get("DBT_TARGET", "duckdb"),
+)
+
+
+def ensure_manifest() -> Path:
+    """`dbt parse` once when no manifest exists (a fresh clone); it touches no database."""
+    if not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+    else:
+        dbt_project.prepare_if_dev()
+    return dbt_project.manifest_path

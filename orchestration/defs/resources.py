@@ -1,0 +1,84 @@
+"""Resources configured from TOURSTACK_* settings, so the same definitions run embedded or in
+production. Each resource opens connections only when an asset asks for one.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+from dagster import ConfigurableResource, EnvVar
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from tourstack.db.engine import make_engine
+from tourstack.ingest.load import DuckDBWarehouse, PostgresWarehouse, Warehouse
+from tourstack.settings import get_settings
+
+
+class OperationalDatabase(ConfigurableResource):
+    """The operational database the CRM and API write to."""
+
+    url: str
+
+    @contextmanager
+    def engine(self) -> Iterator[Engine]:
+        engine = make_engine(self.url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+class WarehouseResource(ConfigurableResource):
+    """The analytical warehouse: an embedded DuckDB file or a PostgreSQL database."""
+
+    kind: str = "duckdb"
+    duckdb_path: str = ""
+    postgres_url: str = ""
+
+    @contextmanager
+    def connect(self) -> Iterator[Warehouse]:
+        warehouse: Warehouse = (
+            PostgresWarehouse(self.postgres_url)
+            if self.kind == "postgres"
+            else DuckDBWarehouse(self.duckdb_path)
+        )
+        try:
+            yield warehouse
+        finally:
+            warehouse.close()
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment dbt's profiles.yml reads, derived from this resource's settings."""
+        if self.kind != "postgres":
+            return {"DBT_TARGET": "duckdb", "TOURSTACK_DUCKDB_PATH": self.duckdb_path}
+        url = make_url(self.postgres_url)
+        return {
+            "DBT_TARGET": "postgres",
+            "TOURSTACK_PG_HOST": url.host or "127.0.0.1",
+            "TOURSTACK_PG_PORT": str(url.port or 5432),
+            "TOURSTACK_PG_USER": url.username or "postgres",
+            "TOURSTACK_PG_PASSWORD": url.password or "",
+            "TOURSTACK_PG_DBNAME": url.database or "postgres",
+        }
+
+    def apply_dbt_env(self) -> None:
+        os.environ.update(self.dbt_env())
+
+
+def default_resources() -> dict[str, ConfigurableResource]:
+    settings = get_settings()
+    warehouse_url = settings.warehouse_url.get_secret_value() if settings.warehouse_url else ""
+    return {
+        "operational_db": OperationalDatabase(url=settings.operational_url),
+        "warehouse": WarehouseResource(
+            kind=settings.warehouse,
+            duckdb_path=str(settings.duckdb_file),
+            postgres_url=warehouse_url,
+        ),
+    }
+
+
+__all__ = ["EnvVar", "OperationalDatabase", "WarehouseResource", "default_resources"]

@@ -1,0 +1,55 @@
+"""Materialise the platform from Python: used by `tourstack demo`, `tourstack refresh`,
+the benchmarks and the end-to-end tests, so all of them run exactly the Dagster definitions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from dagster import DagsterInstance, ExecuteInProcessResult, materialize
+
+from orchestration.definitions import defs
+from orchestration.defs.ingest.assets import ingest_assets
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def dagster_home(home: Path) -> Path:
+    """A DAGSTER_HOME under the Tourstack home, holding the repository's dagster.yaml."""
+    path = home / "dagster"
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO_ROOT / "dagster.yaml", path / "dagster.yaml")
+    return path
+
+
+def full_refresh_config() -> dict:
+    return {
+        "ops": {
+            asset.op.name: {"config": {"full_refresh": True}} for asset in ingest_assets
+        }
+    }
+
+
+def materialize_platform(
+    *,
+    full_refresh: bool = False,
+    resources: dict | None = None,
+    instance: DagsterInstance | None = None,
+    raise_on_error: bool = True,
+) -> ExecuteInProcessResult:
+    """Ingest every operational table, run the raw checks, then `dbt build`, in one run."""
+    repository = defs.get_repository_def()
+    assets = [
+        *repository.assets_defs_by_key.values(),
+        *repository.asset_checks_defs_by_key.values(),
+    ]
+    unique = list({id(a): a for a in assets}.values())
+    return materialize(
+        unique,
+        resources={**defs.resources, **(resources or {})},
+        instance=instance,
+        run_config=full_refresh_config() if full_refresh else None,
+        raise_on_error=raise_on_error,
+        tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
+    )

@@ -1,0 +1,1 @@
+"""Data-quality suites (Great Expectations) for the raw tables landed by ingestion."""

@@ -1,0 +1,126 @@
+"""Great Expectations suites for raw tables, derived from the operational schema.
+
+Why derived: every table gets the same baseline (keys unique, money integral and valid,
+currencies ISO 4217, timestamps sane) without a hand-written suite drifting from the models;
+table-specific rules (date pairs, signed amounts) are listed explicitly below.
+
+Great Expectations takes seconds to import, so it is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Date, Table
+
+from tourstack.db.base import UTCDateTime
+from tourstack.money import ISO_4217
+
+EARLIEST = dt.datetime(2000, 1, 1)
+# Amounts that may be negative: statement debits are negative by convention.
+SIGNED_AMOUNTS = {("bank_statement_lines", "amount_minor")}
+# Timestamps that are deadlines rather than events, so they may lie in the future.
+FUTURE_TIMESTAMPS = {("staff_tasks", "sla_due_at")}
+# (table, later column, earlier column): the first must not precede the second.
+ORDERED_PAIRS = [
+    ("bookings", "travel_end", "travel_start"),
+    ("quote_requests", "travel_end", "travel_start"),
+    ("invoices", "due_on", "issued_on"),
+    ("supplier_rates", "valid_to", "valid_from"),
+    ("supplier_payouts", "period_end", "period_start"),
+    ("quotes", "sent_at", "requested_at"),
+]
+
+
+@dataclass
+class CheckOutcome:
+    table: str
+    success: bool
+    failures: list[dict] = field(default_factory=list)
+    evaluated: int = 0
+
+
+def columns_needed(table: Table) -> list[str]:
+    """Only the columns some expectation reads: no need to pull descriptions into memory."""
+    needed = set()
+    for rule in expectations_for(table):
+        needed |= {getattr(rule, key) for key in ("column", "column_A", "column_B")
+                   if getattr(rule, key, None)}
+    return [c.name for c in table.columns if c.name in needed]
+
+
+def _rules_for_column(table: Table, name: str, now: dt.datetime) -> list:
+    import great_expectations.expectations as gxe
+
+    column = table.c[name]
+    rules: list = []
+    if column.primary_key:
+        rules += [gxe.ExpectColumnValuesToBeUnique(column=name),
+                  gxe.ExpectColumnValuesToNotBeNull(column=name)]
+    if name.endswith("_minor"):
+        if not column.nullable:
+            rules.append(gxe.ExpectColumnValuesToNotBeNull(column=name))
+        if (table.name, name) not in SIGNED_AMOUNTS:
+            rules.append(gxe.ExpectColumnValuesToBeBetween(column=name, min_value=0))
+    if name == "currency" or name.endswith("_currency"):
+        rules += [gxe.ExpectColumnValuesToNotBeNull(column=name),
+                  gxe.ExpectColumnValuesToBeInSet(column=name, value_set=sorted(ISO_4217))]
+    if isinstance(column.type, UTCDateTime):
+        latest = now + dt.timedelta(days=3650 if (table.name, name) in FUTURE_TIMESTAMPS else 1)
+        rules.append(gxe.ExpectColumnValuesToBeBetween(
+            column=name, min_value=EARLIEST, max_value=latest))
+    elif isinstance(column.type, Date):
+        rules.append(gxe.ExpectColumnValuesToBeBetween(
+            column=name, min_value=EARLIEST, max_value=now + dt.timedelta(days=3 * 366)))
+    return rules
+
+
+def expectations_for(table: Table, now: dt.datetime | None = None) -> list:
+    import great_expectations.expectations as gxe
+
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rules = [rule for c in table.columns for rule in _rules_for_column(table, c.name, now)]
+    for name, later, earlier in ORDERED_PAIRS:
+        if name == table.name:
+            rules.append(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing"))
+    if "created_at" in table.c:
+        rules.append(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="updated_at", column_B="created_at", or_equal=True))
+    return rules
+
+
+def validate_frame(table: Table, frame, now: dt.datetime | None = None) -> CheckOutcome:
+    """Validate a pandas DataFrame of `raw.<table>` against the table's suite."""
+    import great_expectations as gx
+    import pandas as pd
+
+    # Drivers hand dates back as objects or datetime64 depending on the warehouse: compare
+    # every calendar column as datetime64 so one suite fits both.
+    frame = frame.copy()
+    for column in table.columns:
+        if column.name in frame and isinstance(column.type, (Date, UTCDateTime)):
+            frame[column.name] = pd.to_datetime(frame[column.name])
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    batch_definition = (
+        context.data_sources.add_pandas("raw")
+        .add_dataframe_asset(name=table.name)
+        .add_batch_definition_whole_dataframe("whole_table")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=f"raw_{table.name}"))
+    for expectation in expectations_for(table, now):
+        suite.add_expectation(expectation)
+    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+    failures = [
+        {
+            "expectation": r.expectation_config.type,
+            "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "value_set"},
+            "unexpected_count": r.result.get("unexpected_count"),
+            "examples": [str(v) for v in (r.result.get("partial_unexpected_list") or [])[:5]],
+        }
+        for r in result.results
+        if not r.success
+    ]
+    return CheckOutcome(table.name, bool(result.success), failures, len(result.results))
