@@ -11,11 +11,9 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR,
-    profiles_dir=DBT_PROJECT_DIR,
-    target=os.environ.get("DBT_TARGET", "duckdb"),
-)
+# No target here: profiles.yml picks it from DBT_TARGET, which the warehouse resource sets at
+# run time, so one code location serves DuckDB and PostgreSQL.
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def ensure_manifest() -> Path:
