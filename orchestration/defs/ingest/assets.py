@@ -4,8 +4,7 @@ Incremental by default (updated_at watermark, primary-key merge); `full_refresh:
 run config rebuilds a table from scratch, which also removes rows hard-deleted at the source.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Config, MaterializeResult, asset
 
 from orchestration.defs.pools import WAREHOUSE_WRITER

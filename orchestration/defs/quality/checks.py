@@ -4,8 +4,7 @@ Blocking: when a suite fails, Dagster does not materialise the dbt models downst
 same run, so bad raw data never reaches the marts.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetChecksDefinition, AssetKey, asset_check
 from sqlalchemy import Table
 
