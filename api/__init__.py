@@ -1,0 +1,1 @@
+"""The Tourstack HTTP API. Build it with `api.app.create_app()`."""

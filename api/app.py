@@ -1,0 +1,57 @@
+"""The app factory. Importing this module connects to nothing; the engine is built lazily."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker as SessionMaker
+
+from api.database import Database
+from api.observability import RequestContextMiddleware, configure_logging
+from api.problems import install_problem_handlers
+from api.routes import bookings, health, quotes
+from tourstack.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None, sessionmaker: SessionMaker[Session] | None = None
+) -> FastAPI:
+    """Build the API.
+
+    `settings` defaults to the environment (`TOURSTACK_*`); `sessionmaker` defaults to one bound
+    to `settings.operational_url`, created on the first request that needs it.
+    """
+    settings = settings or get_settings()
+    configure_logging(json_logs=settings.log_json)
+    database = Database(url=settings.operational_url, factory=sessionmaker)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Tourstack API",
+        version="1",
+        description=(
+            "Transactional endpoints for agents and staff. Authenticate with "
+            "`Authorization: Bearer <api key>` or `X-API-Key: <api key>`. Errors are RFC 9457 "
+            "problem details (`application/problem+json`)."
+        ),
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    app.include_router(bookings.router)
+    app.include_router(quotes.router)
+    return app

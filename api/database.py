@@ -1,0 +1,36 @@
+"""The app's handle on the operational database, created lazily on first use."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class Database:
+    """Either wraps a given sessionmaker or builds an engine from `url` on first use."""
+
+    def __init__(self, url: str | None = None, factory: sessionmaker[Session] | None = None):
+        if url is None and factory is None:
+            raise ValueError("a database needs a URL or a sessionmaker")
+        self._url = url
+        self._factory = factory
+        self._engine: Engine | None = None  # only set when this object created it
+        self._lock = threading.Lock()
+
+    @property
+    def sessionmaker(self) -> sessionmaker[Session]:
+        if self._factory is None:
+            with self._lock:
+                if self._factory is None:
+                    from tourstack.db.engine import make_engine, make_sessionmaker
+
+                    assert self._url is not None
+                    self._engine = make_engine(self._url)
+                    self._factory = make_sessionmaker(self._engine)
+        return self._factory
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

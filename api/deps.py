@@ -1,0 +1,98 @@
+"""Dependencies shared by the routers, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.problems import ApiProblem
+from tourstack.auth import Permission, Principal, verify_key
+from tourstack.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.database.sessionmaker() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(
+    auto_error=False, scheme_name="BearerKey", description="`Authorization: Bearer <api key>`"
+)
+_api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, scheme_name="ApiKeyHeader",
+    description="`X-API-Key: <api key>`",
+)
+
+_UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="tourstack"'}
+
+
+def _unauthorized(detail: str) -> ApiProblem:
+    return ApiProblem(
+        401, detail, slug="unauthorized", title="Unauthorized", headers=_UNAUTHORIZED_HEADERS
+    )
+
+
+def get_principal(
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key_header)],
+) -> Principal:
+    """The caller behind `Authorization: Bearer <key>` or `X-API-Key: <key>`; 401 otherwise."""
+    plain = bearer.credentials if bearer is not None else api_key
+    if not plain:
+        raise _unauthorized("an API key is required (Authorization: Bearer <key> or X-API-Key)")
+    principal = verify_key(session, plain.strip())
+    if principal is None:
+        raise _unauthorized("the API key is invalid or revoked")
+    if session.dirty:  # last_used_at was refreshed
+        session.commit()
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+CurrentUser = CurrentPrincipal
+
+
+def _forbidden(principal: Principal) -> ApiProblem:
+    return ApiProblem(
+        403, f"the {principal.role} role may not do this", slug="forbidden", title="Forbidden"
+    )
+
+
+def require_permission(permission: Permission) -> Callable[[Principal], Principal]:
+    """Dependency factory: the principal, or 403 when its role lacks `permission`."""
+
+    def dependency(principal: CurrentPrincipal) -> Principal:
+        if not principal.can(permission):
+            raise _forbidden(principal)
+        return principal
+
+    dependency.__name__ = f"require_{permission.value.replace(':', '_')}"
+    return dependency
+
+
+def require_role(*roles: str) -> Callable[[Principal], Principal]:
+    """Dependency factory: the principal, or 403 when its role is not one of `roles`."""
+
+    def dependency(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise _forbidden(principal)
+        return principal
+
+    return dependency
+
+
+CanReadBookings = Annotated[Principal, Depends(require_permission(Permission.BOOKINGS_READ))]
+CanReadQuotes = Annotated[Principal, Depends(require_permission(Permission.QUOTES_READ))]
+CanCreateQuotes = Annotated[Principal, Depends(require_permission(Permission.QUOTES_CREATE))]

@@ -1,0 +1,135 @@
+"""RFC 9457 problem details: one error shape for every failure the API returns."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tourstack.sales import InvalidCursor
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Problem types are relative URI references (RFC 9457 section 3.1.1).
+PROBLEM_BASE = "/problems/"
+
+log = logging.getLogger("api.problems")
+
+
+def problem_type(slug: str | None) -> str:
+    return f"{PROBLEM_BASE}{slug}" if slug else "about:blank"
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class ApiProblem(Exception):
+    """Raise from routes and dependencies to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or _title(status))
+        self.status = status
+        self.detail = detail
+        self.slug = slug
+        self.title = title or _title(status)
+        self.headers = headers
+        self.extensions = extensions
+
+
+def problem_body(
+    status: int,
+    *,
+    instance: str,
+    detail: str | None = None,
+    slug: str | None = None,
+    title: str | None = None,
+    **extensions: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": problem_type(slug),
+        "title": title or _title(status),
+        "status": status,
+        "detail": detail or _title(status),
+        "instance": instance,
+    }
+    body.update(extensions)
+    return body
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    *,
+    detail: str | None = None,
+    slug: str | None = None,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        extensions.setdefault("request_id", request_id)
+    body = problem_body(
+        status, instance=request.url.path, detail=detail, slug=slug, title=title, **extensions
+    )
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
+
+
+async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    return problem_response(
+        request, exc.status, detail=exc.detail, slug=exc.slug, title=exc.title,
+        headers=exc.headers, **exc.extensions,
+    )
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no resource at {request.url.path}"
+    return problem_response(request, exc.status_code, detail=detail, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # Only location, message and type: the offending input is never echoed back.
+    errors = [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+    return problem_response(
+        request, 422, detail="the request is not valid", slug="validation-error",
+        title="Validation error", errors=errors,
+    )
+
+
+async def _invalid_cursor(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request, 400, detail="the pagination cursor is not valid; start again without one",
+        slug="invalid-cursor", title="Invalid cursor",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(InvalidCursor, _invalid_cursor)

@@ -1,0 +1,85 @@
+"""Who is calling, and what each role may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    OPS = "ops"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+
+
+class Permission(StrEnum):
+    BOOKINGS_READ = "bookings:read"
+    QUOTES_READ = "quotes:read"
+    QUOTES_CREATE = "quotes:create"
+    # Operator-internal numbers: supplier cost and margin. Agents never see them.
+    COSTS_READ = "costs:read"
+    API_KEYS_MANAGE = "api_keys:manage"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.AGENT: frozenset(
+        {Permission.BOOKINGS_READ, Permission.QUOTES_READ, Permission.QUOTES_CREATE}
+    ),
+    Role.OPS: frozenset(
+        {
+            Permission.BOOKINGS_READ,
+            Permission.QUOTES_READ,
+            Permission.QUOTES_CREATE,
+            Permission.COSTS_READ,
+        }
+    ),
+    Role.FINANCE: frozenset(
+        {Permission.BOOKINGS_READ, Permission.QUOTES_READ, Permission.COSTS_READ}
+    ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def has_permission(role: str, permission: Permission | str) -> bool:
+    """True when `role` grants `permission`; unknown roles grant nothing."""
+    try:
+        return Permission(permission) in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller behind a verified API key.
+
+    An agent principal always carries `agency_id` and must only see that agency's rows; staff
+    principals (ops, finance, admin) have no agency and see everything their role permits.
+    """
+
+    key_id: int
+    role: str
+    agency_id: int | None = None
+    agent_id: int | None = None
+    staff_user_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role: {self.role!r}")
+        if self.role == Role.AGENT and self.agency_id is None:
+            raise ValueError("an agent principal needs an agency")
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == Role.AGENT
+
+    @property
+    def scope_agency_id(self) -> int | None:
+        """The agency every query must be limited to, or None for staff (all agencies)."""
+        return self.agency_id if self.is_agent else None
+
+    def can(self, permission: Permission | str) -> bool:
+        return has_permission(self.role, permission)
