@@ -5,15 +5,16 @@ from __future__ import annotations
 from dagster import Definitions
 
 from orchestration.defs.dbt.assets import dbt_resource, tourstack_dbt_models
+from orchestration.defs.finance import daily_fx_rates_sync, fx_rates_sync, fx_rates_sync_job
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.jobs import hourly_warehouse_refresh, warehouse_refresh_job
 from orchestration.defs.quality.checks import raw_checks
 from orchestration.defs.resources import default_resources
 
 defs = Definitions(
-    assets=[*ingest_assets, tourstack_dbt_models],
+    assets=[*ingest_assets, tourstack_dbt_models, fx_rates_sync],
     asset_checks=raw_checks,
-    jobs=[warehouse_refresh_job],
-    schedules=[hourly_warehouse_refresh],
+    jobs=[warehouse_refresh_job, fx_rates_sync_job],
+    schedules=[hourly_warehouse_refresh, daily_fx_rates_sync],
     resources={**default_resources(), "dbt": dbt_resource()},
 )

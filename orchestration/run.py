@@ -11,6 +11,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
 from orchestration.definitions import defs
 from orchestration.defs.ingest.assets import ingest_assets
+from orchestration.defs.jobs import WAREHOUSE_SELECTION
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +50,7 @@ def materialize_platform(
         unique,
         resources={**defs.resources, **(resources or {})},
         instance=instance,
+        selection=WAREHOUSE_SELECTION,
         run_config=full_refresh_config() if full_refresh else None,
         raise_on_error=raise_on_error,
         tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},

@@ -29,10 +29,31 @@ class Settings(BaseSettings):
         default=None, description="PostgreSQL warehouse, e.g. postgresql://user@host/db"
     )
     base_currency: str = "INR"
+    ecb_base_url: str = Field(
+        default="https://www.ecb.europa.eu/stats/eurofxref",
+        description="directory holding eurofxref-daily.xml and eurofxref-hist-90d.xml",
+    )
+    oxr_app_id: SecretStr | None = Field(default=None, description="Open Exchange Rates app id")
+    oxr_base_url: str = "https://openexchangerates.org/api"
     redis_url: str | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     log_json: bool = False
+
+    # The operator as printed on invoices, and how it is taxed (see tourstack.invoicing.tax).
+    operator_name: str = "Tourstack Journeys Pvt Ltd"
+    operator_address_lines: list[str] = ["14 Hawa Mahal Road", "Jaipur 302002, Rajasthan, India"]
+    operator_city: str = "Jaipur"
+    operator_pincode: str = "302002"
+    operator_gstin: str = "08AABCT1234F1Z5"
+    operator_state_code: str = Field(default="RJ", description="GST state of registration")
+    operator_email: str = "accounts@tourstack.example"
+    operator_phone: str = "+91 141 400 0000"
+    invoice_gst_rate_bps: int = Field(default=500, description="tour operator GST, 500 = 5 %")
+    invoice_vat_registered_countries: list[str] = Field(
+        default_factory=list, description="countries where foreign customers are charged VAT"
+    )
+    invoice_payment_terms_days: int = 15
 
     @property
     def operational_url(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tourstack.cli import db_commands, pipeline_commands, seed_commands, serve_commands
+from tourstack.cli import db_commands, fx_commands, pipeline_commands, seed_commands, serve_commands
 
 app = typer.Typer(
     name="tourstack",
@@ -20,5 +20,5 @@ def main() -> None:
     """Tourstack: automation, finance and analytics for a B2B tour operator."""
 
 
-for module in (db_commands, seed_commands, pipeline_commands, serve_commands):
+for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx_commands):
     module.register(app)
