@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.problems import ApiProblem
 from tourstack.auth import Permission, Principal, verify_key
+from tourstack.invoicing import InvoicingConfig, Seller
 from tourstack.settings import Settings
 
 
@@ -25,6 +26,29 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_invoicing_config(settings: SettingsDep) -> InvoicingConfig:
+    """The operator's invoicing profile from `TOURSTACK_OPERATOR_*` / `TOURSTACK_INVOICE_*`."""
+    return InvoicingConfig(
+        seller=Seller(
+            name=settings.operator_name,
+            address_lines=tuple(settings.operator_address_lines),
+            gstin=settings.operator_gstin,
+            state_code=settings.operator_state_code,
+            gst_state_number=settings.operator_gstin[:2],
+            city=settings.operator_city,
+            pincode=settings.operator_pincode,
+            email=settings.operator_email,
+            phone=settings.operator_phone,
+        ),
+        gst_rate_bps=settings.invoice_gst_rate_bps,
+        vat_registered_countries=frozenset(c.upper() for c in settings.invoice_vat_registered_countries),
+        payment_terms_days=settings.invoice_payment_terms_days,
+    )
+
+
+InvoicingConfigDep = Annotated[InvoicingConfig, Depends(get_invoicing_config)]
 
 _bearer = HTTPBearer(
     auto_error=False, scheme_name="BearerKey", description="`Authorization: Bearer <api key>`"
@@ -96,3 +120,7 @@ def require_role(*roles: str) -> Callable[[Principal], Principal]:
 CanReadBookings = Annotated[Principal, Depends(require_permission(Permission.BOOKINGS_READ))]
 CanReadQuotes = Annotated[Principal, Depends(require_permission(Permission.QUOTES_READ))]
 CanCreateQuotes = Annotated[Principal, Depends(require_permission(Permission.QUOTES_CREATE))]
+CanReadInvoices = Annotated[Principal, Depends(require_permission(Permission.INVOICES_READ))]
+CanManageInvoices = Annotated[
+    Principal, Depends(require_permission(Permission.INVOICES_MANAGE))
+]

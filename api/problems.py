@@ -11,6 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tourstack.invoicing import (
+    BookingNotFound,
+    InvalidInvoice,
+    InvoiceConflict,
+    InvoiceNotFound,
+    InvoicingError,
+)
 from tourstack.sales import InvalidCursor
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -128,8 +135,23 @@ async def _invalid_cursor(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _invoicing_error(request: Request, exc: Exception) -> JSONResponse:
+    """Invoicing domain errors: missing -> 404, wrong state -> 409, bad input -> 422."""
+    assert isinstance(exc, InvoicingError)
+    if isinstance(exc, InvoiceNotFound | BookingNotFound):
+        status, title = 404, "Not Found"
+    elif isinstance(exc, InvoiceConflict):
+        status, title = 409, "Invoice conflict"
+    elif isinstance(exc, InvalidInvoice):
+        status, title = 422, "Invalid invoice"
+    else:
+        status, title = 400, "Invoicing error"
+    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
+    app.add_exception_handler(InvoicingError, _invoicing_error)

@@ -23,11 +23,20 @@ class Permission(StrEnum):
     # Operator-internal numbers: supplier cost and margin. Agents never see them.
     COSTS_READ = "costs:read"
     API_KEYS_MANAGE = "api_keys:manage"
+    # Agents read only their own agency's issued documents; the routes enforce that scope.
+    INVOICES_READ = "invoices:read"
+    # Draft, submit, approve, issue, void and credit invoices (finance and admin).
+    INVOICES_MANAGE = "invoices:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(
-        {Permission.BOOKINGS_READ, Permission.QUOTES_READ, Permission.QUOTES_CREATE}
+        {
+            Permission.BOOKINGS_READ,
+            Permission.QUOTES_READ,
+            Permission.QUOTES_CREATE,
+            Permission.INVOICES_READ,
+        }
     ),
     Role.OPS: frozenset(
         {
@@ -35,10 +44,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.QUOTES_READ,
             Permission.QUOTES_CREATE,
             Permission.COSTS_READ,
+            Permission.INVOICES_READ,
         }
     ),
     Role.FINANCE: frozenset(
-        {Permission.BOOKINGS_READ, Permission.QUOTES_READ, Permission.COSTS_READ}
+        {
+            Permission.BOOKINGS_READ,
+            Permission.QUOTES_READ,
+            Permission.COSTS_READ,
+            Permission.INVOICES_READ,
+            Permission.INVOICES_MANAGE,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -23,6 +23,7 @@ from tourstack.db.models.finance import (
     SettlementBatch,
     SupplierPayout,
 )
+from tourstack.db.models.invoicing import InvoiceCounter, InvoiceEvent
 from tourstack.db.models.sales import (
     Booking,
     BookingItem,
@@ -37,8 +38,8 @@ from tourstack.db.models.sales import (
 __all__ = [
     "Agency", "Agent", "ApiKey", "BankStatementLine", "Booking", "BookingItem", "Customer",
     "CustomerRating", "Destination", "Dispute", "FxRate", "Installment", "Invoice",
-    "InvoiceLine", "Itinerary", "ItineraryDay", "ItineraryItem", "MarketingSpend", "Payment",
-    "PaymentPlan", "Quote", "QuoteRequest", "Refund", "SettlementBatch", "Site",
+    "InvoiceCounter", "InvoiceEvent", "InvoiceLine", "Itinerary", "ItineraryDay",
+    "ItineraryItem", "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "Refund", "SettlementBatch", "Site",
     "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser", "Supplier",
     "SupplierPayout", "SupplierRate",
 ]

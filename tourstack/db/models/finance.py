@@ -16,7 +16,15 @@ from tourstack.db.base import Base, ExactDecimal, MinorUnits, Timestamps, UTCDat
 
 
 class Invoice(Timestamps, Base):
-    """`status`: draft, pending_approval, approved, issued, partially_paid, paid, void."""
+    """A tax invoice or a credit note (`kind`: invoice, credit_note).
+
+    `status`: draft, pending_approval, approved, issued, partially_paid, paid, void. Credit
+    notes are stored here too (series CN, `credited_invoice_id` set, amounts positive: the
+    kind says which way they count) so numbering, rendering and the warehouse treat both
+    documents alike. `invoice_number` and `sequence_number` stay empty until issue; the
+    workflow lives in tourstack.invoicing. Tax totals per component (cgst/sgst/igst/vat) are
+    sums of the lines' components.
+    """
 
     __tablename__ = "invoices"
     __table_args__ = (UniqueConstraint("series", "fiscal_year", "sequence_number"),)
@@ -35,9 +43,26 @@ class Invoice(Timestamps, Base):
     tax_minor: Mapped[int] = mapped_column(MinorUnits)
     total_minor: Mapped[int] = mapped_column(MinorUnits)
     status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="invoice", server_default="invoice")
+    credited_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id"), index=True
+    )
+    # intra_state (CGST+SGST), inter_state (IGST), export (zero-rated), vat
+    tax_regime: Mapped[str | None] = mapped_column(String(16))
+    place_of_supply: Mapped[str | None] = mapped_column(String(8))  # state or country code
+    cgst_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    sgst_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    igst_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    vat_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
 
 
 class InvoiceLine(Timestamps, Base):
+    """One line; `tax_minor` = cgst + sgst + igst + vat of the line, each rounded on its own.
+
+    A credit note line points at the invoice line it credits (`credited_line_id`), which is
+    how the remaining creditable amount per line is known.
+    """
+
     __tablename__ = "invoice_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +74,13 @@ class InvoiceLine(Timestamps, Base):
     tax_rate_bps: Mapped[int] = mapped_column(Integer)  # 1800 = 18.00 %
     tax_minor: Mapped[int] = mapped_column(MinorUnits)
     amount_minor: Mapped[int] = mapped_column(MinorUnits)  # net of tax
+    sac_code: Mapped[str | None] = mapped_column(String(8))  # GST services accounting code
+    booking_item_id: Mapped[int | None] = mapped_column(ForeignKey("booking_items.id"))
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_lines.id"))
+    cgst_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    sgst_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    igst_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    vat_minor: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
 
 
 class PaymentPlan(Timestamps, Base):

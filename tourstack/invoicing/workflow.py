@@ -1,0 +1,145 @@
+"""The approval workflow: submit, reject, approve, issue and void, each recorded with its actor.
+
+Every step locks the invoice row (SELECT ... FOR UPDATE on PostgreSQL) so two concurrent steps
+on one invoice cannot both pass the status check. Issuing takes the gapless number last, after
+every check, inside the caller's transaction: see tourstack.invoicing.numbering.
+Functions flush and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tourstack.db.models import Invoice
+from tourstack.invoicing.errors import (
+    IllegalTransition,
+    InvoiceConflict,
+    InvoiceNotFound,
+    SeparationOfDuties,
+)
+from tourstack.invoicing.events import Actor, last_event, record_event
+from tourstack.invoicing.fiscal import fiscal_year, format_number
+from tourstack.invoicing.numbering import next_number
+from tourstack.invoicing.payments import refresh_payment_status
+from tourstack.invoicing.states import CREDIT_NOTE, INVOICE, ISSUED_STATUSES, TRANSITIONS
+from tourstack.invoicing.tax import InvoicingConfig
+
+
+def lock_invoice(session: Session, invoice_id: int) -> Invoice:
+    invoice = session.scalar(
+        select(Invoice).where(Invoice.id == invoice_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if invoice is None:
+        raise InvoiceNotFound(f"invoice {invoice_id} not found")
+    return invoice
+
+
+def _transition(
+    session: Session, invoice_id: int, action: str, actor: Actor, now: dt.datetime | None,
+    note: str | None = None,
+) -> tuple[Invoice, str]:
+    """Lock, check the move is legal, apply it; returns the invoice and its previous status."""
+    invoice = lock_invoice(session, invoice_id)
+    allowed, target = TRANSITIONS[action]
+    if invoice.kind != INVOICE and action != "void":
+        raise IllegalTransition(f"cannot {action} a {invoice.kind.replace('_', ' ')}")
+    if invoice.status not in allowed:
+        raise IllegalTransition(
+            f"cannot {action} invoice {invoice.id}: it is {invoice.status}"
+            f" (allowed from {', '.join(sorted(allowed))})"
+        )
+    previous = invoice.status
+    invoice.status = target
+    record_event(session, invoice, action, previous, target, actor, now=now, note=note)
+    return invoice, previous
+
+
+def submit(session: Session, invoice_id: int, *, actor: Actor, now: dt.datetime | None = None) -> Invoice:
+    """draft -> pending_approval."""
+    invoice, _ = _transition(session, invoice_id, "submit", actor, now)
+    session.flush()
+    return invoice
+
+
+def reject(
+    session: Session, invoice_id: int, *, actor: Actor, reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> Invoice:
+    """pending_approval -> draft, with the approver's reason in the trail."""
+    invoice, _ = _transition(session, invoice_id, "reject", actor, now, note=reason)
+    session.flush()
+    return invoice
+
+
+def approve(session: Session, invoice_id: int, *, actor: Actor, now: dt.datetime | None = None) -> Invoice:
+    """pending_approval -> approved, by someone other than whoever submitted it."""
+    invoice = lock_invoice(session, invoice_id)
+    submitted = last_event(session, invoice.id, "submit")
+    if submitted is not None and actor.is_same_as(submitted):
+        raise SeparationOfDuties(
+            f"invoice {invoice.id} was submitted by the same user; another person must approve it"
+        )
+    invoice, _ = _transition(session, invoice_id, "approve", actor, now)
+    session.flush()
+    return invoice
+
+
+def issue(
+    session: Session,
+    invoice_id: int,
+    *,
+    actor: Actor,
+    config: InvoicingConfig,
+    now: dt.datetime | None = None,
+) -> Invoice:
+    """approved -> issued: assigns the next gapless number of the fiscal year of issue."""
+    now = now or dt.datetime.now(dt.UTC)
+    invoice, _ = _transition(session, invoice_id, "issue", actor, now)
+    _number(session, invoice, invoice.series or config.invoice_series, now.date())
+    invoice.due_on = invoice.issued_on + dt.timedelta(days=config.payment_terms_days)
+    session.flush()
+    return invoice
+
+
+def _number(session: Session, invoice: Invoice, series: str, issued_on: dt.date) -> None:
+    year = fiscal_year(issued_on)
+    sequence = next_number(session, series, year)
+    invoice.series = series
+    invoice.fiscal_year = year
+    invoice.sequence_number = sequence
+    invoice.invoice_number = format_number(series, year, sequence)
+    invoice.issued_on = issued_on
+
+
+def void(
+    session: Session, invoice_id: int, *, actor: Actor, reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> Invoice:
+    """Any state before money arrives -> void. An issued invoice keeps its number (no gap).
+
+    An issued invoice that has live credit notes must have them voided first, so credited
+    amounts never point at a void document.
+    """
+    invoice = lock_invoice(session, invoice_id)
+    if invoice.kind == INVOICE and invoice.status in ISSUED_STATUSES:
+        live_credit = session.scalar(
+            select(Invoice.id).where(
+                Invoice.credited_invoice_id == invoice.id,
+                Invoice.kind == CREDIT_NOTE,
+                Invoice.status != "void",
+            ).limit(1)
+        )
+        if live_credit is not None:
+            raise InvoiceConflict(
+                f"invoice {invoice.id} has credit notes; void them before voiding the invoice"
+            )
+    invoice, _ = _transition(session, invoice_id, "void", actor, now, note=reason)
+    session.flush()
+    if invoice.kind == CREDIT_NOTE and invoice.credited_invoice_id is not None:
+        # The credited amount is owed again: the invoice may drop back from paid.
+        refresh_payment_status(session, lock_invoice(session, invoice.credited_invoice_id), now=now)
+    return invoice
