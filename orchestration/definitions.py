@@ -11,9 +11,13 @@ from orchestration.defs.jobs import hourly_warehouse_refresh, warehouse_refresh_
 from orchestration.defs.quality.checks import raw_checks
 from orchestration.defs.resources import default_resources
 
+# Unbound lists, so orchestration.run can materialise them with other resources (tests, bench).
+ASSETS = [*ingest_assets, tourstack_dbt_models, fx_rates_sync]
+ASSET_CHECKS = [*raw_checks]
+
 defs = Definitions(
-    assets=[*ingest_assets, tourstack_dbt_models, fx_rates_sync],
-    asset_checks=raw_checks,
+    assets=ASSETS,
+    asset_checks=ASSET_CHECKS,
     jobs=[warehouse_refresh_job, fx_rates_sync_job],
     schedules=[hourly_warehouse_refresh, daily_fx_rates_sync],
     resources={**default_resources(), "dbt": dbt_resource()},

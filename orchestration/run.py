@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
-from orchestration.definitions import defs
+from orchestration.definitions import ASSET_CHECKS, ASSETS, defs
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.jobs import WAREHOUSE_SELECTION
 
@@ -40,14 +40,8 @@ def materialize_platform(
     raise_on_error: bool = True,
 ) -> ExecuteInProcessResult:
     """Ingest every operational table, run the raw checks, then `dbt build`, in one run."""
-    repository = defs.get_repository_def()
-    assets = [
-        *repository.assets_defs_by_key.values(),
-        *repository.asset_checks_defs_by_key.values(),
-    ]
-    unique = list({id(a): a for a in assets}.values())
     return materialize(
-        unique,
+        [*ASSETS, *ASSET_CHECKS],
         resources={**defs.resources, **(resources or {})},
         instance=instance,
         selection=WAREHOUSE_SELECTION,

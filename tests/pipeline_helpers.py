@@ -58,9 +58,7 @@ def materialized_keys(result) -> set[str]:
 
 def failed_checks(result) -> list[str]:
     return [
-        f"{e.event_specific_data.evaluation.asset_key.to_user_string()}:"
-        f"{e.event_specific_data.evaluation.check_name}"
+        f"{e.event_specific_data.asset_key.to_user_string()}:{e.event_specific_data.check_name}"
         for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        and not e.event_specific_data.evaluation.passed
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
     ]

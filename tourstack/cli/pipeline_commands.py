@@ -51,7 +51,7 @@ def _materialize(full_refresh: bool) -> float:
         console.print(f"[red]pipeline failed[/red] in steps: {', '.join(failed) or 'see Dagster UI'}")
         raise typer.Exit(1)
     checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    failed_checks = [e for e in checks if not e.event_specific_data.evaluation.passed]
+    failed_checks = [e for e in checks if not e.event_specific_data.passed]
     if failed_checks:
         console.print(f"[yellow]{len(failed_checks)} of {len(checks)} checks failed[/yellow]")
     return elapsed

@@ -72,6 +72,8 @@ def _sqlite_array(values: tuple, kind: pa.DataType) -> pa.Array:
         return pc.cast(stamps, kind)
     if pa.types.is_decimal(kind):
         return pc.cast(pa.array(values, pa.string()), kind)
+    if kind == pa.bool_():  # stored as 0/1
+        return pc.cast(pa.array(values, pa.int8()), kind)
     return pa.array(values, kind)
 
 
