@@ -50,3 +50,23 @@ def test_postgres_to_postgres_incremental(make_pg_database):
     finally:
         warehouse.close()
         engine.dispose()
+
+
+def test_full_refresh_keeps_dependent_views(make_pg_database, migrated_sqlite_url):
+    """dbt's staging views sit on raw tables: a full refresh must not need to drop them."""
+    engine = make_engine(migrated_sqlite_url)
+    with make_sessionmaker(engine).begin() as s:
+        s.add(Agency(id=1, code="A1", name="One", country_code="IN", city="Jaipur",
+                     email="x@example.com", currency="INR", onboarded_on=dt.date(2024, 1, 1),
+                     created_at=T0, updated_at=T0))
+    warehouse = PostgresWarehouse(make_pg_database("ts_wh"))
+    try:
+        agencies = Base.metadata.tables["agencies"]
+        ingest_table(engine, warehouse, agencies)
+        warehouse.conn.execute("create view raw.agency_names as select name from raw.agencies")
+        warehouse.conn.commit()
+        assert ingest_table(engine, warehouse, agencies, full_refresh=True).rows_in_warehouse == 1
+        assert warehouse.conn.execute("select name from raw.agency_names").fetchall() == [("One",)]
+    finally:
+        warehouse.close()
+        engine.dispose()

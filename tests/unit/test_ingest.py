@@ -106,3 +106,18 @@ def test_types_survive_exactly(source, warehouse):
     assert rate_date == dt.date(2025, 1, 2)
     ingest_table(engine, warehouse, Base.metadata.tables["site_opening_hours"])
     assert _rows(warehouse, "select count(*) from raw.site_opening_hours") == [(0,)]
+
+
+def test_new_column_in_source_is_added_to_raw(source, warehouse):
+    """A migration that adds a column must not break the next incremental load."""
+    engine, sessions = source
+    table = Base.metadata.tables["agencies"]
+    with sessions.begin() as s:
+        s.add(_agency(1, T0))
+    ingest_table(engine, warehouse, table)
+    warehouse.con.execute("ALTER TABLE raw.agencies DROP COLUMN tax_id")  # an older warehouse
+    later = T0 + dt.timedelta(hours=1)
+    with sessions.begin() as s:
+        s.execute(update(Agency).values(tax_id="GSTIN1", updated_at=later))
+    ingest_table(engine, warehouse, table)
+    assert _rows(warehouse, "select tax_id from raw.agencies") == [("GSTIN1",)]

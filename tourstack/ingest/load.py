@@ -77,8 +77,9 @@ class DuckDBWarehouse:
             if full_refresh or not self._exists(table):
                 con.execute(f'CREATE OR REPLACE TABLE raw."{table}" AS SELECT * FROM _batch')
             elif data.num_rows:
+                self._add_missing_columns(table, data.schema)
                 con.execute(f'DELETE FROM raw."{table}" WHERE {key} IN (SELECT {key} FROM _batch)')
-                con.execute(f'INSERT INTO raw."{table}" SELECT * FROM _batch')
+                con.execute(f'INSERT INTO raw."{table}" BY NAME SELECT * FROM _batch')
             con.execute(
                 f"INSERT OR REPLACE INTO raw.{STATE_TABLE} VALUES (?, ?, now()::timestamp)",
                 [table, _naive(watermark)],
@@ -92,6 +93,20 @@ class DuckDBWarehouse:
 
     def row_count(self, table: str) -> int:
         return self.con.execute(f'SELECT count(*) FROM raw."{table}"').fetchall()[0][0]
+
+    def _add_missing_columns(self, table: str, schema: pa.Schema) -> None:
+        existing = {
+            row[0]
+            for row in self.con.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = 'raw' AND table_name = ?",
+                [table],
+            ).fetchall()
+        }
+        for field in schema:
+            if field.name not in existing:
+                kind = postgres_type(field.type).replace("double precision", "double")
+                self.con.execute(f'ALTER TABLE raw."{table}" ADD COLUMN "{field.name}" {kind}')
 
     def frame(self, sql: str):
         """Run a read query and return a pandas DataFrame."""
@@ -134,10 +149,14 @@ class PostgresWarehouse:
         )
         names = ", ".join(f'"{name}"' for name in data.schema.names)
         with self.conn.transaction():
-            if full_refresh:
-                self.conn.execute(f'DROP TABLE IF EXISTS raw."{table}"')
             self.conn.execute(f'CREATE TABLE IF NOT EXISTS raw."{table}" ({columns})')
-            if data.num_rows:
+            self._add_missing_columns(table, data.schema)
+            if full_refresh:
+                # TRUNCATE, not DROP: dbt's staging views depend on the raw tables.
+                self.conn.execute(f'TRUNCATE raw."{table}"')
+                if data.num_rows:
+                    self._copy_in(f'raw."{table}"', names, data)
+            elif data.num_rows:
                 self.conn.execute(f"CREATE TEMP TABLE _batch ({columns}) ON COMMIT DROP")
                 self._copy_in("_batch", names, data)
                 self.conn.execute(
@@ -150,6 +169,22 @@ class PostgresWarehouse:
                 " SET watermark = excluded.watermark, loaded_at = excluded.loaded_at",
                 [table, _naive(watermark)],
             )
+
+    def _add_missing_columns(self, table: str, schema: pa.Schema) -> None:
+        """A migration that adds a column reaches the warehouse without a rebuild."""
+        existing = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = 'raw' AND table_name = %s",
+                [table],
+            ).fetchall()
+        }
+        for field in schema:
+            if field.name not in existing:
+                self.conn.execute(
+                    f'ALTER TABLE raw."{table}" ADD COLUMN "{field.name}" {postgres_type(field.type)}'
+                )
 
     def _copy_in(self, target: str, names: str, data: pa.Table) -> None:
         # CSV keeps NULL (empty, unquoted) apart from the empty string (quoted), like COPY does.

@@ -5,9 +5,7 @@ Sources named `raw` map to the ingest assets' keys ["raw", table].
 """
 
 # No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -42,10 +40,4 @@ def tourstack_dbt_models(
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt installed beside this interpreter, whether or not the venv is on PATH.
-    executable = Path(sys.executable).parent / "dbt"
-    return DbtCliResource(
-        project_dir=dbt_project,
-        profiles_dir=str(dbt_project.profiles_dir),
-        dbt_executable=str(executable) if executable.exists() else "dbt",
-    )
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))

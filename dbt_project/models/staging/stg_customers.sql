@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        id as customer_id,
+        agency_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        country_code,
+        acquisition_channel,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        cast(deleted_at as {{ dbt.type_timestamp() }}) as deleted_at,
+        deleted_at is not null as is_deleted,
+        cast(_extracted_at as {{ dbt.type_timestamp() }}) as extracted_at
+    from source
+
+)
+
+select * from renamed
