@@ -49,7 +49,8 @@ def booking_days(plan: Plan) -> np.ndarray:
 
 
 def _fx_frame(plan: Plan) -> dict:
-    rows = published_rows(plan.start - dt.timedelta(days=7), plan.as_of)
+    # Quote requests can precede the first booking day by weeks: rates must cover them too.
+    rows = published_rows(plan.start - dt.timedelta(days=60), plan.as_of)
     n = len(rows)
     created = np.array([np.datetime64(r[0], "us") + np.timedelta64(16 * 3600, "s") for r in rows], dtype="datetime64[us]")
     return {
