@@ -65,6 +65,7 @@ def _run(operational_url: str, warehouse: dict, full_refresh: bool) -> dict:
         resources={"operational_db": OperationalDatabase(url=operational_url),
                    "warehouse": WarehouseResource(**warehouse)},
         instance=instance,
+        log_level="WARNING",
     )
     wall = time.perf_counter() - started
     return {"wall_s": wall, **_phases(instance, result.run_id)}

@@ -38,6 +38,7 @@ def materialize_platform(
     resources: dict | None = None,
     instance: DagsterInstance | None = None,
     raise_on_error: bool = True,
+    log_level: str = "DEBUG",
 ) -> ExecuteInProcessResult:
     """Ingest every operational table, run the raw checks, then `dbt build`, in one run."""
     return materialize(
@@ -45,7 +46,10 @@ def materialize_platform(
         resources={**defs.resources, **(resources or {})},
         instance=instance,
         selection=WAREHOUSE_SELECTION,
-        run_config=full_refresh_config() if full_refresh else None,
+        run_config={
+            **(full_refresh_config() if full_refresh else {}),
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+        },
         raise_on_error=raise_on_error,
         tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
     )

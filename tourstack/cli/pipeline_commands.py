@@ -43,7 +43,10 @@ def _materialize(full_refresh: bool) -> float:
     started = time.perf_counter()
     with console.status("materialising: ingest -> raw checks -> dbt build"):
         result = materialize_platform(
-            full_refresh=full_refresh, instance=DagsterInstance.get(), raise_on_error=False
+            full_refresh=full_refresh,
+            instance=DagsterInstance.get(),
+            raise_on_error=False,
+            log_level="WARNING",  # every event is still stored for the Dagster UI
         )
     elapsed = time.perf_counter() - started
     if not result.success:
