@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker as SessionMaker
 from api.database import Database
 from api.observability import RequestContextMiddleware, configure_logging
 from api.problems import install_problem_handlers
-from api.routes import bookings, health, invoices, quotes
+from api.routes import bookings, health, invoices, quotes, supplier_payouts, suppliers
 from tourstack.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -55,4 +55,6 @@ def create_app(
     app.include_router(bookings.router)
     app.include_router(quotes.router)
     app.include_router(invoices.router)
+    app.include_router(suppliers.router)
+    app.include_router(supplier_payouts.router)
     return app

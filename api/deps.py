@@ -124,3 +124,9 @@ CanReadInvoices = Annotated[Principal, Depends(require_permission(Permission.INV
 CanManageInvoices = Annotated[
     Principal, Depends(require_permission(Permission.INVOICES_MANAGE))
 ]
+CanReadSettlement = Annotated[
+    Principal, Depends(require_permission(Permission.SETTLEMENT_READ))
+]
+CanManageSettlement = Annotated[
+    Principal, Depends(require_permission(Permission.SETTLEMENT_MANAGE))
+]

@@ -19,6 +19,13 @@ from tourstack.invoicing import (
     InvoicingError,
 )
 from tourstack.sales import InvalidCursor
+from tourstack.settlement import (
+    InvalidSettlement,
+    PayoutConflict,
+    PayoutNotFound,
+    SettlementError,
+    SupplierNotFound,
+)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Problem types are relative URI references (RFC 9457 section 3.1.1).
@@ -149,9 +156,24 @@ async def _invoicing_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
 
 
+async def _settlement_error(request: Request, exc: Exception) -> JSONResponse:
+    """Settlement domain errors: missing -> 404, wrong state -> 409, bad input -> 422."""
+    assert isinstance(exc, SettlementError)
+    if isinstance(exc, PayoutNotFound | SupplierNotFound):
+        status, title = 404, "Not Found"
+    elif isinstance(exc, PayoutConflict):
+        status, title = 409, "Payout conflict"
+    elif isinstance(exc, InvalidSettlement):
+        status, title = 422, "Invalid settlement"
+    else:
+        status, title = 400, "Settlement error"
+    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(InvoicingError, _invoicing_error)
+    app.add_exception_handler(SettlementError, _settlement_error)

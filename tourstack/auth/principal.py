@@ -27,6 +27,10 @@ class Permission(StrEnum):
     INVOICES_READ = "invoices:read"
     # Draft, submit, approve, issue, void and credit invoices (finance and admin).
     INVOICES_MANAGE = "invoices:manage"
+    # Supplier dues and payouts: operator-internal; ops read them, agents never do.
+    SETTLEMENT_READ = "settlement:read"
+    # Propose, approve, reject and mark supplier payouts paid (finance and admin).
+    SETTLEMENT_MANAGE = "settlement:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.QUOTES_CREATE,
             Permission.COSTS_READ,
             Permission.INVOICES_READ,
+            Permission.SETTLEMENT_READ,
         }
     ),
     Role.FINANCE: frozenset(
@@ -54,6 +59,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COSTS_READ,
             Permission.INVOICES_READ,
             Permission.INVOICES_MANAGE,
+            Permission.SETTLEMENT_READ,
+            Permission.SETTLEMENT_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -24,6 +24,7 @@ from tourstack.db.models.finance import (
     SupplierPayout,
 )
 from tourstack.db.models.invoicing import InvoiceCounter, InvoiceEvent
+from tourstack.db.models.settlement import SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.db.models.sales import (
     Booking,
     BookingItem,
@@ -41,5 +42,5 @@ __all__ = [
     "InvoiceCounter", "InvoiceEvent", "InvoiceLine", "Itinerary", "ItineraryDay",
     "ItineraryItem", "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "Refund", "SettlementBatch", "Site",
     "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser", "Supplier",
-    "SupplierPayout", "SupplierRate",
+    "SupplierPayout", "SupplierPayoutEvent", "SupplierPayoutItem", "SupplierRate",
 ]

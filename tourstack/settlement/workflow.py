@@ -1,0 +1,110 @@
+"""The payout workflow: approve, reject and mark paid, each recorded with its actor.
+
+Every step locks the payout row (SELECT ... FOR UPDATE on PostgreSQL) so two concurrent steps
+on one payout cannot both pass the status check. Approval needs a second person: whoever
+proposed the payout cannot approve it (maker-checker, as for invoices).
+Functions flush and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tourstack.db.models import SupplierPayout, SupplierPayoutItem
+from tourstack.invoicing.events import Actor
+from tourstack.settlement.errors import (
+    IllegalTransition,
+    InvalidSettlement,
+    PayoutNotFound,
+    SeparationOfDuties,
+)
+from tourstack.settlement.events import last_event, record_event
+from tourstack.settlement.states import TRANSITIONS
+
+MAX_REFERENCE_LENGTH = 64
+
+
+def lock_payout(session: Session, payout_id: int) -> SupplierPayout:
+    payout = session.scalar(
+        select(SupplierPayout).where(SupplierPayout.id == payout_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if payout is None:
+        raise PayoutNotFound(f"supplier payout {payout_id} not found")
+    return payout
+
+
+def _transition(
+    session: Session, payout: SupplierPayout, action: str, actor: Actor, now: dt.datetime,
+    note: str | None = None,
+) -> None:
+    allowed, target = TRANSITIONS[action]
+    if payout.status not in allowed:
+        raise IllegalTransition(
+            f"cannot {action.replace('_', ' ')} supplier payout {payout.id}: it is {payout.status}"
+            f" (allowed from {', '.join(sorted(allowed))})"
+        )
+    previous = payout.status
+    payout.status = target
+    record_event(session, payout, action, previous, target, actor, now=now, note=note)
+
+
+def approve(
+    session: Session, payout_id: int, *, actor: Actor, now: dt.datetime | None = None
+) -> SupplierPayout:
+    """pending_approval -> approved, by someone other than whoever proposed it."""
+    now = now or dt.datetime.now(dt.UTC)
+    payout = lock_payout(session, payout_id)
+    proposed = last_event(session, payout.id, "propose")
+    if proposed is not None and actor.is_same_as(proposed):
+        raise SeparationOfDuties(
+            f"supplier payout {payout.id} was proposed by the same user; another person must approve it"
+        )
+    _transition(session, payout, "approve", actor, now)
+    payout.approved_by_staff_id = actor.staff_user_id
+    payout.approved_at = now
+    session.flush()
+    return payout
+
+
+def reject(
+    session: Session, payout_id: int, *, actor: Actor, reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> SupplierPayout:
+    """pending_approval or approved -> rejected; its booking items become proposable again."""
+    now = now or dt.datetime.now(dt.UTC)
+    payout = lock_payout(session, payout_id)
+    _transition(session, payout, "reject", actor, now, note=reason)
+    session.execute(
+        update(SupplierPayoutItem)
+        .where(SupplierPayoutItem.supplier_payout_id == payout.id)
+        .values(live_booking_item_id=None, updated_at=now)
+    )
+    session.flush()
+    return payout
+
+
+def mark_paid(
+    session: Session, payout_id: int, *, actor: Actor, reference: str, paid_on: dt.date,
+    now: dt.datetime | None = None,
+) -> SupplierPayout:
+    """approved -> paid, with the bank reference and the date the money left."""
+    now = now or dt.datetime.now(dt.UTC)
+    reference = (reference or "").strip()
+    if not reference:
+        raise InvalidSettlement("a bank reference is required to mark a payout paid")
+    if len(reference) > MAX_REFERENCE_LENGTH:
+        raise InvalidSettlement(f"the bank reference is longer than {MAX_REFERENCE_LENGTH} characters")
+    if paid_on > now.date():
+        raise InvalidSettlement(f"paid_on {paid_on} is in the future")
+    payout = lock_payout(session, payout_id)
+    if payout.approved_at is not None and paid_on < payout.approved_at.date():
+        raise InvalidSettlement(f"paid_on {paid_on} is before the approval on {payout.approved_at.date()}")
+    _transition(session, payout, "mark_paid", actor, now, note=f"reference {reference}")
+    payout.reference = reference
+    payout.paid_on = paid_on
+    session.flush()
+    return payout
