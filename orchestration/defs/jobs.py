@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dagster import AssetSelection, ScheduleDefinition, define_asset_job
 
-# Everything but the jobs that write back to the operational DB on their own schedule.
-WAREHOUSE_SELECTION = AssetSelection.all() - AssetSelection.groups("finance")
+# Everything but the FX sync, which writes to the operational DB on its own daily schedule.
+WAREHOUSE_SELECTION = AssetSelection.all() - AssetSelection.assets("fx_rates_sync")
 
 warehouse_refresh_job = define_asset_job(
     name="warehouse_refresh",

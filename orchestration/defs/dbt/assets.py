@@ -24,6 +24,10 @@ class TourstackTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
+        if len(fqn) > 3 and fqn[1] == "finance":
+            # models/finance/<area>/ -> "finance_<area>": the "finance" group holds the Python
+            # finance assets (FX sync), which the warehouse refresh job leaves out.
+            return f"finance_{fqn[2]}"
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
