@@ -20,7 +20,11 @@ DBT_ENV_KEYS = ["DBT_TARGET", "TOURSTACK_DUCKDB_PATH", "TOURSTACK_PG_HOST", "TOU
 def isolate_dbt_env(monkeypatch) -> None:
     """The warehouse resource exports dbt's env vars; restore them after each test."""
     for key in DBT_ENV_KEYS:
-        monkeypatch.setenv(key, os.environ.get(key, ""))
+        if key in os.environ:
+            monkeypatch.setenv(key, os.environ[key])
+        else:  # recorded as unset, so teardown removes what the pipeline exported
+            monkeypatch.setenv(key, "")
+            monkeypatch.delenv(key)
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv("GX_ANALYTICS_ENABLED", "false")
 
