@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from tourstack.cli import db_commands, fx_commands, pipeline_commands, seed_commands, serve_commands
+from tourstack.cli import (
+    db_commands,
+    fx_commands,
+    pipeline_commands,
+    report_commands,
+    seed_commands,
+    serve_commands,
+)
 
 app = typer.Typer(
     name="tourstack",
@@ -20,5 +27,6 @@ def main() -> None:
     """Tourstack: automation, finance and analytics for a B2B tour operator."""
 
 
-for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx_commands):
+for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx_commands,
+               report_commands):
     module.register(app)

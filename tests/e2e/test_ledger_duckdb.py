@@ -1,0 +1,214 @@
+"""The general ledger and finance reports on a warehouse built from the tiny demo (DuckDB):
+double entry holds, sub-ledgers tie to their control accounts, statements tie to each other,
+and every report exports to CSV and XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from tests.pipeline_helpers import (
+    AS_OF,
+    failed_checks,
+    isolate_dbt_env,
+    materialized_keys,
+    run_pipeline,
+    seed_tiny,
+)
+from tourstack.finance_reports import BUCKETS, REPORTS, ap_aging, ar_aging, control_balance, run_report
+from tourstack.finance_reports.export import to_csv, write_xlsx
+from tourstack.finance_reports.warehouse import query
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
+
+DATES = [dt.date(2025, 3, 31), dt.date(2025, 12, 31), AS_OF, dt.date(2027, 12, 31)]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    from tourstack.db.migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("ledger")
+    url = f"sqlite:///{tmp / 'operational.db'}"
+    upgrade(url)
+    seed_tiny(url)
+    path = tmp / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        isolate_dbt_env(mp)
+        mp.setenv("DBT_TARGET", "duckdb")  # a stale manifest is re-parsed before the run
+        mp.setenv("TOURSTACK_DUCKDB_PATH", str(path))
+        result = run_pipeline(url, duckdb_path=str(path), full_refresh=True)
+    ours = ("chart_of_accounts", "commission_tiers", "fct_journal_lines", "fct_trial_balance",
+            "fct_agent_commissions", "rpt_")
+    assert {"fct_journal_lines", "fct_trial_balance", "fct_agent_commissions",
+            "rpt_profit_and_loss", "rpt_cash_flow", "rpt_tax_summary"} <= materialized_keys(result)
+    assert [c for c in failed_checks(result) if c.startswith(ours)] == []
+    return path
+
+
+@pytest.fixture(scope="module")
+def conn(warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def _one(conn, sql, params=()):
+    return query(conn, sql, params)[0][0]
+
+
+def _balance(conn, where: str, as_of: dt.date) -> Decimal:
+    return _one(conn, f"""
+        select coalesce(sum(l.net_amount_base), 0) from marts.fct_journal_lines as l
+        inner join finance.chart_of_accounts as a on l.account_code = a.account_code
+        where {where} and l.entry_date <= ?""", [as_of])
+
+
+def test_every_entry_and_the_whole_ledger_balance(conn):
+    assert _one(conn, "select count(*) from marts.fct_journal_lines") > 1000
+    unbalanced = query(conn, """select entry_id from marts.fct_journal_lines group by entry_id
+                                having sum(debit_base) <> sum(credit_base)""")
+    assert unbalanced == []
+    debits, credits = query(conn, "select sum(debit_base), sum(credit_base) from marts.fct_journal_lines")[0]
+    assert debits == credits
+    events = {row[0] for row in query(conn, "select distinct event_type from marts.fct_journal_lines")}
+    assert {"invoice_issued", "payment_received", "gateway_fee", "settlement", "supplier_bill",
+            "supplier_payout", "commission_accrual"} <= events
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_ar_aging_ties_to_the_ar_control_account(conn, as_of):
+    rows = ar_aging(conn, as_of)
+    assert sum(r["total"] for r in rows) == control_balance(conn, "accounts_receivable", as_of)
+    for r in rows:
+        assert r["total"] == sum(r[b] for b in BUCKETS)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_ap_aging_ties_to_the_ap_control_account(conn, as_of):
+    rows = ap_aging(conn, as_of)
+    assert sum(r["total"] for r in rows) == -control_balance(conn, "accounts_payable", as_of)
+
+
+def test_paid_invoices_leave_no_receivable(conn):
+    leftovers = query(conn, """
+        select l.invoice_id from marts.fct_journal_lines as l
+        inner join marts.fct_invoices as i on l.invoice_id = i.invoice_id
+        where l.account_code = '1200' and i.status in ('paid', 'void')
+        group by l.invoice_id having sum(l.net_amount_base) <> 0""")
+    assert leftovers == []
+
+
+@pytest.mark.parametrize(("start", "end"), [(DATES[0], DATES[1]), (DATES[1], AS_OF), (DATES[0], DATES[3])])
+def test_net_income_equals_the_change_in_equity(conn, start, end):
+    months = [r for r in run_report("profit-and-loss", end, conn).rows if r["month_start"] > start]
+    net_income = sum((r["net_income_base"] for r in months), Decimal(0))
+
+    def equity(day):  # retained earnings + result to date, credit-positive
+        return -_balance(conn, "a.account_type in ('equity', 'revenue', 'expense')", day)
+
+    def net_assets(day):
+        return _balance(conn, "a.account_type in ('asset', 'liability')", day)
+
+    assert net_income == equity(end) - equity(start)
+    assert net_income == net_assets(end) - net_assets(start)
+
+
+@pytest.mark.parametrize(("start", "end"), [(DATES[0], DATES[1]), (DATES[1], AS_OF)])
+def test_net_cash_flow_equals_the_change_in_cash(conn, start, end):
+    report = run_report("cash-flow", end, conn)
+    flows = sum((r["net_change_in_cash_base"] for r in report.rows if r["month_start"] > start), Decimal(0))
+    cash = lambda day: _balance(conn, "a.account_role = 'bank'", day)  # noqa: E731
+    assert flows == cash(end) - cash(start)
+    assert report.rows[-1]["closing_cash_base"] == cash(end)
+
+
+def test_ledger_revenue_ties_to_invoices_net_of_credit_notes(conn):
+    ledger = -_balance(conn, "a.account_role = 'revenue'", dt.date(9999, 12, 31))
+    invoiced = _one(conn, """select sum(subtotal_amount_base * amount_sign) from marts.fct_invoices
+                             where is_issued""")
+    assert ledger == invoiced
+    tax = -_balance(conn, "a.account_role like 'tax_%'", dt.date(9999, 12, 31))
+    gross = _one(conn, "select sum(tax_amount_base * amount_sign) from marts.fct_invoices where is_issued")
+    assert abs(tax - gross) <= Decimal("0.01") * _one(conn, "select count(*) from marts.fct_invoices")
+
+
+def test_reports_as_of_the_end_match_the_monthly_marts(conn):
+    end = dt.date(2030, 12, 31)
+    pnl = run_report("profit-and-loss", end, conn).rows
+    assert sum(r["net_income_base"] for r in pnl) == _one(
+        conn, "select sum(net_income_base) from marts.rpt_profit_and_loss")
+    cash = run_report("cash-flow", end, conn).rows
+    assert cash[-1]["closing_cash_base"] == _one(
+        conn, "select closing_cash_base from marts.rpt_cash_flow order by month_start desc limit 1")
+    tax = run_report("tax-summary", end, conn).rows
+    assert sum(r["total_tax_base"] for r in tax) == _one(
+        conn, "select sum(total_tax_base) from marts.rpt_tax_summary")
+    revenue = run_report("revenue-by-agent", end, conn).rows
+    assert sum(r["net_revenue_base"] for r in revenue) == _one(
+        conn, "select sum(net_revenue_base) from marts.rpt_revenue_by_agent")
+    commissions = run_report("commission-summary", end, conn).rows
+    assert sum(r["net_commission_base"] for r in commissions) == _one(
+        conn, "select sum(net_commission_base) from marts.rpt_commission_summary")
+    tb = run_report("trial-balance", end, conn).rows
+    assert sum(r["balance_base"] for r in tb) == 0
+    assert {r["account_code"]: r["balance_base"] for r in tb} == dict(query(conn, """
+        select account_code, closing_balance_base from marts.fct_trial_balance
+        where month_start = (select max(month_start) from marts.fct_trial_balance)"""))
+
+
+def test_commissions_accrue_on_paid_bookings_and_claw_back_on_cancellation(conn):
+    rows = query(conn, """select c.event_type, count(*), sum(c.commission_amount_base),
+                                 sum(case when b.is_cancelled then 1 else 0 end)
+                          from marts.fct_agent_commissions as c
+                          inner join marts.fct_bookings as b on c.booking_id = b.booking_id
+                          group by c.event_type""")
+    by_type = {event: (n, total, cancelled) for event, n, total, cancelled in rows}
+    assert by_type["accrual"][1] > 0
+    if "clawback" in by_type:
+        n, total, cancelled = by_type["clawback"]
+        assert n == cancelled and total < 0
+    ledger = _balance(conn, "a.account_role = 'commission_expense'", dt.date(9999, 12, 31))
+    assert ledger == _one(conn, "select sum(commission_amount_base) from marts.fct_agent_commissions")
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_every_report_exports_to_csv_and_xlsx(conn, tmp_path, name):
+    from openpyxl import load_workbook
+
+    report = run_report(name, AS_OF, conn)
+    assert report.rows, name
+    lines = to_csv(report).splitlines()
+    assert lines[0].split(",")[0] == report.columns[0].label
+    assert len(lines) == len(report.rows) + 1
+    ws = load_workbook(write_xlsx(report, tmp_path / f"{name}.xlsx")).active
+    assert [c.value for c in ws[1]] == [c.label for c in report.columns]
+    assert ws.freeze_panes == "B2"
+    money = [i for i, c in enumerate(report.columns) if c.kind == "money"]
+    assert money and isinstance(ws.cell(row=2, column=money[0] + 1).value, (int, float))
+    assert ws.cell(row=2, column=money[0] + 1).number_format.startswith("#,##0.00")
+
+
+def test_cli_writes_reports_from_the_configured_warehouse(warehouse, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tourstack.cli.app import app
+    from tourstack.settings import get_settings
+
+    monkeypatch.setenv("TOURSTACK_WAREHOUSE", "duckdb")
+    monkeypatch.setenv("TOURSTACK_DUCKDB_PATH", str(warehouse))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        out = tmp_path / "tb.xlsx"
+        ok = runner.invoke(app, ["report", "finance", "trial-balance", "--as-of", AS_OF.isoformat(),
+                                 "--format", "xlsx", "--out", str(out)])
+        assert ok.exit_code == 0, ok.output
+        assert out.stat().st_size > 0
+        csv = runner.invoke(app, ["report", "finance", "ar-aging", "--as-of", AS_OF.isoformat()])
+        assert csv.exit_code == 0 and csv.stdout.startswith("Agency id,Agency,Current")
+    finally:
+        get_settings.cache_clear()

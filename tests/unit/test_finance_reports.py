@@ -1,0 +1,85 @@
+"""Finance reports without a warehouse: aging buckets, FIFO application of supplier payouts,
+CSV/XLSX export of a report, and the CLI's handling of bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from tourstack.cli.app import app
+from tourstack.finance_reports import UnknownReportError, run_report
+from tourstack.finance_reports.aging import _fifo, bucket
+from tourstack.finance_reports.export import to_csv, write_xlsx
+from tourstack.finance_reports.report import Column, Report
+from tourstack.finance_reports.warehouse import query
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.mark.parametrize(("due", "expected"), [
+    (dt.date(2026, 7, 15), "current"), (AS_OF, "current"), (dt.date(2026, 6, 29), "days_1_30"),
+    (dt.date(2026, 5, 31), "days_1_30"), (dt.date(2026, 5, 30), "days_31_60"),
+    (dt.date(2026, 5, 1), "days_31_60"), (dt.date(2026, 4, 30), "days_61_90"),
+    (dt.date(2026, 4, 1), "days_61_90"), (dt.date(2026, 3, 31), "days_over_90"), (None, "current"),
+])
+def test_bucket_by_days_past_due(due, expected):
+    assert bucket(AS_OF, due) == expected
+
+
+def test_payouts_settle_the_oldest_bills_first():
+    lines = [(dt.date(2026, 1, 10), Decimal("-100.00")), (dt.date(2026, 6, 20), Decimal("-50.00")),
+             (dt.date(2026, 6, 25), Decimal("120.00"))]
+    aged = _fifo(AS_OF, 0, lines)  # the January bill is paid in full, 30 of June's 50 remain
+    assert {k: v for k, v in aged.items() if v} == {"days_1_30": Decimal("30.00")}
+    overpaid = _fifo(AS_OF, 30, [(dt.date(2026, 6, 1), Decimal("-10.00")), (AS_OF, Decimal("15.00"))])
+    assert {k: v for k, v in overpaid.items() if v} == {"current": Decimal("-5.00")}
+
+
+def _report() -> Report:
+    return Report("profit-and-loss", "Profit and loss", AS_OF,
+                  [Column("month_start", "Month", "date"), Column("n", "Count", "int"),
+                   Column("net_income_base", "Net income")],
+                  [{"month_start": dt.date(2026, 5, 1), "n": 3, "net_income_base": Decimal("1234.5")},
+                   {"month_start": dt.date(2026, 6, 1), "n": 0, "net_income_base": Decimal("-7.25")}])
+
+
+def test_csv_has_a_header_and_two_decimal_money():
+    assert to_csv(_report()).splitlines() == [
+        "Month,Count,Net income", "2026-05-01,3,1234.50", "2026-06-01,0,-7.25"]
+
+
+def test_xlsx_cells_are_typed_and_formatted(tmp_path):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(write_xlsx(_report(), tmp_path / "pnl.xlsx")).active
+    assert [c.value for c in ws[1]] == ["Month", "Count", "Net income"]
+    assert ws["A2"].is_date and ws["A2"].number_format == "yyyy-mm-dd"
+    assert ws["C2"].value == pytest.approx(1234.5) and ws["C2"].number_format.startswith("#,##0.00")
+    assert ws["B3"].value == 0 and ws.freeze_panes == "B2"
+    assert ws.column_dimensions["C"].width >= 12
+
+
+def test_parameters_are_bound_on_duckdb():
+    import duckdb
+
+    with duckdb.connect() as con:
+        assert query(con, "select ? || '%', ?", ["100", 2]) == [("100%", 2)]
+
+
+def test_unknown_report_raises():
+    with pytest.raises(UnknownReportError, match="choose one of"):
+        run_report("balance-sheet", AS_OF, None)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["report", "finance", "balance-sheet"], "unknown report"),
+    (["report", "finance", "ar-aging", "--as-of", "2026-02-30"], "--as-of must be a date"),
+    (["report", "finance", "ar-aging", "--format", "pdf"], "--format must be csv or xlsx"),
+])
+def test_cli_rejects_bad_input_with_exit_code_2(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
