@@ -20,7 +20,7 @@ from tests.pipeline_helpers import (
 )
 from tourstack.finance_reports import BUCKETS, REPORTS, ap_aging, ar_aging, control_balance, run_report
 from tourstack.finance_reports.export import to_csv, write_xlsx
-from tourstack.finance_reports.warehouse import query
+from tourstack.warehouse import query
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pipeline_helpers import AS_OF, isolate_dbt_env, materialized_keys, run_pipeline, seed_tiny
 from tourstack.finance_reports import ap_aging, ar_aging, control_balance, run_report
-from tourstack.finance_reports.warehouse import query
+from tourstack.warehouse import query
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.xdist_group("dbt_postgres")]

@@ -14,7 +14,7 @@ from tourstack.finance_reports import UnknownReportError, run_report
 from tourstack.finance_reports.aging import _fifo, bucket
 from tourstack.finance_reports.export import to_csv, write_xlsx
 from tourstack.finance_reports.report import Column, Report
-from tourstack.finance_reports.warehouse import query
+from tourstack.warehouse import query
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -62,9 +62,15 @@ def _materialize(full_refresh: bool) -> float:
 
 def _mart_counts() -> list[tuple[str, str, int]]:
     from tourstack.settings import get_settings
-    from tourstack.warehouse import mart_row_counts
+    from tourstack.warehouse import connect, mart_row_counts
 
-    return mart_row_counts(get_settings())
+    settings = get_settings()
+    url = settings.warehouse_url.get_secret_value() if settings.warehouse_url else None
+    conn = connect(settings.warehouse, duckdb_path=settings.duckdb_file, postgres_url=url)
+    try:
+        return mart_row_counts(conn)
+    finally:
+        conn.close()
 
 
 def _print_summary(elapsed: float) -> None:

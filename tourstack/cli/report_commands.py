@@ -27,7 +27,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _open_warehouse():
-    from tourstack.finance_reports.warehouse import connect_duckdb, connect_postgres
+    from tourstack.warehouse import connect_duckdb, connect_postgres
     from tourstack.settings import get_settings
 
     settings = get_settings()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from tourstack.finance_reports.warehouse import query
+from tourstack.warehouse import query
 
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
 ZERO = Decimal("0.00")

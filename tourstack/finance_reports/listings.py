@@ -8,7 +8,7 @@ from typing import Any
 
 from tourstack.finance_reports.aging import BUCKETS, ap_aging, ar_aging
 from tourstack.finance_reports.report import Column, Report
-from tourstack.finance_reports.warehouse import query
+from tourstack.warehouse import query
 
 MONTH = "cast(date_trunc('month', lines.entry_date) as date)"
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from tourstack.finance_reports.report import Column, Report
-from tourstack.finance_reports.warehouse import query
+from tourstack.warehouse import query
 
 ZERO = Decimal("0.00")
 MONTH = "cast(date_trunc('month', lines.entry_date) as date)"

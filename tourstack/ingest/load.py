@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from tourstack.ingest.schema import postgres_type
+from tourstack.warehouse import libpq_url
 
 STATE_TABLE = "_ingest_state"
 
@@ -122,7 +123,7 @@ class PostgresWarehouse:
     def __init__(self, url: str) -> None:
         import psycopg
 
-        self.conn = psycopg.connect(_libpq_url(url))
+        self.conn = psycopg.connect(libpq_url(url))
         with self.conn.transaction():
             self.conn.execute("CREATE SCHEMA IF NOT EXISTS raw")
             self.conn.execute(
@@ -214,9 +215,3 @@ class PostgresWarehouse:
 
 def _naive(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else moment.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def _libpq_url(url: str) -> str:
-    """psycopg wants a libpq URL, not SQLAlchemy's `postgresql+driver://` form."""
-    scheme, sep, rest = url.partition("://")
-    return f"postgresql://{rest}" if sep and scheme.startswith("postgresql") else url
