@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourstack.db.base import Base, ExactDecimal, MinorUnits, Timestamps, UTCDateTime
@@ -148,6 +148,16 @@ class Payment(Timestamps, Base):
     failure_code: Mapped[str | None] = mapped_column(String(32))
     attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     settlement_batch_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_batches.id"))
+    # Written by tourstack.payments (nullable: demo and imported rows have none of these).
+    # `idempotency_key` is the caller's key, unique, so replaying a request returns this row;
+    # `capture_reference` is the gateway's id of the money movement (Razorpay payment id,
+    # PayPal capture id) when it differs from the order-level `gateway_reference`.
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    capture_reference: Mapped[str | None] = mapped_column(String(64), index=True)
+    payment_method_reference: Mapped[str | None] = mapped_column(String(64))
+    retry_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    next_retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    retry_of_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
 
 
 class Refund(Timestamps, Base):
@@ -161,6 +171,13 @@ class Refund(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(16))  # pending, succeeded, failed
     gateway_reference: Mapped[str] = mapped_column(String(64))
     refunded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Refunds above the approval threshold wait (status pending, `approval_required`) until
+    # a second person approves; `requested_by_key_id` / `approved_by_key_id` are API key ids.
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    requested_by_key_id: Mapped[int | None] = mapped_column(Integer)
+    approved_by_key_id: Mapped[int | None] = mapped_column(Integer)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    failure_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Dispute(Timestamps, Base):
@@ -177,6 +194,7 @@ class Dispute(Timestamps, Base):
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     evidence_due_on: Mapped[dt.date] = mapped_column(Date)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    gateway_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class BankStatementLine(Timestamps, Base):

@@ -1,0 +1,47 @@
+"""Chargebacks (finance): list them with their evidence due dates, record the outcome."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from api.deps import CanManageDisputes, SessionDep
+from api.problems import ApiProblem
+from api.schemas.common import Page, problem_responses
+from api.schemas.payments import DisputeOut, DisputeResolveIn
+from tourstack.db.models import Dispute
+from tourstack.payments import resolve_dispute
+from tourstack.sales.pagination import decode_cursor, encode_cursor
+
+router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"])
+
+
+@router.get("", response_model=Page[DisputeOut], responses=problem_responses(400, 401, 403, 422))
+def get_disputes(
+    session: SessionDep, principal: CanManageDisputes,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    status: Literal["open", "won", "lost"] | None = None,
+) -> Page[DisputeOut]:
+    stmt = select(Dispute)
+    if status:
+        stmt = stmt.where(Dispute.status == status)
+    if cursor:
+        stmt = stmt.where(Dispute.id < decode_cursor(cursor))
+    rows = list(session.scalars(stmt.order_by(Dispute.id.desc()).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    return Page[DisputeOut](items=[DisputeOut.build(d) for d in rows],
+                            next_cursor=encode_cursor(rows[-1].id) if more and rows else None)
+
+
+@router.post("/{dispute_id}/resolve", response_model=DisputeOut, responses=problem_responses(401, 403, 404, 409))
+def post_resolve(session: SessionDep, principal: CanManageDisputes, dispute_id: int,
+                 body: DisputeResolveIn) -> DisputeOut:
+    dispute = session.get(Dispute, dispute_id)
+    if dispute is None:
+        raise ApiProblem(404, f"dispute {dispute_id} not found", slug="not-found")
+    resolve_dispute(session, dispute, body.outcome)
+    session.commit()
+    return DisputeOut.build(dispute)

@@ -1,0 +1,42 @@
+"""One op, run every 15 minutes: the payments work that must heal itself without a person.
+
+It reprocesses stored webhook events that were parked (out of order) or failed, re-sends
+refunds a gateway outage left unsent, completes bank transfers from new statement lines and
+retries failed payments whose retry is due (1, 3, 7 days; see tourstack.payments.retry_policy).
+Every step is idempotent, so an overlapping or repeated run does no harm.
+"""
+
+# No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
+import datetime as dt
+
+from dagster import OpExecutionContext, ScheduleDefinition, job, op
+from sqlalchemy.orm import Session
+
+from orchestration.defs.resources import OperationalDatabase
+from tourstack.payments import build_runtime, config_from_settings, run_payments_maintenance
+from tourstack.settings import get_settings
+
+
+@op(description="Retry parked webhooks, unsent refunds, bank-transfer matching and due payment retries.")
+def payments_maintenance(context: OpExecutionContext, operational_db: OperationalDatabase) -> None:
+    runtime = build_runtime(config_from_settings(get_settings()))
+    with operational_db.engine() as engine, Session(engine) as session:
+        report = run_payments_maintenance(session, runtime.router, runtime.gateways, now=dt.datetime.now(dt.UTC))
+    context.log.info(
+        f"webhooks {report.webhook_events}; refunds sent {report.refunds_sent}; "
+        f"bank transfers matched {report.bank_transfers_matched}; payment retries {report.payments}"
+    )
+
+
+@job(description="Payments maintenance (webhook retries, refunds, bank transfers, dunning).")
+def payments_maintenance_job() -> None:
+    payments_maintenance()
+
+
+payments_maintenance_schedule = ScheduleDefinition(
+    name="payments_maintenance_schedule",
+    job=payments_maintenance_job,
+    cron_schedule="*/15 * * * *",
+    execution_timezone="UTC",
+    description="Every 15 minutes.",
+)

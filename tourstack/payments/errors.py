@@ -1,0 +1,19 @@
+"""Payment domain errors; the API maps them to problems (404 / 409 / 422)."""
+
+from __future__ import annotations
+
+
+class PaymentsError(Exception):
+    code = "payments-error"
+
+
+class NotFound(PaymentsError):
+    code = "not-found"
+
+
+class Conflict(PaymentsError):
+    code = "payments-conflict"
+
+
+class Invalid(PaymentsError):
+    code = "invalid-payment"

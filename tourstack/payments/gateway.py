@@ -1,0 +1,147 @@
+"""The one interface every payment gateway adapter implements, and the types it speaks.
+
+Why a Protocol and plain dataclasses: the services (routing, plans, refunds, webhooks) never
+import an SDK; they see `Gateway` only, so tests can hand in fakes and the adapters stay thin
+translations between the SDK's objects and these types. Amounts are integer minor units beside
+their ISO 4217 currency, as everywhere else.
+
+Errors say what the caller should do next: `GatewayUnavailable` (timeout, connection refused,
+HTTP 5xx) means "try another gateway and count it against the breaker"; `GatewayDeclined`
+means the gateway answered and said no (card declined, bad request) - another gateway would
+not help and the breaker must not open. `InvalidSignature` rejects a webhook delivery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+# Normalised webhook event kinds; adapters map their own event names onto these.
+PAYMENT_SUCCEEDED = "payment.succeeded"
+PAYMENT_FAILED = "payment.failed"
+REFUND_SUCCEEDED = "refund.succeeded"
+REFUND_FAILED = "refund.failed"
+DISPUTE_OPENED = "dispute.opened"
+DISPUTE_WON = "dispute.won"
+DISPUTE_LOST = "dispute.lost"
+IGNORED = "ignored"
+
+
+class GatewayError(Exception):
+    """Base of the adapter errors; the message never carries credentials."""
+
+    def __init__(self, gateway: str, message: str, *, code: str | None = None) -> None:
+        super().__init__(f"{gateway}: {message}")
+        self.gateway = gateway
+        self.code = code
+
+
+class GatewayUnavailable(GatewayError):
+    """Timeout, connection error or 5xx: the gateway is down; fall back to another."""
+
+
+class GatewayDeclined(GatewayError):
+    """The gateway answered and refused (decline, validation error)."""
+
+
+class InvalidSignature(GatewayError):
+    """A webhook delivery whose signature does not verify."""
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What we ask a gateway to collect. `reference` is ours (e.g. the booking ref)."""
+
+    amount_minor: int
+    currency: str
+    idempotency_key: str
+    reference: str
+    description: str = ""
+    payment_method: str | None = None  # a saved method (Stripe pm_...) to charge at once
+    customer_email: str | None = None
+    return_url: str | None = None
+
+
+@dataclass(frozen=True)
+class GatewayPayment:
+    """The gateway's view of a payment.
+
+    `reference` identifies it at order level (Stripe PaymentIntent, Razorpay order, PayPal
+    order, bank-transfer virtual account); `capture_reference` the money movement when that is
+    a different object (Razorpay payment, PayPal capture). `next_action` tells the payer what
+    to do: a Stripe client secret, a PayPal approval URL, Razorpay checkout options or the
+    bank details of a virtual account.
+    """
+
+    gateway: str
+    reference: str
+    status: str  # pending, succeeded, failed
+    amount_minor: int
+    currency: str
+    method: str
+    capture_reference: str | None = None
+    fee_minor: int = 0
+    failure_code: str | None = None
+    next_action: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GatewayRefund:
+    gateway: str
+    reference: str
+    status: str  # pending, succeeded, failed
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class WebhookNotice:
+    """A verified delivery, normalised.
+
+    `payment_reference` matches Payment.gateway_reference or Payment.capture_reference.
+    Dispute notices carry the dispute id, reason and evidence due date.
+    """
+
+    gateway: str
+    event_id: str
+    gateway_type: str
+    kind: str
+    payment_reference: str | None = None
+    capture_reference: str | None = None
+    refund_reference: str | None = None
+    dispute_reference: str | None = None
+    amount_minor: int | None = None
+    currency: str | None = None
+    reason: str | None = None
+    evidence_due_on: dt.date | None = None
+    failure_code: str | None = None
+
+
+@runtime_checkable
+class Gateway(Protocol):
+    name: str
+
+    def create_payment(self, request: PaymentRequest) -> GatewayPayment:
+        """Start (and where possible complete) a payment; same key, same payment."""
+        ...
+
+    def capture(self, payment_reference: str, amount_minor: int, currency: str,
+                details: dict[str, str]) -> GatewayPayment:
+        """Complete a payment the payer authorised (Razorpay capture, PayPal order capture)."""
+        ...
+
+    def fetch(self, payment_reference: str) -> GatewayPayment:
+        ...
+
+    def refund(self, payment: GatewayPayment, amount_minor: int, idempotency_key: str,
+               reason: str) -> GatewayRefund:
+        ...
+
+    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookNotice:
+        """Verify the signature (raise InvalidSignature) and normalise the event."""
+        ...
+
+
+def headers_lower(headers: dict[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}

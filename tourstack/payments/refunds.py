@@ -1,0 +1,183 @@
+"""Refunds (full or partial, with approval above a threshold) and chargebacks.
+
+A refund can never exceed what is still refundable on its payment: the amount paid less the
+refunds already succeeded or pending (pending ones count so two concurrent requests cannot both
+take the last rupee). Above the approval threshold of its currency a refund waits, status
+`pending` with `approval_required`, until someone other than the requester approves it; only
+then is it sent to the gateway. A gateway outage leaves an approved refund pending with the
+reason noted; `submit_pending_refunds` (run by the payments schedule) sends it again with the
+same idempotency key, so it is never paid twice.
+
+Chargebacks arrive from gateway webhooks (or are entered by hand for bank transfers): opened
+with the evidence due date, then won or lost. A lost dispute counts against the money received
+for the booking, exactly like a refund; a closed dispute never reopens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tourstack.db.models import Booking, Dispute, Payment, Refund
+from tourstack.payments.errors import Conflict, Invalid, NotFound
+from tourstack.payments.gateway import Gateway, GatewayError, GatewayPayment, GatewayUnavailable
+from tourstack.payments.plans import refresh_booking
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def refundable_minor(session: Session, payment: Payment, *, exclude_refund_id: int | None = None) -> int:
+    stmt = select(func.coalesce(func.sum(Refund.amount_minor), 0)).where(
+        Refund.payment_id == payment.id, Refund.status.in_(("succeeded", "pending")))
+    if exclude_refund_id is not None:
+        stmt = stmt.where(Refund.id != exclude_refund_id)
+    lost = session.scalar(select(func.coalesce(func.sum(Dispute.amount_minor), 0)).where(
+        Dispute.payment_id == payment.id, Dispute.status == "lost"))
+    return payment.amount_minor - int(session.scalar(stmt)) - int(lost)
+
+
+def _as_gateway_payment(payment: Payment) -> GatewayPayment:
+    return GatewayPayment(payment.gateway, payment.gateway_reference, payment.status, payment.amount_minor,
+                          payment.currency, payment.method, capture_reference=payment.capture_reference)
+
+
+def request_refund(session: Session, payment: Payment, amount_minor: int | None, reason: str,
+                   *, requested_by_key_id: int | None, thresholds: Mapping[str, int],
+                   gateways: Mapping[str, Gateway], now: dt.datetime | None = None) -> Refund:
+    """Create a refund; send it at once unless it needs approval. `amount_minor` None = all."""
+    now = now or _now()
+    if payment.status != "succeeded":
+        raise Conflict("only a succeeded payment can be refunded")
+    refundable = refundable_minor(session, payment)
+    amount = refundable if amount_minor is None else amount_minor
+    if amount <= 0:
+        raise Invalid("the refund amount must be positive" if amount_minor is not None
+                      else "nothing is left to refund on this payment")
+    if amount > refundable:
+        raise Invalid(f"the refund exceeds what is refundable ({refundable} minor units)")
+    threshold = thresholds.get(payment.currency, thresholds.get("*"))
+    refund = Refund(payment_id=payment.id, amount_minor=amount, currency=payment.currency,
+                    reason=reason[:64], status="pending", gateway_reference="", refunded_at=now,
+                    approval_required=threshold is not None and amount > threshold,
+                    requested_by_key_id=requested_by_key_id)
+    session.add(refund)
+    session.flush()
+    if not refund.approval_required:
+        submit_refund(session, refund, gateways, now=now)
+    return refund
+
+
+def approve_refund(session: Session, refund: Refund, *, approver_key_id: int | None,
+                   gateways: Mapping[str, Gateway], now: dt.datetime | None = None) -> Refund:
+    now = now or _now()
+    if not refund.approval_required or refund.approved_at is not None:
+        raise Conflict("this refund does not wait for approval")
+    if refund.status != "pending":
+        raise Conflict(f"the refund is {refund.status}")
+    if approver_key_id is not None and approver_key_id == refund.requested_by_key_id:
+        raise Conflict("a refund must be approved by someone other than its requester")
+    payment = session.get(Payment, refund.payment_id)
+    if refund.amount_minor > refundable_minor(session, payment, exclude_refund_id=refund.id):
+        raise Conflict("the payment no longer has enough left to refund")
+    refund.approved_at = now
+    refund.approved_by_key_id = approver_key_id
+    session.flush()
+    submit_refund(session, refund, gateways, now=now)
+    return refund
+
+
+def submit_refund(session: Session, refund: Refund, gateways: Mapping[str, Gateway],
+                  *, now: dt.datetime | None = None) -> Refund:
+    """Send the refund to its payment's gateway; idempotent on `refund-<id>`."""
+    payment = session.get(Payment, refund.payment_id)
+    gateway = gateways.get(payment.gateway)
+    if gateway is None:
+        refund.failure_reason = f"gateway {payment.gateway} is not configured"
+        session.flush()
+        return refund
+    try:
+        result = gateway.refund(_as_gateway_payment(payment), refund.amount_minor, f"refund-{refund.id}",
+                                refund.reason)
+    except GatewayUnavailable as exc:
+        refund.failure_reason = str(exc)[:200]
+        session.flush()
+        return refund
+    except GatewayError as exc:
+        refund.status, refund.failure_reason = "failed", str(exc)[:200]
+        session.flush()
+        return refund
+    refund.gateway_reference = result.reference
+    refund.failure_reason = None
+    apply_refund_state(session, refund, result.status, now=now)
+    return refund
+
+
+def apply_refund_state(session: Session, refund: Refund, status: str, *, now: dt.datetime | None = None) -> bool:
+    """pending -> succeeded | failed; a settled refund never changes again."""
+    if refund.status != "pending" or status == "pending":
+        return False
+    refund.status = status
+    if status == "succeeded":
+        refund.refunded_at = now or _now()
+    session.flush()
+    payment = session.get(Payment, refund.payment_id)
+    refresh_booking(session, session.get(Booking, payment.booking_id), today=(now or _now()).date())
+    return True
+
+
+def submit_pending_refunds(session: Session, gateways: Mapping[str, Gateway], *, now: dt.datetime | None = None) -> int:
+    """Re-send approved (or approval-free) refunds a gateway outage left unsent."""
+    rows = session.scalars(select(Refund).where(
+        Refund.status == "pending", Refund.gateway_reference == "",
+        (Refund.approval_required.is_(False)) | (Refund.approved_at.is_not(None))))
+    sent = 0
+    for refund in list(rows):
+        submit_refund(session, refund, gateways, now=now)
+        sent += refund.gateway_reference != ""
+    return sent
+
+
+def get_refund(session: Session, refund_id: int) -> Refund:
+    refund = session.get(Refund, refund_id)
+    if refund is None:
+        raise NotFound(f"refund {refund_id} not found")
+    return refund
+
+
+def open_dispute(session: Session, payment: Payment, *, reference: str | None, amount_minor: int,
+                 currency: str, reason: str, evidence_due_on: dt.date | None,
+                 now: dt.datetime | None = None) -> Dispute:
+    """Record a chargeback; the same gateway reference twice returns the existing row."""
+    now = now or _now()
+    if reference:
+        existing = session.scalar(select(Dispute).where(Dispute.gateway_reference == reference))
+        if existing is not None:
+            return existing
+    dispute = Dispute(payment_id=payment.id, amount_minor=amount_minor, currency=currency,
+                      reason=(reason or "general")[:64], status="open", opened_at=now,
+                      evidence_due_on=evidence_due_on or (now.date() + dt.timedelta(days=7)),
+                      gateway_reference=reference)
+    session.add(dispute)
+    session.flush()
+    return dispute
+
+
+def resolve_dispute(session: Session, dispute: Dispute, outcome: str, *, now: dt.datetime | None = None) -> bool:
+    """open -> won | lost; never back. True when it changed."""
+    if outcome not in ("won", "lost"):
+        raise Invalid("a dispute is won or lost")
+    if dispute.status != "open":
+        if dispute.status != outcome:
+            raise Conflict(f"the dispute is already {dispute.status}")
+        return False
+    now = now or _now()
+    dispute.status, dispute.closed_at = outcome, now
+    session.flush()
+    payment = session.get(Payment, dispute.payment_id)
+    refresh_booking(session, session.get(Booking, payment.booking_id), today=now.date())
+    return True
