@@ -1,0 +1,143 @@
+"""Manual reconciliation for finance: match, split, unmatch, write off; the exception queue.
+
+Finance and admin only (agents and ops get 403). Each write records a decision with the caller's
+key (the audit trail in reconciliation_decisions) and commits once at the end; the daily run
+keeps these decisions (tourstack.reconcile.operational).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from api.deps import SessionDep, require_role
+from api.problems import ApiProblem
+from api.schemas.common import Page, problem_responses
+from api.schemas.reconciliation import (
+    DecisionOut,
+    ExceptionOut,
+    MatchCreate,
+    MatchOut,
+    SplitCreate,
+    WriteOffCreate,
+)
+from tourstack.auth import Principal
+from tourstack.db.models import Invoice, ReconciliationDecision, ReconciliationMatch
+from tourstack.money import exponent, from_minor, quantum
+from tourstack.reconcile.decisions import Actor, ReconciliationError, allocate, list_exceptions, unmatch, write_off
+
+router = APIRouter(prefix="/api/v1/reconciliation", tags=["reconciliation"])
+log = logging.getLogger("api.reconciliation")
+CanReconcile = Annotated[Principal, Depends(require_role("finance", "admin"))]
+_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422}
+
+
+def _actor(principal: Principal) -> Actor:
+    return Actor(role=principal.role, key_id=principal.key_id, staff_user_id=principal.staff_user_id)
+
+
+def _problem(exc: ReconciliationError) -> ApiProblem:
+    return ApiProblem(_STATUS[exc.kind], str(exc))
+
+
+def _minor(session, invoice_id: int, text: str) -> int:
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise ApiProblem(404, f"no issued invoice {invoice_id}")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ApiProblem(422, f"amount must be a decimal number, got {text!r}") from None
+    if not value.is_finite() or abs(value) >= Decimal("1e15"):
+        raise ApiProblem(422, f"amount must be a finite number below 10^15, got {text!r}")
+    if value != value.quantize(quantum(invoice.currency)):
+        raise ApiProblem(422, f"amount {text!r} has more than {exponent(invoice.currency)} decimals for "
+                              f"{invoice.currency}")
+    return int(value.scaleb(exponent(invoice.currency)))
+
+
+def _match_out(m: ReconciliationMatch) -> MatchOut:
+    return MatchOut(id=m.id, txn_key=m.txn_key, invoice_id=m.invoice_id, amount=str(from_minor(m.amount_minor, m.currency)),
+                    currency=m.currency, rule=m.rule, confidence=m.confidence / 100, origin=m.origin,
+                    decision_id=m.decision_id)
+
+
+def _decision_out(d: ReconciliationDecision) -> DecisionOut:
+    amount = str(from_minor(d.amount_minor, d.currency)) if d.amount_minor is not None and d.currency else None
+    return DecisionOut(id=d.id, action=d.action, txn_key=d.txn_key, invoice_id=d.invoice_id, amount=amount,
+                       currency=d.currency, actor_role=d.actor_role, actor_key_id=d.actor_key_id,
+                       decided_at=d.decided_at, note=d.note)
+
+
+@router.post("/matches", status_code=status.HTTP_201_CREATED, response_model=MatchOut,
+             responses=problem_responses(403, 404, 409, 422))
+def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile) -> MatchOut:
+    amount = _minor(session, body.invoice_id, body.amount)
+    try:
+        (row,) = allocate(session, _actor(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note)
+    except ReconciliationError as exc:
+        session.rollback()
+        raise _problem(exc) from None
+    session.commit()
+    log.info("manual match", extra={"match_id": row.id, "txn_key": row.txn_key, "key_id": principal.key_id})
+    return _match_out(row)
+
+
+@router.post("/matches/split", status_code=status.HTTP_201_CREATED, response_model=list[MatchOut],
+             responses=problem_responses(403, 404, 409, 422))
+def split(body: SplitCreate, session: SessionDep, principal: CanReconcile) -> list[MatchOut]:
+    parts = [(a.invoice_id, _minor(session, a.invoice_id, a.amount)) for a in body.allocations]
+    try:
+        rows = allocate(session, _actor(principal), body.txn_key, parts, note=body.note)
+    except ReconciliationError as exc:
+        session.rollback()
+        raise _problem(exc) from None
+    session.commit()
+    log.info("manual split", extra={"txn_key": body.txn_key, "parts": len(rows), "key_id": principal.key_id})
+    return [_match_out(r) for r in rows]
+
+
+@router.delete("/matches/{match_id}", response_model=DecisionOut, responses=problem_responses(403, 404))
+def delete_match(match_id: int, session: SessionDep, principal: CanReconcile) -> DecisionOut:
+    try:
+        decision = unmatch(session, _actor(principal), match_id)
+    except ReconciliationError as exc:
+        session.rollback()
+        raise _problem(exc) from None
+    session.commit()
+    log.info("unmatch", extra={"match_id": match_id, "key_id": principal.key_id})
+    return _decision_out(decision)
+
+
+@router.post("/write-offs", status_code=status.HTTP_201_CREATED, response_model=DecisionOut,
+             responses=problem_responses(403, 404, 409, 422))
+def create_write_off(body: WriteOffCreate, session: SessionDep, principal: CanReconcile) -> DecisionOut:
+    amount = _minor(session, body.invoice_id, body.amount)
+    try:
+        decision = write_off(session, _actor(principal), body.invoice_id, amount, note=body.note)
+    except ReconciliationError as exc:
+        session.rollback()
+        raise _problem(exc) from None
+    session.commit()
+    log.info("write-off", extra={"invoice_id": body.invoice_id, "key_id": principal.key_id})
+    return _decision_out(decision)
+
+
+@router.get("/exceptions", response_model=Page[ExceptionOut], responses=problem_responses(403, 422))
+def exceptions(
+    session: SessionDep,
+    principal: CanReconcile,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    reason: Annotated[str | None, Query(max_length=32)] = None,
+) -> Page[ExceptionOut]:
+    page = list_exceptions(session, cursor=cursor, limit=limit, reason=reason)
+    items = [ExceptionOut(id=e.id, txn_key=e.txn_key, reason=e.reason,
+                          suggestions=[s for s in (e.suggestions or "").split(";") if s],
+                          amount=str(from_minor(e.amount_minor, e.currency)), currency=e.currency,
+                          booked_on=e.booked_on, age_days=e.age_days) for e in page.items]
+    return Page[ExceptionOut](items=items, next_cursor=page.next_cursor)
+

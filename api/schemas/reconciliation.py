@@ -1,0 +1,69 @@
+"""Request and response bodies of /api/v1/reconciliation. Amounts are decimal strings in the
+invoice's currency on the way in (parsed exactly, never through a float) and on the way out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class AllocationIn(BaseModel):
+    invoice_id: int
+    amount: str = Field(description="decimal amount in the invoice's currency, e.g. '1250.50'; negative for a refund",
+                        max_length=24)
+
+
+class MatchCreate(BaseModel):
+    txn_key: str = Field(description="'bank:<id>', 'payment:<id>' or 'refund:<id>'", max_length=40)
+    invoice_id: int
+    amount: str = Field(max_length=24)
+    note: str | None = Field(default=None, max_length=200)
+
+
+class SplitCreate(BaseModel):
+    txn_key: str = Field(max_length=40)
+    allocations: list[AllocationIn] = Field(min_length=2, max_length=50)
+    note: str | None = Field(default=None, max_length=200)
+
+
+class WriteOffCreate(BaseModel):
+    invoice_id: int
+    amount: str = Field(max_length=24)
+    note: str = Field(min_length=1, max_length=200, description="why the difference is written off")
+
+
+class MatchOut(BaseModel):
+    id: int
+    txn_key: str
+    invoice_id: int
+    amount: str
+    currency: str
+    rule: str
+    confidence: float
+    origin: str
+    decision_id: int | None
+
+
+class DecisionOut(BaseModel):
+    id: int
+    action: str
+    txn_key: str | None
+    invoice_id: int | None
+    amount: str | None
+    currency: str | None
+    actor_role: str | None
+    actor_key_id: int | None
+    decided_at: dt.datetime
+    note: str | None
+
+
+class ExceptionOut(BaseModel):
+    id: int
+    txn_key: str
+    reason: str
+    suggestions: list[str]
+    amount: str
+    currency: str
+    booked_on: dt.date
+    age_days: int

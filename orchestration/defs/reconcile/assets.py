@@ -1,0 +1,72 @@
+"""Daily reconciliation: gateway payments and bank lines matched to issued invoices.
+
+Runs at 06:00 Europe/Berlin, after the overnight bank statement import and the previous day's
+gateway settlements; it reads the operational tables, keeps every manual decision, replaces the
+automatic matches and the exception queue (tourstack.reconcile.operational), and reports the
+match rate and the exception counts as metadata. The new tables reach the warehouse through the
+regular ingest, where rpt_reconciliation summarises them.
+"""
+
+# No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
+import datetime as dt
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    ScheduleDefinition,
+    asset,
+    define_asset_job,
+)
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from orchestration.defs.resources import OperationalDatabase
+
+
+class ReconciliationConfig(Config):
+    as_of: str = Field(default="", description="YYYY-MM-DD exceptions are aged to; empty means today (UTC)")
+
+
+@asset(
+    group_name="finance",
+    kinds={"sqlalchemy", "polars"},
+    description="Automatic matches and the exception queue in reconciliation_matches / "
+                "reconciliation_exceptions, rebuilt from payments, bank_statement_lines and invoices.",
+)
+def reconciliation_run(
+    context: AssetExecutionContext, config: ReconciliationConfig, operational_db: OperationalDatabase
+) -> MaterializeResult:
+    from tourstack.fx import EcbOfflineSource
+    from tourstack.reconcile.operational import run_reconciliation
+
+    as_of = dt.date.fromisoformat(config.as_of) if config.as_of else dt.datetime.now(dt.UTC).date()
+    with operational_db.engine() as engine, Session(engine) as session, session.begin():
+        summary = run_reconciliation(session, rates=EcbOfflineSource(), as_of=as_of, run_id=context.run_id)
+    context.log.info(f"reconciliation: {summary['transactions_matched']} of {summary['transactions']} "
+                     f"transactions matched ({summary['match_rate']:.2%}), {summary['exceptions']} exceptions")
+    return MaterializeResult(metadata={
+        "transactions": summary["transactions"],
+        "match_rate": MetadataValue.float(float(summary["match_rate"])),
+        "allocations": summary["allocations"],
+        "exceptions": summary["exceptions"],
+        "duplicates": summary["duplicates"],
+        "exceptions_by_reason": MetadataValue.json(summary["exceptions_by_reason"]),
+        "manual_transactions": summary["manual_transactions"],
+    })
+
+
+reconciliation_job = define_asset_job(
+    name="reconciliation_job",
+    selection=AssetSelection.assets(reconciliation_run),
+    description="Match payments and bank lines to invoices; rebuild the exception queue.",
+)
+
+daily_reconciliation = ScheduleDefinition(
+    name="daily_reconciliation",
+    job=reconciliation_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Berlin",
+)

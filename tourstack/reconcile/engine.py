@@ -1,0 +1,146 @@
+"""`reconcile(transactions, receivables)`: the matching engine's entry point.
+
+Input frames are the ones `io.read_transactions` / `io.read_receivables` return (amounts in
+integer minor units); the result holds the matches (amount_applied in the invoice's currency,
+gross of gateway fees, negative for refunds), the exception queue (reason, suggestions, amount
+left unallocated, age in days) and a summary. The same function serves the CLI, the Dagster
+asset and the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from tourstack.fx import RateSource
+from tourstack.reconcile import candidates
+from tourstack.reconcile.allocate import Ledger, allocate_one
+from tourstack.reconcile.fxrates import FxConverter
+from tourstack.reconcile.scoring import AUTO_MATCH, score
+from tourstack.reconcile.text import norm_name
+
+AGENCY_NAME_CUTOFF = 90
+MAX_CANDIDATES = 12  # per transaction, best first; more only slows the allocation loop
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    matches: pl.DataFrame     # txn_id, invoice_number, amount_applied, currency, rule, confidence
+    exceptions: pl.DataFrame  # txn_id, reason, suggestions, unallocated, currency, booked_on, age_days
+    summary: dict
+
+
+def _agency_index(txn: pl.DataFrame, inv: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    agencies = inv.select("agency_name").unique().filter(pl.col("agency_name") != "").sort("agency_name")
+    agencies = agencies.with_row_index("agency_idx").with_columns(pl.col("agency_idx").cast(pl.Int64))
+    inv = inv.join(agencies, on="agency_name", how="left").with_columns(pl.col("agency_idx").fill_null(-1))
+    payers = txn.select("cp_name").unique().filter(pl.col("cp_name") != "")
+    names = agencies["agency_name"].to_list()
+    mapped: list[int] = []
+    exact = dict(zip(names, range(len(names)), strict=True))
+    for payer in payers["cp_name"].to_list():
+        if payer in exact:
+            mapped.append(exact[payer])
+            continue
+        best = process.extractOne(payer, names, scorer=fuzz.ratio, score_cutoff=AGENCY_NAME_CUTOFF) if names else None
+        mapped.append(best[2] if best else -1)
+    payers = payers.with_columns(pl.Series("t_agency", mapped, dtype=pl.Int64))
+    txn = txn.join(payers, on="cp_name", how="left").with_columns(pl.col("t_agency").fill_null(-1))
+    return txn.sort("t"), inv.sort("i")
+
+
+def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
+              rates: RateSource | None = None, as_of: dt.date | None = None) -> ReconcileResult:
+    fx = FxConverter(rates)
+    txn = (transactions.sort("booked_on", "txn_id").with_row_index("t")
+           .with_columns(norm_name(pl.col("counterparty")).alias("cp_name")))
+    inv = (receivables.with_row_index("i")
+           .with_columns(norm_name(pl.col("agency")).alias("agency_name"),
+                         norm_name(pl.col("customer_name")).alias("customer_norm")))
+    txn, inv = _agency_index(txn, inv)
+    cand = score(candidates.build(txn, inv, fx), inv, txn)
+    cand = cand.sort(["t", "confidence", "ref_kind", "i"], descending=[False, True, True, False])
+
+    def fx_minor(amount: int, src: str, dst: str, day: int) -> int | None:
+        return fx.minor(amount, src, dst, _EPOCH + dt.timedelta(days=day))
+
+    day = lambda s: (s - pl.lit(_EPOCH)).dt.total_days().cast(pl.Int64)  # noqa: E731
+    led = Ledger(
+        t_amount=txn["amount"].to_list(), t_fee=txn["fee"].to_list(), t_currency=txn["currency"].to_list(),
+        t_day=txn.select(day(pl.col("booked_on")))[:, 0].to_list(), t_payer=txn["cp_name"].to_list(),
+        t_agency=txn["t_agency"].to_list(), i_due=inv["amount_due"].to_list(),
+        i_currency=inv["currency"].to_list(), i_due_day=inv.select(day(pl.col("due_on")))[:, 0].to_list(),
+        i_issued_day=inv.select(day(pl.col("issued_on")))[:, 0].to_list(),
+        i_agency=inv["agency_idx"].to_list(), i_number=inv["invoice_number"].to_list(), fx_minor=fx_minor,
+    )
+    rows = list(zip(cand["i"].to_list(), cand["confidence"].to_list(), cand["ref_kind"].to_list(),
+                    cand["amt_inv"].to_list(), cand["gross_inv"].to_list(), cand["fx"].to_list(), strict=True))
+    bounds = np.searchsorted(cand["t"].to_numpy(), np.arange(len(txn) + 1)).tolist()
+    for t in range(len(txn)):
+        start = bounds[t]
+        allocate_one(led, t, rows[start:min(bounds[t + 1], start + MAX_CANDIDATES)])
+    return _result(txn, inv, led, as_of)
+
+
+def _result(txn: pl.DataFrame, inv: pl.DataFrame, led: Ledger, as_of: dt.date | None) -> ReconcileResult:
+    as_of = as_of or (txn["booked_on"].max() if len(txn) else dt.date.today())
+    m = led.matches
+    matches = pl.DataFrame({
+        "t": [x[0] for x in m], "i": [x[1] for x in m], "amount_applied": [x[2] for x in m],
+        "rule": [x[3] for x in m], "confidence": [x[4] for x in m],
+    }, schema={"t": pl.UInt32, "i": pl.UInt32, "amount_applied": pl.Int64, "rule": pl.String,
+               "confidence": pl.Int32})
+    matches = (matches.with_row_index("seq")
+               .join(txn.select("t", "txn_id"), on="t", how="left")
+               .join(inv.select("i", "invoice_number", "currency"), on="i", how="left")
+               .sort("seq").select("txn_id", "invoice_number", "amount_applied", "currency", "rule", "confidence"))
+    e = led.exceptions
+    exceptions = pl.DataFrame({
+        "t": [x[0] for x in e], "reason": [x[1] for x in e], "suggestions": [x[2] for x in e],
+        "unallocated": [x[3] for x in e]},
+        schema={"t": pl.UInt32, "reason": pl.String, "suggestions": pl.String, "unallocated": pl.Int64})
+    exceptions = (exceptions.with_row_index("seq")
+                  .join(txn.select("t", "txn_id", "currency", "booked_on"), on="t", how="left").sort("seq")
+                  .with_columns((pl.lit(as_of) - pl.col("booked_on")).dt.total_days().alias("age_days"))
+                  .select("txn_id", "reason", "suggestions", "unallocated", "currency", "booked_on", "age_days"))
+    return ReconcileResult(matches, exceptions, _summary(txn, inv, matches, exceptions, as_of))
+
+
+def _sum_by_currency(frame: pl.DataFrame, value: str) -> dict[str, str]:
+    from tourstack.money import from_minor
+
+    if frame.is_empty():
+        return {}
+    rows = frame.group_by("currency").agg(pl.col(value).sum()).sort("currency").rows()
+    return {c: str(from_minor(int(v), c)) for c, v in rows}
+
+
+def _summary(txn, inv, matches, exceptions, as_of) -> dict:
+    matched_ids = matches["txn_id"].unique()
+    fully_unmatched = exceptions.filter(~pl.col("txn_id").is_in(matched_ids.implode()))
+    reasons = dict(sorted(exceptions.group_by("reason").len().rows()))
+    n = len(txn)
+    applied = matches.filter(pl.col("amount_applied") > 0)
+    refunds = matches.filter(pl.col("amount_applied") < 0)
+    return {
+        "as_of": as_of.isoformat(),
+        "auto_match_threshold": AUTO_MATCH / 100,
+        "transactions": n,
+        "receivables": len(inv),
+        "transactions_matched": len(matched_ids),
+        "transactions_unmatched": len(fully_unmatched),
+        "match_rate": round(len(matched_ids) / n, 6) if n else 0.0,
+        "allocations": len(matches),
+        "exceptions": len(exceptions),
+        "exceptions_by_reason": reasons,
+        "duplicates": reasons.get("duplicate", 0),
+        "amount_matched": _sum_by_currency(applied, "amount_applied"),
+        "amount_refunded": _sum_by_currency(refunds, "amount_applied"),
+        "amount_unmatched": _sum_by_currency(exceptions.filter(pl.col("reason") != "duplicate"), "unallocated"),
+        "amount_duplicate": _sum_by_currency(exceptions.filter(pl.col("reason") == "duplicate"), "unallocated"),
+    }
