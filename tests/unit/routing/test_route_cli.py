@@ -1,0 +1,72 @@
+"""`tourstack route solve FILE.json` through Typer's CliRunner: the JSON contract and exit 2 on
+bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tourstack.cli.app import app
+
+runner = CliRunner()
+MATRIX = [[0, 5, 9, 4], [6, 0, 4, 8], [9, 3, 0, 7], [4, 8, 6, 0]]
+
+
+def solve(tmp_path, problem, *extra):
+    path = tmp_path / "problem.json"
+    path.write_text(problem if isinstance(problem, str) else json.dumps(problem))
+    return runner.invoke(app, ["route", "solve", str(path), *extra])
+
+
+def test_closed_tour_json_shape(tmp_path):
+    result = solve(tmp_path, {"durations": MATRIX, "start": 0, "end": 0})
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out == {"order": [0, 3, 2, 1, 0], "total": 19, "feasible": True}
+
+
+def test_open_path_with_windows_and_service(tmp_path):
+    problem = {"durations": MATRIX, "start": 1, "end": None,
+               "time_windows": [[0, 100], [0, 100], [0, 100], [0, 100]], "service": [5, 0, 5, 5]}
+    result = solve(tmp_path, problem, "--details")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["order"][0] == 1 and sorted(out["order"]) == [0, 1, 2, 3]
+    assert out["feasible"] is True and out["method"] == "exact" and out["optimal"] is True
+
+
+def test_infeasible_windows_reported(tmp_path):
+    problem = {"durations": [[0, 10, 10], [10, 0, 10], [10, 10, 0]], "start": 0, "end": 0,
+               "time_windows": [[0, 1000], [0, 12], [0, 12]]}
+    result = solve(tmp_path, problem, "--details")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["feasible"] is False and len(out["violations"]) == 1
+    assert out["total"] == 30
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ({"durations": [[0, 1, 2], [1, 0, 2]], "start": 0, "end": None}, "square"),
+        ({"durations": [[0, -3], [1, 0]], "start": 0, "end": 0}, "negative"),
+        ({"durations": [[0, 1], [1, 0]], "start": 5, "end": None}, "out of range"),
+        ({"durations": [[0, 1], [1, 0]], "start": 0, "end": "x"}, "end must be an integer"),
+        ({"durations": [[0, 1], [1, 0]], "start": 0, "end": 0, "time_windows": [[0, 9]]}, "time_windows"),
+        ({"start": 0, "end": 0}, "missing key: durations"),
+        ({"durations": [[0]], "start": 0, "end": 0, "speed": 3}, "unknown keys: speed"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(tmp_path, problem, message):
+    result = solve(tmp_path, problem)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = runner.invoke(app, ["route", "solve", str(tmp_path / "nope.json")])
+    assert result.exit_code == 2
