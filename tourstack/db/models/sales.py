@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +53,9 @@ class ItineraryItem(Timestamps, SoftDelete, Base):
     estimated_cost_minor: Mapped[int] = mapped_column(MinorUnits)
     currency: Mapped[str] = mapped_column(String(3))
     is_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set by generated plans: the place as named, and whether it matched the catalogue.
+    name: Mapped[str | None] = mapped_column(String(200))
+    is_verified: Mapped[bool | None] = mapped_column(Boolean, server_default=sa_false())
 
 
 class QuoteRequest(Timestamps, SoftDelete, Base):

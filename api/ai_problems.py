@@ -1,0 +1,64 @@
+"""Problem details for the itinerary and AI errors (RFC 9457, see api.problems)."""
+
+from __future__ import annotations
+
+import math
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.problems import problem_response
+from tourstack.itinerary import (
+    BudgetExhausted,
+    GenerationFailed,
+    InvalidEdit,
+    ItineraryConflict,
+    ItineraryError,
+    ItineraryNotFound,
+    RateLimited,
+    UnknownDestination,
+)
+from tourstack.itinerary.suggestions import NothingNearby
+
+
+async def _itinerary_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ItineraryError)
+    status, title = {ItineraryNotFound: (404, "Not Found"), ItineraryConflict: (409, "Itinerary conflict"),
+                     InvalidEdit: (422, "Invalid edit")}.get(type(exc), (400, "Itinerary error"))
+    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
+
+
+async def _unknown_destination(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 422, detail=str(exc), slug="unknown-destination",
+                            title="Unknown destination")
+
+
+async def _nothing_nearby(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 404, detail=str(exc), slug="not-found")
+
+
+async def _rate_limited(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RateLimited)
+    retry = max(1, math.ceil(exc.retry_after_s))
+    return problem_response(request, 429, detail=str(exc), slug="rate-limited", title="Too many requests",
+                            headers={"Retry-After": str(retry)}, scope=exc.scope)
+
+
+async def _budget(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BudgetExhausted)
+    return problem_response(request, 402, detail=str(exc), slug="ai-budget-exceeded",
+                            title="AI budget exceeded", scope=exc.scope)
+
+
+async def _generation_failed(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 503, detail="no provider could generate a plan; try again later",
+                            slug="generation-failed", title="Generation failed")
+
+
+def install_ai_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ItineraryError, _itinerary_error)
+    app.add_exception_handler(UnknownDestination, _unknown_destination)
+    app.add_exception_handler(NothingNearby, _nothing_nearby)
+    app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(BudgetExhausted, _budget)
+    app.add_exception_handler(GenerationFailed, _generation_failed)
