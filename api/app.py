@@ -10,8 +10,25 @@ from sqlalchemy.orm import Session, sessionmaker as SessionMaker
 
 from api.database import Database
 from api.observability import RequestContextMiddleware, configure_logging
+from api.ai_problems import install_ai_problem_handlers
 from api.problems import install_problem_handlers
-from api.routes import bookings, health, invoices, quotes, supplier_payouts, suppliers
+from api.routes import (
+    bookings,
+    content,
+    disputes,
+    health,
+    invoices,
+    itineraries,
+    payment_plans,
+    payments,
+    quotes,
+    reconciliation,
+    refunds,
+    suggestions,
+    supplier_payouts,
+    suppliers,
+    webhooks,
+)
 from tourstack.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -50,6 +67,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     install_problem_handlers(app)
+    install_ai_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(bookings.router)
@@ -57,4 +75,13 @@ def create_app(
     app.include_router(invoices.router)
     app.include_router(suppliers.router)
     app.include_router(supplier_payouts.router)
+    app.include_router(itineraries.router)
+    app.include_router(content.router)
+    app.include_router(suggestions.router)
+    app.include_router(payment_plans.router)
+    app.include_router(payments.router)
+    app.include_router(refunds.router)
+    app.include_router(disputes.router)
+    app.include_router(webhooks.router)
+    app.include_router(reconciliation.router)
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.problems import ApiProblem
 from tourstack.auth import Permission, Principal, verify_key
 from tourstack.invoicing import InvoicingConfig, Seller
+from tourstack.payments import PaymentsRuntime, build_runtime, config_from_settings
 from tourstack.settings import Settings
 
 
@@ -129,4 +130,34 @@ CanReadSettlement = Annotated[
 ]
 CanManageSettlement = Annotated[
     Principal, Depends(require_permission(Permission.SETTLEMENT_MANAGE))
+]
+CanReadPayments = Annotated[Principal, Depends(require_permission(Permission.PAYMENTS_READ))]
+CanCreatePayments = Annotated[Principal, Depends(require_permission(Permission.PAYMENTS_CREATE))]
+CanRequestRefunds = Annotated[Principal, Depends(require_permission(Permission.REFUNDS_REQUEST))]
+CanApproveRefunds = Annotated[Principal, Depends(require_permission(Permission.REFUNDS_APPROVE))]
+CanManageDisputes = Annotated[Principal, Depends(require_permission(Permission.DISPUTES_MANAGE))]
+
+
+def get_payments(request: Request) -> PaymentsRuntime:
+    """Gateways, router and breaker, built once per app on first use (tests may preset it)."""
+    runtime = getattr(request.app.state, "payments", None)
+    if runtime is None:
+        runtime = build_runtime(config_from_settings(request.app.state.settings))
+        request.app.state.payments = runtime
+    return runtime
+
+
+PaymentsDep = Annotated[PaymentsRuntime, Depends(get_payments)]
+
+from api.ai import AiServices, get_ai  # noqa: E402 (grouped with the itinerary aliases)
+
+AiDep = Annotated[AiServices, Depends(get_ai)]
+CanReadItineraries = Annotated[
+    Principal, Depends(require_permission(Permission.ITINERARIES_READ))
+]
+CanManageItineraries = Annotated[
+    Principal, Depends(require_permission(Permission.ITINERARIES_MANAGE))
+]
+CanGenerateContent = Annotated[
+    Principal, Depends(require_permission(Permission.CONTENT_GENERATE))
 ]

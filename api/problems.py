@@ -18,6 +18,14 @@ from tourstack.invoicing import (
     InvoiceNotFound,
     InvoicingError,
 )
+from tourstack.payments import (
+    Conflict as PaymentConflict,
+    GatewayDeclined,
+    GatewayUnavailable,
+    NoGatewayAvailable,
+    NotFound as PaymentNotFound,
+    PaymentsError,
+)
 from tourstack.sales import InvalidCursor
 from tourstack.settlement import (
     InvalidSettlement,
@@ -170,6 +178,26 @@ async def _settlement_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
 
 
+async def _payments_error(request: Request, exc: Exception) -> JSONResponse:
+    """Payments domain errors: missing -> 404, wrong state -> 409, bad input -> 422."""
+    assert isinstance(exc, PaymentsError)
+    if isinstance(exc, PaymentNotFound):
+        status, title = 404, "Not Found"
+    elif isinstance(exc, PaymentConflict):
+        status, title = 409, "Payment conflict"
+    else:
+        status, title = 422, "Invalid payment"
+    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
+
+
+async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
+    """Gateway trouble: down (or every gateway down) -> 503; declined -> 422 payment-declined."""
+    if isinstance(exc, GatewayUnavailable | NoGatewayAvailable):
+        return problem_response(request, 503, detail=str(exc), slug="gateway-unavailable",
+                                title="Payment gateway unavailable", headers={"Retry-After": "30"})
+    return problem_response(request, 422, detail=str(exc), slug="payment-declined", title="Payment declined")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
@@ -177,3 +205,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(InvoicingError, _invoicing_error)
     app.add_exception_handler(SettlementError, _settlement_error)
+    app.add_exception_handler(PaymentsError, _payments_error)
+    app.add_exception_handler(GatewayUnavailable, _gateway_error)
+    app.add_exception_handler(GatewayDeclined, _gateway_error)
+    app.add_exception_handler(NoGatewayAvailable, _gateway_error)

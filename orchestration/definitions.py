@@ -5,20 +5,31 @@ from __future__ import annotations
 from dagster import Definitions
 
 from orchestration.defs.dbt.assets import dbt_resource, tourstack_dbt_models
+from orchestration.defs.ai import (
+    ai_site_descriptions_job,
+    site_descriptions,
+    weekly_ai_site_descriptions,
+)
 from orchestration.defs.finance import daily_fx_rates_sync, fx_rates_sync, fx_rates_sync_job
+from orchestration.defs.payments import payments_maintenance_job, payments_maintenance_schedule
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.jobs import hourly_warehouse_refresh, warehouse_refresh_job
 from orchestration.defs.quality.checks import raw_checks
+from orchestration.defs.reconcile import daily_reconciliation, reconciliation_job, reconciliation_run
 from orchestration.defs.resources import default_resources
 
 # Unbound lists, so orchestration.run can materialise them with other resources (tests, bench).
-ASSETS = [*ingest_assets, tourstack_dbt_models, fx_rates_sync]
+ASSETS = [
+    *ingest_assets, tourstack_dbt_models, fx_rates_sync, site_descriptions, reconciliation_run,
+]
 ASSET_CHECKS = [*raw_checks]
 
 defs = Definitions(
     assets=ASSETS,
     asset_checks=ASSET_CHECKS,
-    jobs=[warehouse_refresh_job, fx_rates_sync_job],
-    schedules=[hourly_warehouse_refresh, daily_fx_rates_sync],
+    jobs=[warehouse_refresh_job, fx_rates_sync_job, ai_site_descriptions_job,
+          payments_maintenance_job, reconciliation_job],
+    schedules=[hourly_warehouse_refresh, daily_fx_rates_sync, weekly_ai_site_descriptions,
+               payments_maintenance_schedule, daily_reconciliation],
     resources={**default_resources(), "dbt": dbt_resource()},
 )

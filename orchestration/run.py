@@ -53,3 +53,18 @@ def materialize_platform(
         raise_on_error=raise_on_error,
         tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
     )
+
+
+def run_reconciliation(
+    *, resources: dict | None = None, instance: DagsterInstance | None = None
+) -> ExecuteInProcessResult:
+    """The daily reconciliation once, so the warehouse refresh that follows has its results."""
+    from orchestration.defs.reconcile import reconciliation_run
+
+    return materialize(
+        [reconciliation_run],
+        resources={**defs.resources, **(resources or {})},
+        instance=instance,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
+    )

@@ -6,6 +6,7 @@ as arguments, so tests and jobs can pass other values without touching the envir
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -54,6 +55,53 @@ class Settings(BaseSettings):
         default_factory=list, description="countries where foreign customers are charged VAT"
     )
     invoice_payment_terms_days: int = 15
+
+    # AI generation (tourstack.itinerary): without a key the offline planner and templates run.
+    openai_api_key: SecretStr | None = Field(default=None, description="OpenAI API key")
+    openai_base_url: str | None = Field(default=None, description="override, e.g. a proxy")
+    openai_model: str = "gpt-4.1"
+    openai_fallback_model: str | None = Field(default="gpt-4.1-mini", description="cheaper model")
+    openai_timeout_s: float = 60.0
+    openai_max_retries: int = Field(default=2, description="SDK retries on 429/5xx/timeouts")
+    ai_monthly_budget_usd: Decimal | None = Field(default=Decimal("200"), description="all agencies")
+    ai_agency_monthly_budget_usd: Decimal | None = None
+    ai_budget_policy: Literal["downgrade", "refuse"] = Field(
+        default="downgrade", description="over budget: use the offline planner, or refuse"
+    )
+    ai_rate_limit_per_minute: int = 60
+    ai_agency_rate_limit_per_minute: int = 10
+
+    # Payment gateways (tourstack.payments). A gateway without credentials is not used; the
+    # base URLs point the SDKs elsewhere (fakes on 127.0.0.1 in tests).
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str | None = Field(default=None, description="default: api.stripe.com")
+    razorpay_key_id: str | None = None
+    razorpay_key_secret: SecretStr | None = None
+    razorpay_webhook_secret: SecretStr | None = None
+    razorpay_base_url: str | None = Field(default=None, description="default: api.razorpay.com")
+    paypal_client_id: str | None = None
+    paypal_client_secret: SecretStr | None = None
+    paypal_webhook_id: str | None = None
+    paypal_base_url: str = "https://api-m.paypal.com"
+    bank_transfer_beneficiary: str = "Tourstack Journeys Pvt Ltd"
+    bank_transfer_account_number: str | None = Field(
+        default=None, description="collection account shown to payers; unset disables bank transfer"
+    )
+    bank_transfer_ifsc: str = ""
+    bank_transfer_iban: str = ""
+    bank_transfer_swift: str = ""
+    payments_gateway_timeout_seconds: float = 10.0
+    payments_routing: str | None = Field(
+        default=None,
+        description='JSON rules, first match wins: [{"currencies": ["INR"], "gateways": ["razorpay", "paypal"]}]',
+    )
+    payments_breaker_threshold: int = Field(default=3, description="consecutive failures that open it")
+    payments_breaker_cooldown_seconds: float = 30.0
+    refund_approval_thresholds: dict[str, int] = Field(
+        default_factory=lambda: {"INR": 5_000_000, "USD": 50_000, "EUR": 50_000, "GBP": 50_000, "*": 50_000},
+        description="refunds above this many minor units need a second person's approval",
+    )
 
     @property
     def operational_url(self) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dagster import AssetSelection, ScheduleDefinition, define_asset_job
 
-# Everything but the FX sync, which writes to the operational DB on its own daily schedule.
-WAREHOUSE_SELECTION = AssetSelection.all() - AssetSelection.assets("fx_rates_sync")
+from orchestration.defs.dbt.assets import tourstack_dbt_models
+from orchestration.defs.ingest.assets import ingest_assets
+
+# Ingestion and dbt only: the jobs that write back to the operational DB (FX sync,
+# reconciliation, AI batches, payment maintenance) run on their own schedules.
+WAREHOUSE_SELECTION = AssetSelection.assets(*ingest_assets, tourstack_dbt_models)
 
 warehouse_refresh_job = define_asset_job(
     name="warehouse_refresh",

@@ -121,3 +121,16 @@ def test_new_column_in_source_is_added_to_raw(source, warehouse):
         s.execute(update(Agency).values(tax_id="GSTIN1", updated_at=later))
     ingest_table(engine, warehouse, table)
     assert _rows(warehouse, "select tax_id from raw.agencies") == [("GSTIN1",)]
+
+
+def test_gateway_payloads_stay_in_the_operational_db(source, warehouse):
+    from tourstack.db.models.payments import WebhookEvent
+
+    engine, sessions = source
+    with sessions.begin() as s:
+        s.add(WebhookEvent(gateway="stripe", event_id="evt_1", type="charge.succeeded",
+                           payload='{"card": {"last4": "4242"}, "email": "payer@example.com"}',
+                           signature_valid=True, received_at=T0, created_at=T0, updated_at=T0))
+    ingest_table(engine, warehouse, Base.metadata.tables["webhook_events"])
+    columns = {row[0] for row in _rows(warehouse, "describe raw.webhook_events")}
+    assert "payload" not in columns and {"event_id", "signature_valid"} <= columns

@@ -31,6 +31,20 @@ class Permission(StrEnum):
     SETTLEMENT_READ = "settlement:read"
     # Propose, approve, reject and mark supplier payouts paid (finance and admin).
     SETTLEMENT_MANAGE = "settlement:manage"
+    # Itineraries: agents read and work on their own agency's drafts; staff on all.
+    ITINERARIES_READ = "itineraries:read"
+    # Generate, edit, lock, regenerate (costs AI budget) and approve drafts.
+    ITINERARIES_MANAGE = "itineraries:manage"
+    # AI-written descriptions, captions and e-mails.
+    CONTENT_GENERATE = "content:generate"
+    # Payment plans and payments; agents only for their own agency's bookings.
+    PAYMENTS_READ = "payments:read"
+    PAYMENTS_CREATE = "payments:create"
+    # Ask for a refund (ops, finance); approving one above the threshold is finance's.
+    REFUNDS_REQUEST = "refunds:request"
+    REFUNDS_APPROVE = "refunds:approve"
+    # Chargebacks: read and record outcomes (finance and admin).
+    DISPUTES_MANAGE = "disputes:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -40,6 +54,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.QUOTES_READ,
             Permission.QUOTES_CREATE,
             Permission.INVOICES_READ,
+            Permission.PAYMENTS_READ,
+            Permission.PAYMENTS_CREATE,
+            Permission.ITINERARIES_READ,
+            Permission.ITINERARIES_MANAGE,
+            Permission.CONTENT_GENERATE,
         }
     ),
     Role.OPS: frozenset(
@@ -50,6 +69,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COSTS_READ,
             Permission.INVOICES_READ,
             Permission.SETTLEMENT_READ,
+            Permission.PAYMENTS_READ,
+            Permission.PAYMENTS_CREATE,
+            Permission.REFUNDS_REQUEST,
+            Permission.ITINERARIES_READ,
+            Permission.ITINERARIES_MANAGE,
+            Permission.CONTENT_GENERATE,
         }
     ),
     Role.FINANCE: frozenset(
@@ -61,6 +86,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.INVOICES_MANAGE,
             Permission.SETTLEMENT_READ,
             Permission.SETTLEMENT_MANAGE,
+            Permission.PAYMENTS_READ,
+            Permission.PAYMENTS_CREATE,
+            Permission.REFUNDS_REQUEST,
+            Permission.REFUNDS_APPROVE,
+            Permission.DISPUTES_MANAGE,
+            Permission.ITINERARIES_READ,
         }
     ),
     Role.ADMIN: frozenset(Permission),

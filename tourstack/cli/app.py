@@ -7,8 +7,11 @@ import typer
 from tourstack.cli import (
     db_commands,
     fx_commands,
+    itinerary_commands,
     pipeline_commands,
+    reconcile_commands,
     report_commands,
+    route_commands,
     seed_commands,
     serve_commands,
 )
@@ -28,5 +31,5 @@ def main() -> None:
 
 
 for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx_commands,
-               report_commands):
+               report_commands, reconcile_commands, route_commands, itinerary_commands):
     module.register(app)

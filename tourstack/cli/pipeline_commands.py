@@ -60,6 +60,23 @@ def _materialize(full_refresh: bool) -> float:
     return elapsed
 
 
+def _reconcile() -> None:
+    from dagster import DagsterInstance
+
+    from orchestration.run import run_reconciliation
+
+    with console.status("reconciling payments and bank lines against invoices"):
+        result = run_reconciliation(instance=DagsterInstance.get())
+    (materialization,) = [
+        e.event_specific_data.materialization for e in result.get_asset_materialization_events()
+    ]
+    meta = materialization.metadata
+    console.print(
+        f"reconciliation: {meta['transactions'].value:,} transactions, match rate "
+        f"{meta['match_rate'].value:.1%}, {meta['exceptions'].value:,} exceptions queued"
+    )
+
+
 def _mart_counts() -> list[tuple[str, str, int]]:
     from tourstack.settings import get_settings
     from tourstack.warehouse import connect, mart_row_counts
@@ -107,6 +124,7 @@ def demo(
     console.rule("1/3 operational database")
     upgrade(settings.operational_url)
     seed_demo(settings.operational_url, size, seed=seed, progress=True, reset=True)
+    _reconcile()
     console.rule("2/3 warehouse")
     elapsed = _materialize(full_refresh=True)
     console.rule("3/3 summary")

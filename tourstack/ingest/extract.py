@@ -16,7 +16,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from sqlalchemy import Engine, Table
 
-from tourstack.ingest.schema import EXTRACTED_AT, TIMESTAMP, arrow_schema, primary_key
+from tourstack.ingest.schema import (
+    EXTRACTED_AT,
+    TIMESTAMP,
+    arrow_schema,
+    ingested_columns,
+    primary_key,
+)
 
 CHUNK_ROWS = 250_000
 
@@ -41,7 +47,7 @@ def _naive_utc(moment: dt.datetime) -> dt.datetime:
 
 def _extract_sqlite(engine, table, since, extracted_at) -> Iterator[pa.RecordBatch]:
     schema = arrow_schema(table)
-    names = [c.name for c in table.columns]
+    names = [c.name for c in ingested_columns(table)]
     sql = f'SELECT {", ".join(names)} FROM "{table.name}"'
     params: tuple = ()
     if since is not None:
@@ -80,7 +86,7 @@ def _sqlite_array(values: tuple, kind: pa.DataType) -> pa.Array:
 def _extract_postgres(engine, table, since, extracted_at) -> Iterator[pa.RecordBatch]:
     schema = arrow_schema(table)
     select = []
-    for column in table.columns:
+    for column in ingested_columns(table):
         if schema.field(column.name).type == TIMESTAMP:
             select.append(f"(\"{column.name}\" AT TIME ZONE 'UTC') AS \"{column.name}\"")
         else:

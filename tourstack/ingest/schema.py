@@ -24,6 +24,8 @@ from sqlalchemy import (
 from tourstack.db.base import ExactDecimal, UTCDateTime
 
 EXTRACTED_AT = "_extracted_at"
+# Columns that never leave the operational DB: raw gateway payloads carry payer details.
+EXCLUDED_COLUMNS = frozenset({("webhook_events", "payload")})
 TIMESTAMP = pa.timestamp("us")
 DECIMAL = pa.decimal128(18, 8)
 
@@ -51,8 +53,12 @@ def arrow_type(column: Column) -> pa.DataType:
     raise TypeError(f"no warehouse mapping for {column.table.name}.{column.name}: {kind!r}")
 
 
+def ingested_columns(table: Table) -> list[Column]:
+    return [c for c in table.columns if (table.name, c.name) not in EXCLUDED_COLUMNS]
+
+
 def arrow_schema(table: Table) -> pa.Schema:
-    fields = [pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in table.columns]
+    fields = [pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in ingested_columns(table)]
     return pa.schema([*fields, pa.field(EXTRACTED_AT, TIMESTAMP, nullable=False)])
 
 

@@ -18,8 +18,14 @@ from tourstack.db.base import UTCDateTime
 from tourstack.money import ISO_4217
 
 EARLIEST = dt.datetime(2000, 1, 1)
-# Amounts that may be negative: statement debits are negative by convention.
-SIGNED_AMOUNTS = {("bank_statement_lines", "amount_minor")}
+# Amounts that may be negative: statement debits, and refunds allocated against the invoice
+# they refund in reconciliation.
+SIGNED_AMOUNTS = {
+    ("bank_statement_lines", "amount_minor"),
+    ("reconciliation_matches", "amount_minor"),
+    ("reconciliation_exceptions", "amount_minor"),
+    ("reconciliation_decisions", "amount_minor"),
+}
 # Bookkeeping timestamps: checked as a pair (updated_at >= created_at), not one by one, since
 # a range check per column costs seconds on large tables and adds nothing the pair misses.
 BOOKKEEPING = {"created_at", "updated_at"}

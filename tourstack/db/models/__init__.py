@@ -1,5 +1,7 @@
 """Every operational table, imported so `Base.metadata` knows them all."""
 
+from tourstack.db.models.ai import AiGeneration, ItineraryRevision
+
 from tourstack.db.models.catalogue import (
     Destination,
     Site,
@@ -24,6 +26,12 @@ from tourstack.db.models.finance import (
     SupplierPayout,
 )
 from tourstack.db.models.invoicing import InvoiceCounter, InvoiceEvent
+from tourstack.db.models.payments import WebhookEvent
+from tourstack.db.models.reconciliation import (
+    ReconciliationDecision,
+    ReconciliationException,
+    ReconciliationMatch,
+)
 from tourstack.db.models.settlement import SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.db.models.sales import (
     Booking,
@@ -37,10 +45,12 @@ from tourstack.db.models.sales import (
 )
 
 __all__ = [
+    "AiGeneration", "ItineraryRevision",
     "Agency", "Agent", "ApiKey", "BankStatementLine", "Booking", "BookingItem", "Customer",
     "CustomerRating", "Destination", "Dispute", "FxRate", "Installment", "Invoice",
     "InvoiceCounter", "InvoiceEvent", "InvoiceLine", "Itinerary", "ItineraryDay",
-    "ItineraryItem", "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "Refund", "SettlementBatch", "Site",
+    "ItineraryItem", "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision", "ReconciliationException",
+    "ReconciliationMatch", "Refund", "SettlementBatch", "Site",
     "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser", "Supplier",
-    "SupplierPayout", "SupplierPayoutEvent", "SupplierPayoutItem", "SupplierRate",
+    "SupplierPayout", "SupplierPayoutEvent", "SupplierPayoutItem", "SupplierRate", "WebhookEvent",
 ]
