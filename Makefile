@@ -26,7 +26,7 @@ test: install        ## the whole suite: unit, integration (PostgreSQL, Redis), 
 test-unit: install
 	$(BIN)/python -m pytest -n 2 -m "not integration" $(PYTEST_ARGS)
 
-bench: install       ## benchmarks; results are appended to bench/results/ and docs/benchmarks.md
+bench: install       ## pipeline benchmark; results in bench/results/, recorded in docs/benchmarks.md
 	$(BIN)/python -m bench.pipeline
 
 ui: install
