@@ -43,10 +43,10 @@ def _phases(instance, run_id: str) -> dict[str, float]:
     phases = {"ingest": 0.0, "raw_checks": 0.0, "dbt": 0.0}
     for step in instance.get_run_step_stats(run_id):
         took = (step.end_time or 0) - (step.start_time or 0)
-        if step.step_key.startswith("raw__") and "check" not in step.step_key:
-            phases["ingest"] += took
-        elif "check" in step.step_key:
+        if "great_expectations" in step.step_key:
             phases["raw_checks"] += took
+        elif step.step_key.startswith("raw__"):
+            phases["ingest"] += took
         else:
             phases["dbt"] += took
     return phases
