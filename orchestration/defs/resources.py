@@ -5,10 +5,10 @@ production. Each resource opens connections only when an asset asks for one.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-from dagster import ConfigurableResource, EnvVar
+from dagster import ConfigurableResource
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
@@ -81,4 +81,4 @@ def default_resources() -> dict[str, ConfigurableResource]:
     }
 
 
-__all__ = ["EnvVar", "OperationalDatabase", "WarehouseResource", "default_resources"]
+__all__ = ["OperationalDatabase", "WarehouseResource", "default_resources"]
