@@ -7,6 +7,7 @@ unreachable server fails the run instead of skipping it.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 
@@ -73,3 +74,31 @@ def migrated_sqlite_url(sqlite_url: str) -> str:
 
     upgrade(sqlite_url)
     return sqlite_url
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> str:
+    """One SQLite file migrated to head per test session; tests get copies (much faster than
+    running every migration per test)."""
+    path = tmp_path_factory.mktemp("template") / "operational.db"
+    from tourstack.db.migrate import upgrade
+
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+def db_url(migrated_template: str, tmp_path) -> str:
+    target = tmp_path / "operational.db"
+    shutil.copyfile(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator:
+    from tourstack.db.engine import make_engine, make_sessionmaker
+
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine)() as s:
+        yield s
+    engine.dispose()

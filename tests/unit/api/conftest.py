@@ -1,9 +1,8 @@
-"""API test fixtures: a migrated SQLite file per test (copied from one migrated template),
+"""API test fixtures: the shared `session` / `db_url` fixtures (tests/conftest.py),
 a small two-agency world, and a TestClient on an app bound to that database."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,23 +14,8 @@ from api.app import create_app
 from tests import factories as f
 from tourstack.auth import revoke_key
 from tourstack.db.engine import make_engine, make_sessionmaker
-from tourstack.db.migrate import upgrade
 from tourstack.db.models import Agency, Agent, Booking, QuoteRequest
 from tourstack.settings import Settings
-
-
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("template") / "operational.db"
-    upgrade(f"sqlite:///{path}")
-    return str(path)
-
-
-@pytest.fixture
-def db_url(migrated_template: str, tmp_path) -> str:
-    target = tmp_path / "operational.db"
-    shutil.copyfile(migrated_template, target)
-    return f"sqlite:///{target}"
 
 
 @pytest.fixture

@@ -1,46 +1,19 @@
-"""Invoicing unit fixtures: a migrated SQLite file per test (copied from one migrated template),
-a session, two finance staff (maker and checker) and a helper that takes a booking to issued."""
+"""Invoicing unit fixtures on the shared `session` (tests/conftest.py): two finance staff (maker and checker) and a helper that takes a booking to issued."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy.orm import Session
 
 from tests import factories as f
-from tourstack.db.engine import make_engine, make_sessionmaker
-from tourstack.db.migrate import upgrade
 from tourstack.db.models import Booking, Invoice, Payment, Refund
 from tourstack.invoicing import Actor, InvoicingConfig, approve, create_draft, issue, submit
 
 NOW = dt.datetime(2025, 6, 10, 9, 30, tzinfo=dt.UTC)  # fiscal year 2025-26
 CONFIG = InvoicingConfig()
-
-
-@pytest.fixture(scope="session")
-def invoicing_template(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("invoicing") / "operational.db"
-    upgrade(f"sqlite:///{path}")
-    return str(path)
-
-
-@pytest.fixture
-def db_url(invoicing_template: str, tmp_path) -> str:
-    target = tmp_path / "operational.db"
-    shutil.copyfile(invoicing_template, target)
-    return f"sqlite:///{target}"
-
-
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with make_sessionmaker(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 @dataclass

@@ -1,45 +1,19 @@
-"""Settlement unit fixtures: a migrated SQLite file per test (copied from one migrated
-template), a session, two finance staff (proposer and approver) and a small supplier world."""
+"""Settlement unit fixtures on the shared `session` (tests/conftest.py): two finance staff
+(proposer and approver) and a small supplier world."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy.orm import Session
 
 from tests import factories as f
-from tourstack.db.engine import make_engine, make_sessionmaker
-from tourstack.db.migrate import upgrade
 from tourstack.db.models import Booking, BookingItem, Supplier
 from tourstack.invoicing import Actor
 
 NOW = dt.datetime(2026, 6, 15, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="session")
-def settlement_template(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("settlement") / "operational.db"
-    upgrade(f"sqlite:///{path}")
-    return str(path)
-
-
-@pytest.fixture
-def db_url(settlement_template: str, tmp_path) -> str:
-    target = tmp_path / "operational.db"
-    shutil.copyfile(settlement_template, target)
-    return f"sqlite:///{target}"
-
-
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with make_sessionmaker(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 @dataclass
