@@ -16,7 +16,7 @@ import pytest
 from tests.fakes.asgi_server import ThreadedServer, free_port, wait_for_port
 from tests.fakes.paypal import FakePayPal
 from tests.fakes.razorpay import FakeRazorpay
-from tests.unit.api.conftest import app, client, db_url, migrated_template, session_factory, world  # noqa: F401
+from tests.unit.api.conftest import app, client, session_factory, world  # noqa: F401
 from tourstack.payments import BankAccount, GatewayConfig, build_runtime
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
