@@ -102,3 +102,16 @@ def session(db_url: str) -> Iterator:
     with make_sessionmaker(engine)() as s:
         yield s
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of the system Chromium; skips without one unless TOURSTACK_REQUIRE_CHROMIUM=1 (CI)."""
+    from tourstack.charts import chromium_path
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("TOURSTACK_REQUIRE_CHROMIUM") == "1":
+            pytest.fail("Chromium is required (TOURSTACK_REQUIRE_CHROMIUM=1) but not installed")
+        pytest.skip("no Chromium on this machine")
+    return path
