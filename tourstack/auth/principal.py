@@ -45,6 +45,11 @@ class Permission(StrEnum):
     REFUNDS_APPROVE = "refunds:approve"
     # Chargebacks: read and record outcomes (finance and admin).
     DISPUTES_MANAGE = "disputes:manage"
+    # Company-wide analytics (dashboards, metrics, report runs): staff only, since aggregate
+    # figures span every agency and cannot be scoped to one.
+    ANALYTICS_READ = "analytics:read"
+    # Save, delete and schedule reports (recipients get company-wide figures by e-mail).
+    REPORTS_MANAGE = "reports:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -75,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ITINERARIES_READ,
             Permission.ITINERARIES_MANAGE,
             Permission.CONTENT_GENERATE,
+            Permission.ANALYTICS_READ,
+            Permission.REPORTS_MANAGE,
         }
     ),
     Role.FINANCE: frozenset(
@@ -92,6 +99,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REFUNDS_APPROVE,
             Permission.DISPUTES_MANAGE,
             Permission.ITINERARIES_READ,
+            Permission.ANALYTICS_READ,
+            Permission.REPORTS_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(Permission),
