@@ -60,7 +60,9 @@ def _minor(session, invoice_id: int, text: str) -> int:
 
 
 def _match_out(m: ReconciliationMatch) -> MatchOut:
-    return MatchOut(id=m.id, txn_key=m.txn_key, invoice_id=m.invoice_id, amount=str(from_minor(m.amount_minor, m.currency)),
+    return MatchOut(id=m.id, txn_key=m.txn_key, invoice_id=m.invoice_id, booking_id=m.booking_id,
+                    installment_id=m.installment_id, settlement_batch_id=m.settlement_batch_id,
+                    amount=str(from_minor(m.amount_minor, m.currency)),
                     currency=m.currency, rule=m.rule, confidence=m.confidence / 100, origin=m.origin,
                     decision_id=m.decision_id)
 

@@ -36,7 +36,10 @@ class WriteOffCreate(BaseModel):
 class MatchOut(BaseModel):
     id: int
     txn_key: str
-    invoice_id: int
+    invoice_id: int | None = Field(description="null for a booking not invoiced yet and for payouts")
+    booking_id: int | None
+    installment_id: int | None = Field(description="the plan installment this part of the money fills")
+    settlement_batch_id: int | None = Field(description="set for a gateway payout line (rule payout_batch)")
     amount: str
     currency: str
     rule: str

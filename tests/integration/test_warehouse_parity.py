@@ -54,6 +54,7 @@ def test_duckdb_and_postgres_marts_are_identical(tmp_path, migrated_sqlite_url, 
                                                  monkeypatch):
     isolate_dbt_env(monkeypatch)
     seed_tiny(migrated_sqlite_url)
+    _reconcile(migrated_sqlite_url)  # so rpt_reconciliation has matches, payouts and exceptions to compare
     duck = tmp_path / "wh.duckdb"
     pg = make_pg_database("ts_wh")
 
@@ -69,3 +70,36 @@ def test_duckdb_and_postgres_marts_are_identical(tmp_path, migrated_sqlite_url, 
         right = tuple(Decimal(str(v)) if not isinstance(v, int) else v for v in pg_profile[mart])
         assert left == right, mart
         assert left[0] > 0, mart
+    assert _rows(duck, pg, "rpt_reconciliation")
+
+
+def _reconcile(url: str) -> None:
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from tourstack.db.engine import make_engine
+    from tourstack.fx import EcbOfflineSource
+    from tourstack.reconcile.operational import run_reconciliation
+
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        run_reconciliation(session, rates=EcbOfflineSource(), as_of=dt.date(2026, 6, 30))
+    engine.dispose()
+
+
+def _rows(duck_path, pg_url: str, model: str) -> list[tuple]:
+    """The model's rows, identical on both warehouses (amounts are integer minor units)."""
+    import duckdb
+    import psycopg
+
+    sql = f"select * from marts.{model} order by 1"
+    con = duckdb.connect(str(duck_path), read_only=True)
+    try:
+        left = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    with psycopg.connect(pg_url) as conn:
+        right = conn.execute(sql).fetchall()
+    assert [tuple(map(str, r)) for r in left] == [tuple(map(str, r)) for r in right], model
+    return left

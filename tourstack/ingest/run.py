@@ -15,8 +15,10 @@ from tourstack.ingest.extract import extract_changes
 from tourstack.ingest.load import Warehouse
 from tourstack.ingest.schema import arrow_schema, primary_key
 
-# Credentials never belong in the warehouse.
-EXCLUDED_TABLES = frozenset({"api_keys"})
+# Credentials never belong in the warehouse. Saved report definitions, their schedules (who
+# receives what) and the executive e-mail archive are application state, not business facts:
+# analysts have no use for them and recipients' addresses should not spread further.
+EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails"})
 
 
 def operational_tables() -> list[Table]:

@@ -128,7 +128,8 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
             new_same += amount
         decision = _decision(session, actor, action, txn_key=txn.key, invoice_id=invoice.id, amount_minor=amount,
                              currency=invoice.currency, note=note)
-        row = ReconciliationMatch(txn_key=txn.key, invoice_id=invoice.id, amount_minor=amount,
+        row = ReconciliationMatch(txn_key=txn.key, invoice_id=invoice.id, booking_id=invoice.booking_id,
+                                  amount_minor=amount,
                                   currency=invoice.currency, rule=f"manual_{action}", confidence=99,
                                   origin="manual", decision_id=decision.id, booked_on=txn.booked_on)
         session.add(row)

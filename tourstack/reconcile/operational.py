@@ -7,11 +7,12 @@ before the run. The run then replaces the previous automatic matches and the exc
 in one transaction; manual rows are never touched. Used by the Dagster asset and the API.
 
 Transactions: bank statement credits (`bank:<id>`), except gateway payouts (their reference is a
-settlement batch: they reconcile against settlement_batches, not invoices), and succeeded
+settlement batch: they reconcile against settlement_batches, see payouts.py), and succeeded
 gateway payments (`payment:<id>`, amount net of the fee, fee in the fee column, the booking ref
 in the description as the gateway's metadata carries it) and their succeeded refunds
 (`refund:<id>`, negative). Bank debits are supplier and tax payments, not receivables.
-Receivables: issued invoices.
+Receivables: issued invoices, and bookings with no issued invoice yet; money matched to a
+booking with a payment plan is split across its installments (targets.py).
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ from tourstack.db.models import (
 )
 from tourstack.fx import RateSource
 from tourstack.reconcile.engine import reconcile
+from tourstack.reconcile.payouts import match_payouts
+from tourstack.reconcile.targets import (
+    RECEIVABLE_SCHEMA,
+    Target,
+    issued_invoice_filter,
+    load_booking_receivables,
+    split_by_installment,
+)
 
 MANUAL_ACTIONS = ("match", "split", "unmatch")
 _TXN_SCHEMA = {"txn_id": pl.String, "source": pl.String, "booked_on": pl.Date, "amount": pl.Int64,
@@ -45,14 +54,18 @@ _TXN_SCHEMA = {"txn_id": pl.String, "source": pl.String, "booked_on": pl.Date, "
                "description": pl.String}
 
 
-def load_transactions(session: Session) -> pl.DataFrame:
-    payouts = {r for (r,) in session.execute(select(SettlementBatch.batch_reference))}
+def load_transactions(session: Session, payout_line_ids: set[int] | None = None) -> pl.DataFrame:
+    if payout_line_ids is None:
+        payouts = {r for (r,) in session.execute(select(SettlementBatch.batch_reference))}
+        is_payout = lambda i, ref: (ref or "") in payouts  # noqa: E731
+    else:
+        is_payout = lambda i, ref: i in payout_line_ids  # noqa: E731
     bank = [(f"bank:{i}", "bank", d, a, c, 0, ref or "", cp or "", desc or "")
             for i, d, a, c, ref, cp, desc in session.execute(select(
                 BankStatementLine.id, BankStatementLine.booked_on, BankStatementLine.amount_minor,
                 BankStatementLine.currency, BankStatementLine.reference, BankStatementLine.counterparty,
                 BankStatementLine.description))
-            if (ref or "") not in payouts and a > 0]
+            if a > 0 and not is_payout(i, ref)]
     pay = [(f"payment:{i}", gw, at.date(), amount - fee, cur, fee, gref or "", name or "",
             f"{gw} {method} booking {bref}")
            for i, gw, at, amount, cur, fee, gref, name, method, bref in session.execute(
@@ -70,21 +83,22 @@ def load_transactions(session: Session) -> pl.DataFrame:
     return pl.DataFrame(bank + pay + refunds, schema=_TXN_SCHEMA, orient="row")
 
 
-def load_receivables(session: Session) -> tuple[pl.DataFrame, dict[str, int]]:
+def load_receivables(session: Session) -> tuple[pl.DataFrame, dict[str, Target]]:
+    """Issued invoices, then bookings without one; keys map to what a match points at."""
     rows = session.execute(
         select(Invoice.id, Invoice.invoice_number, Booking.booking_ref, Agency.name, Customer.first_name,
-               Customer.last_name, Invoice.total_minor, Invoice.currency, Invoice.issued_on, Invoice.due_on)
+               Customer.last_name, Invoice.total_minor, Invoice.currency, Invoice.issued_on, Invoice.due_on,
+               Booking.id)
         .join(Booking, Booking.id == Invoice.booking_id).join(Agency, Agency.id == Invoice.agency_id)
         .join(Customer, Customer.id == Booking.customer_id)
-        .where(Invoice.invoice_number.is_not(None), Invoice.kind == "invoice",
-               Invoice.status.not_in(("draft", "void", "pending_approval", "approved")))).all()
-    frame = pl.DataFrame(
+        .where(*issued_invoice_filter())).all()
+    invoices = pl.DataFrame(
         [(num, bref, agency, f"{first} {last}", total, cur, issued, due or issued)
-         for _, num, bref, agency, first, last, total, cur, issued, due in rows],
-        schema={"invoice_number": pl.String, "booking_ref": pl.String, "agency": pl.String,
-                "customer_name": pl.String, "amount_due": pl.Int64, "currency": pl.String,
-                "issued_on": pl.Date, "due_on": pl.Date}, orient="row")
-    return frame, {r[1]: r[0] for r in rows}
+         for _, num, bref, agency, first, last, total, cur, issued, due, _ in rows],
+        schema=RECEIVABLE_SCHEMA, orient="row")
+    bookings, booking_targets = load_booking_receivables(session)
+    targets = {r[1]: Target(r[0], r[10]) for r in rows} | booking_targets
+    return pl.concat([invoices, bookings]), targets
 
 
 def _decided(session: Session) -> tuple[set[str], dict[int, int]]:
@@ -107,31 +121,44 @@ def run_reconciliation(session: Session, *, rates: RateSource | None, as_of: dt.
                        run_id: str | None = None) -> dict:
     """Replace the automatic matches and the exception queue; returns the run's summary."""
     run_id = run_id or uuid.uuid4().hex
-    txn = load_transactions(session)
-    inv, invoice_ids = load_receivables(session)
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    payouts = match_payouts(session, as_of=as_of)
+    txn = load_transactions(session, payouts.payout_line_ids)
+    inv, targets = load_receivables(session)
     manual_txns, covered = _decided(session)
     txn = txn.filter(~pl.col("txn_id").is_in(sorted(manual_txns)))
     if covered:
-        by_number = {n: covered.get(i, 0) for n, i in invoice_ids.items()}
+        by_key = {k: covered.get(t.invoice_id, 0) for k, t in targets.items() if t.invoice_id is not None}
         inv = inv.with_columns((pl.col("amount_due") - pl.col("invoice_number").replace_strict(
-            by_number, default=0, return_dtype=pl.Int64)).clip(lower_bound=0).alias("amount_due"))
+            by_key, default=0, return_dtype=pl.Int64)).clip(lower_bound=0).alias("amount_due"))
     result = reconcile(txn, inv, rates=rates, as_of=as_of)
     booked = dict(txn.select("txn_id", "booked_on").iter_rows())
     session.execute(delete(ReconciliationMatch).where(ReconciliationMatch.origin == "auto"))
     session.execute(delete(ReconciliationException))
     now = dt.datetime.now(dt.UTC)
-    matches = [{"txn_key": r["txn_id"], "invoice_id": invoice_ids[r["invoice_number"]],
-                "amount_minor": r["amount_applied"], "currency": r["currency"], "rule": r["rule"],
-                "confidence": r["confidence"], "origin": "auto", "run_id": run_id,
-                "booked_on": booked[r["txn_id"]], "created_at": now, "updated_at": now}
+    stamp = {"origin": "auto", "run_id": run_id, "created_at": now, "updated_at": now}
+    matches = [{"txn_key": r["txn_id"], "invoice_id": targets[r["invoice_number"]].invoice_id,
+                "booking_id": targets[r["invoice_number"]].booking_id, "installment_id": None,
+                "settlement_batch_id": None, "amount_minor": r["amount_applied"], "currency": r["currency"],
+                "rule": r["rule"], "confidence": r["confidence"], "booked_on": booked[r["txn_id"]], **stamp}
                for r in result.matches.iter_rows(named=True)]
+    matches = split_by_installment(session, matches)
+    matches += [{"invoice_id": None, "booking_id": None, "installment_id": None, **m, **stamp}
+                for m in payouts.matches]
     exceptions = [{"txn_key": r["txn_id"], "reason": r["reason"], "suggestions": (r["suggestions"] or "")[:200],
                    "amount_minor": r["unallocated"], "currency": r["currency"], "booked_on": r["booked_on"],
-                   "age_days": r["age_days"], "run_id": run_id, "created_at": now, "updated_at": now}
+                   "age_days": r["age_days"], **stamp}
                   for r in result.exceptions.iter_rows(named=True)]
+    exceptions += [{**e, **stamp} for e in payouts.exceptions]
+    for row in exceptions:
+        row.pop("origin")
     if matches:
         session.execute(insert(ReconciliationMatch), matches)
     if exceptions:
         session.execute(insert(ReconciliationException), exceptions)
     session.flush()
-    return {**result.summary, "run_id": run_id, "manual_transactions": len(manual_txns)}
+    installments = sum(1 for m in matches if m["installment_id"] is not None)
+    return {**result.summary, **payouts.summary, "allocation_rows": len(matches),
+            "installment_allocations": installments,
+            "booking_only_allocations": sum(1 for m in matches if m["invoice_id"] is None and m["booking_id"]),
+            "run_id": run_id, "manual_transactions": len(manual_txns)}

@@ -1,4 +1,5 @@
-"""Daily reconciliation: gateway payments and bank lines matched to issued invoices.
+"""Daily reconciliation: gateway payments and bank lines matched to invoices, bookings and
+installments; gateway payouts matched to their settlement batches.
 
 Runs at 06:00 Europe/Berlin, after the overnight bank statement import and the previous day's
 gateway settlements; it reads the operational tables, keeps every manual decision, replaces the
@@ -34,7 +35,8 @@ class ReconciliationConfig(Config):
     group_name="finance",
     kinds={"sqlalchemy", "polars"},
     description="Automatic matches and the exception queue in reconciliation_matches / "
-                "reconciliation_exceptions, rebuilt from payments, bank_statement_lines and invoices.",
+                "reconciliation_exceptions, rebuilt from payments, refunds, bank_statement_lines, invoices, "
+                "bookings, installments and settlement_batches.",
 )
 def reconciliation_run(
     context: AssetExecutionContext, config: ReconciliationConfig, operational_db: OperationalDatabase
@@ -55,6 +57,11 @@ def reconciliation_run(
         "duplicates": summary["duplicates"],
         "exceptions_by_reason": MetadataValue.json(summary["exceptions_by_reason"]),
         "manual_transactions": summary["manual_transactions"],
+        "booking_only_allocations": summary["booking_only_allocations"],
+        "installment_allocations": summary["installment_allocations"],
+        "payouts_matched": summary["payouts_matched"],
+        "payouts_mismatched": summary["payouts_mismatched"],
+        "payouts_missing": summary["payouts_missing"],
     })
 
 

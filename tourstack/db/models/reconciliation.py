@@ -8,9 +8,15 @@ run reads it so a person's decision survives the next run: manual allocations ar
 first, unmatched transactions are kept out of automatic matching, and write-offs close the
 small differences they cover.
 
-A transaction is named by `txn_key` ('bank:<bank_statement_lines.id>' or
-'payment:<payments.id>'); amounts are integer minor units of `currency` (the invoice's for
-matches and write-offs, the transaction's for exceptions). `confidence` is in hundredths.
+A transaction is named by `txn_key` ('bank:<bank_statement_lines.id>', 'payment:<payments.id>',
+'refund:<refunds.id>', or 'batch:<settlement_batches.id>' for a payout that never reached the
+bank); amounts are integer minor units of `currency` (the receivable's for matches and
+write-offs, the transaction's for exceptions). `confidence` is in hundredths.
+
+What a match points at: an issued invoice (`invoice_id`, and its `booking_id`), or a booking not
+invoiced yet (`booking_id` only); with a payment plan, automatic matches are split across the
+plan's installments in sequence order (`installment_id`). A gateway payout line on the bank
+statement matches its settlement batch (`settlement_batch_id`, no invoice or booking).
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ class ReconciliationMatch(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     txn_key: Mapped[str] = mapped_column(String(40), index=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    installment_id: Mapped[int | None] = mapped_column(ForeignKey("installments.id"), index=True)
+    settlement_batch_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_batches.id"), index=True)
     amount_minor: Mapped[int] = mapped_column(MinorUnits)
     currency: Mapped[str] = mapped_column(String(3))
     rule: Mapped[str] = mapped_column(String(40))

@@ -1,17 +1,58 @@
 -- Reconciliation status per currency: match rate, the unmatched queue by age bucket, duplicates
--- caught, manual work. Matches count in the invoice's currency, exceptions in the transaction's.
+-- caught, manual work, and gateway payouts against their settlement batches. Matches count in
+-- the receivable's currency, exceptions in the transaction's. Payouts are not receivables, so they
+-- are counted apart and stay out of the match rate.
 
 with
 
 matches as (
 
     select * from {{ ref('stg_reconciliation_matches') }}
+    where settlement_batch_id is null
+
+),
+
+payout_matches as (
+
+    select * from {{ ref('stg_reconciliation_matches') }}
+    where settlement_batch_id is not null
 
 ),
 
 exceptions as (
 
     select * from {{ ref('stg_reconciliation_exceptions') }}
+    where reason not in ('payout_missing', 'payout_mismatch')
+
+),
+
+payout_exceptions as (
+
+    select * from {{ ref('stg_reconciliation_exceptions') }}
+    where reason in ('payout_missing', 'payout_mismatch')
+
+),
+
+payouts as (
+
+    select
+        currency,
+        sum(matched) as payouts_matched,
+        sum(missing) as payouts_missing,
+        sum(missing_minor) as payouts_missing_minor,
+        sum(mismatched) as payouts_mismatched
+    from (
+        select currency, 1 as matched, 0 as missing, 0 as missing_minor, 0 as mismatched from payout_matches
+        union all
+        select
+            currency,
+            0,
+            case when reason = 'payout_missing' then 1 else 0 end,
+            case when reason = 'payout_missing' then amount_minor else 0 end,
+            case when reason = 'payout_mismatch' then 1 else 0 end
+        from payout_exceptions
+    ) p
+    group by currency
 
 ),
 
@@ -89,6 +130,8 @@ currencies as (
     select currency from exceptions
     union
     select currency from write_offs
+    union
+    select currency from payouts
 
 ),
 
@@ -120,12 +163,17 @@ final as (
         cast(coalesce(d.duplicates_minor, 0) as bigint) as duplicates_minor,
         cast(coalesce(m.manual_allocations, 0) as bigint) as manual_allocations,
         cast(coalesce(w.write_offs, 0) as bigint) as write_offs,
-        cast(coalesce(w.written_off_minor, 0) as bigint) as written_off_minor
+        cast(coalesce(w.written_off_minor, 0) as bigint) as written_off_minor,
+        cast(coalesce(p.payouts_matched, 0) as bigint) as payouts_matched,
+        cast(coalesce(p.payouts_mismatched, 0) as bigint) as payouts_mismatched,
+        cast(coalesce(p.payouts_missing, 0) as bigint) as payouts_missing,
+        cast(coalesce(p.payouts_missing_minor, 0) as bigint) as payouts_missing_minor
     from currencies c
     left join matched m on m.currency = c.currency
     left join unmatched u on u.currency = c.currency
     left join duplicates d on d.currency = c.currency
     left join write_offs w on w.currency = c.currency
+    left join payouts p on p.currency = c.currency
 
 )
 
