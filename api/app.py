@@ -15,6 +15,7 @@ from api.problems import install_problem_handlers
 from api.routes import (
     bookings,
     content,
+    dashboards,
     disputes,
     health,
     invoices,
@@ -84,4 +85,5 @@ def create_app(
     app.include_router(disputes.router)
     app.include_router(webhooks.router)
     app.include_router(reconciliation.router)
+    app.include_router(dashboards.router)
     return app

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     bank_transfer_ifsc: str = ""
     bank_transfer_iban: str = ""
     bank_transfer_swift: str = ""
+    bank_inbox: Path = Field(
+        default_factory=lambda data: data["home"] / "bank_inbox",
+        description="statement files (CSV, CAMT.053) waiting for import; default <home>/bank_inbox",
+    )
     payments_gateway_timeout_seconds: float = 10.0
     payments_routing: str | None = Field(
         default=None,
@@ -101,6 +105,33 @@ class Settings(BaseSettings):
     refund_approval_thresholds: dict[str, int] = Field(
         default_factory=lambda: {"INR": 5_000_000, "USD": 50_000, "EUR": 50_000, "GBP": 50_000, "*": 50_000},
         description="refunds above this many minor units need a second person's approval",
+    )
+
+    # E-mail (tourstack.mail) and the executive e-mails (tourstack.briefing). Without an SMTP host
+    # messages are written as .eml files to `outbox_dir` (the embedded default).
+    smtp_host: str | None = Field(default=None, description="unset: write .eml files to the outbox")
+    smtp_port: int | None = Field(default=None, description="default 587 (starttls), 465 (ssl), 25")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "Tourstack Reports <reports@tourstack.example>"
+    outbox_dir: Path = Field(
+        default_factory=lambda data: data["home"] / "outbox", description="default: <home>/outbox"
+    )
+    exec_report_recipients: list[str] = Field(default_factory=list, description="executive e-mails")
+    exec_report_stale_after_hours: float = Field(
+        default=36.0, description="data older than this (newest booking/ingest vs as_of) is stale"
+    )
+    exec_report_policy: dict[str, Literal["hold", "warn", "send"]] = Field(
+        default_factory=lambda: {"failed_checks": "hold", "stale": "warn"},
+        description='what to do with the e-mail, e.g. {"failed_checks": "hold", "stale": "warn"}',
+    )
+
+    # Analytics dashboards (tourstack.dashboards): static HTML pages written by the Dagster asset.
+    dashboards_dir: Path = Field(
+        default_factory=lambda data: data["home"] / "dashboards",
+        description="where the dashboards asset writes its pages; default: <home>/dashboards",
     )
 
     @property

@@ -11,10 +11,12 @@ class Faults:
     def __init__(self) -> None:
         self.mode = "ok"  # ok, down (HTTP 503), slow (sleeps past the client timeout)
         self.slow_seconds = 3.0
+        self.down_status = 503  # some tests want a plain 500
 
     async def check(self):
         if self.mode == "down":
-            return JSONResponse({"error": {"code": "SERVER_ERROR", "description": "down"}}, status_code=503)
+            return JSONResponse({"error": {"code": "SERVER_ERROR", "description": "down"}},
+                                status_code=self.down_status)
         if self.mode == "slow":
             await asyncio.sleep(self.slow_seconds)
         return None

@@ -1,5 +1,6 @@
 """A fake PayPal REST API: OAuth client-credentials tokens, Orders v2 (create, get, capture),
-capture refunds and webhook signature verification.
+capture refunds, webhook signature verification, and Transaction Search
+(GET /v1/reporting/transactions over `transactions`, with PayPal's 31-day window and paging).
 
 Idempotency follows PayPal: a repeated `PayPal-Request-Id` returns the first answer. The buyer's
 approval is simulated by `approve(order_id)`. Webhook verification answers SUCCESS when the
@@ -48,6 +49,8 @@ class FakePayPal:
         self.captures: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
         self.request_ids: dict[str, dict] = {}
+        self.transactions: list[dict] = []  # transaction_info objects, as PayPal reports them
+        self.search_windows: list[tuple[str, str]] = []
         self.faults = Faults()
         self.base_url = ""
         self.app = Starlette(routes=[
@@ -57,6 +60,7 @@ class FakePayPal:
             Route("/v2/checkout/orders/{oid}/capture", self._capture, methods=["POST"]),
             Route("/v2/payments/captures/{cid}/refund", self._refund, methods=["POST"]),
             Route("/v1/notifications/verify-webhook-signature", self._verify, methods=["POST"]),
+            Route("/v1/reporting/transactions", self._search, methods=["GET"]),
         ])
 
     def approve(self, order_id: str) -> None:
@@ -169,3 +173,30 @@ class FakePayPal:
         ok = (body.get("webhook_id") == self.webhook_id and hmac.compare_digest(
             body.get("transmission_sig", ""), self.sign(body.get("transmission_id", ""), body["webhook_event"])))
         return JSONResponse({"verification_status": "SUCCESS" if ok else "FAILURE"})
+
+    async def _search(self, request: Request):
+        import datetime as dt
+
+        if (r := await self._guard(request)) is not None:
+            return r
+        q = request.query_params
+
+        def when(text: str) -> dt.datetime:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("+0000", "+00:00"))
+
+        try:
+            start, end = when(q["start_date"]), when(q["end_date"])
+        except (KeyError, ValueError):
+            return JSONResponse({"name": "INVALID_REQUEST", "message": "start_date and end_date required"},
+                                status_code=400)
+        if end - start > dt.timedelta(days=31):
+            return JSONResponse({"name": "INVALID_REQUEST", "message": "range over 31 days"}, status_code=400)
+        self.search_windows.append((q["start_date"], q["end_date"]))
+        size, page = int(q.get("page_size", 100)), int(q.get("page", 1))
+        hits = sorted((t for t in self.transactions
+                       if start <= when(t["transaction_initiation_date"]) <= end),
+                      key=lambda t: t["transaction_initiation_date"])
+        pages = max(1, -(-len(hits) // size))
+        chunk = hits[(page - 1) * size:page * size]
+        return JSONResponse({"transaction_details": [{"transaction_info": t} for t in chunk],
+                             "page": page, "total_items": len(hits), "total_pages": pages})

@@ -1,7 +1,8 @@
 """A fake Razorpay API (the subset tourstack.payments calls), with checkout simulated by a helper.
 
-Orders, payments (authorised by `checkout`, captured by the API), refunds; basic auth with the
-key id and secret is enforced. `faults.mode` makes it answer 503 or too slowly.
+Orders, payments (authorised by `checkout`, captured by the API), refunds, and the settlements
+list (`settlements` holds the entities; from/to/count/skip as Razorpay pages them); basic auth
+with the key id and secret is enforced. `faults.mode` makes it answer 503 or too slowly.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class FakeRazorpay:
         self.orders: dict[str, dict] = {}
         self.payments: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.settlements: list[dict] = []
         self.faults = Faults()
         self.calls: list[str] = []
         self.app = Starlette(routes=[
@@ -41,6 +43,7 @@ class FakeRazorpay:
             Route("/v1/payments/{pid}", self._get_payment, methods=["GET"]),
             Route("/v1/payments/{pid}/capture", self._capture, methods=["POST"]),
             Route("/v1/payments/{pid}/refund", self._refund, methods=["POST"]),
+            Route("/v1/settlements", self._settlements, methods=["GET"]),
         ])
 
     def checkout(self, order_id: str, *, fail: bool = False) -> tuple[str, str]:
@@ -123,3 +126,14 @@ class FakeRazorpay:
         self.refunds[rid] = {"id": rid, "entity": "refund", "payment_id": p["id"], "amount": int(body["amount"]),
                              "currency": p["currency"], "status": "processed", "receipt": body.get("receipt")}
         return JSONResponse(self.refunds[rid])
+
+    async def _settlements(self, request: Request):
+        if (r := await self._guard(request)) is not None:
+            return r
+        q = request.query_params
+        count, skip = min(int(q.get("count", 10)), 100), int(q.get("skip", 0))
+        low, high = int(q.get("from", 0)), int(q.get("to", 2**62))
+        items = sorted((s for s in self.settlements if low <= s["created_at"] <= high),
+                       key=lambda s: s["created_at"], reverse=True)  # newest first, like Razorpay
+        page = items[skip:skip + count]
+        return JSONResponse({"entity": "collection", "count": len(page), "items": page})

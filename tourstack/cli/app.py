@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from tourstack.cli import (
+    bank_commands,
     db_commands,
     fx_commands,
     itinerary_commands,
@@ -33,3 +34,4 @@ def main() -> None:
 for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx_commands,
                report_commands, reconcile_commands, route_commands, itinerary_commands):
     module.register(app)
+bank_commands.register(app)

@@ -19,6 +19,8 @@ renamed as (
         reference,
         counterparty,
         description,
+        import_id as bank_statement_import_id,
+        entry_id,
         cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         cast(_extracted_at as {{ dbt.type_timestamp() }}) as extracted_at

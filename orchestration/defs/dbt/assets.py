@@ -19,6 +19,10 @@ from orchestration.defs.resources import WarehouseResource
 class TourstackTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            # A source may name the asset that lands it (gateway feeds land in raw/...).
+            declared = (dbt_resource_props.get("meta") or {}).get("dagster", {}).get("asset_key")
+            if declared:
+                return AssetKey(list(declared))
             return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return AssetKey([dbt_resource_props["name"]])
 

@@ -1,6 +1,8 @@
 """Every operational table, imported so `Base.metadata` knows them all."""
 
 from tourstack.db.models.ai import AiGeneration, ItineraryRevision
+from tourstack.db.models.bankfiles import BankStatementImport
+from tourstack.db.models.briefing import ExecutiveEmail
 
 from tourstack.db.models.catalogue import (
     Destination,
@@ -32,6 +34,7 @@ from tourstack.db.models.reconciliation import (
     ReconciliationException,
     ReconciliationMatch,
 )
+from tourstack.db.models.reporting import ReportSchedule, SavedReport
 from tourstack.db.models.settlement import SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.db.models.sales import (
     Booking,
@@ -46,7 +49,7 @@ from tourstack.db.models.sales import (
 
 __all__ = [
     "AiGeneration", "ItineraryRevision",
-    "Agency", "Agent", "ApiKey", "BankStatementLine", "Booking", "BookingItem", "Customer",
+    "Agency", "Agent", "ApiKey", "BankStatementImport", "BankStatementLine", "Booking", "BookingItem", "Customer", "ExecutiveEmail",
     "CustomerRating", "Destination", "Dispute", "FxRate", "Installment", "Invoice",
     "InvoiceCounter", "InvoiceEvent", "InvoiceLine", "Itinerary", "ItineraryDay",
     "ItineraryItem", "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision", "ReconciliationException",

@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourstack.db.base import Base, ExactDecimal, MinorUnits, Timestamps, UTCDateTime
@@ -201,6 +212,12 @@ class BankStatementLine(Timestamps, Base):
     """A line of the operator's bank statement (credits positive, debits negative)."""
 
     __tablename__ = "bank_statement_lines"
+    __table_args__ = (
+        Index(
+            "uq_bank_statement_lines_bank_account_entry_id", "bank_account", "entry_id", unique=True,
+            sqlite_where=text("entry_id IS NOT NULL"), postgresql_where=text("entry_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_account: Mapped[str] = mapped_column(String(34), index=True)
@@ -211,6 +228,10 @@ class BankStatementLine(Timestamps, Base):
     reference: Mapped[str | None] = mapped_column(String(140))
     counterparty: Mapped[str | None] = mapped_column(String(140))
     description: Mapped[str | None] = mapped_column(String(280))
+    # Set for lines that came from a statement file (tourstack.bankfiles). `entry_id` is the
+    # bank's own id of the entry; unique per account, so overlapping statements book it once.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("bank_statement_imports.id"), index=True)
+    entry_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class SupplierPayout(Timestamps, Base):
