@@ -25,6 +25,7 @@ from api.routes import (
     quotes,
     reconciliation,
     refunds,
+    reports,
     suggestions,
     supplier_payouts,
     suppliers,
@@ -86,4 +87,5 @@ def create_app(
     app.include_router(webhooks.router)
     app.include_router(reconciliation.router)
     app.include_router(dashboards.router)
+    app.include_router(reports.router)
     return app

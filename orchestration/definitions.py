@@ -27,6 +27,7 @@ from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.jobs import hourly_warehouse_refresh, warehouse_refresh_job
 from orchestration.defs.quality.checks import raw_checks
 from orchestration.defs.reconcile import daily_reconciliation, reconciliation_job, reconciliation_run
+from orchestration.defs.reporting import scheduled_reports, scheduled_reports_job
 from orchestration.defs.resources import default_resources
 
 # Unbound lists, so orchestration.run can materialise them with other resources (tests, bench).
@@ -42,10 +43,11 @@ defs = Definitions(
     asset_checks=ASSET_CHECKS,
     jobs=[warehouse_refresh_job, fx_rates_sync_job, ai_site_descriptions_job,
           payments_maintenance_job, reconciliation_job, bank_statement_import_job, gateway_feeds_job,
-          daily_executive_email_job, weekly_executive_email_job, dashboards_job],
+          daily_executive_email_job, weekly_executive_email_job, dashboards_job,
+          scheduled_reports_job],
     schedules=[hourly_warehouse_refresh, daily_fx_rates_sync, weekly_ai_site_descriptions,
                payments_maintenance_schedule, daily_reconciliation, hourly_gateway_feeds,
-               daily_executive_email_schedule, weekly_executive_email_schedule],
+               daily_executive_email_schedule, weekly_executive_email_schedule, scheduled_reports],
     sensors=[bank_inbox_sensor, dashboards_after_refresh],
     resources={**default_resources(), "dbt": dbt_resource()},
 )

@@ -68,3 +68,26 @@ def run_reconciliation(
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
     )
+
+
+def publish_analytics(
+    *, as_of: str = "", resources: dict | None = None, instance: DagsterInstance | None = None
+) -> ExecuteInProcessResult:
+    """Write the dashboards and send the daily executive e-mail, as their schedules would after a
+    refresh. `as_of` is the day the e-mail reports (empty: yesterday in Asia/Kolkata). Run on the
+    instance that ran the refresh, so the e-mail sees that run's check results."""
+    from orchestration.defs.briefing import daily_executive_email
+    from orchestration.defs.dashboards import dashboards
+
+    return materialize(
+        [*ASSETS, *ASSET_CHECKS],
+        resources={**defs.resources, **(resources or {})},
+        instance=instance,
+        selection=[dashboards, daily_executive_email],
+        run_config={
+            "ops": {"daily_executive_email": {"config": {"as_of": as_of}}},
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        },
+        raise_on_error=False,
+        tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
+    )

@@ -128,6 +128,10 @@ class Settings(BaseSettings):
         description='what to do with the e-mail, e.g. {"failed_checks": "hold", "stale": "warn"}',
     )
 
+    # Report builder (tourstack.reporting): the semantic manifest to compile against; unset means
+    # dbt_project/target/semantic_manifest.json (it names the database, so parse it per target).
+    semantic_manifest: Path | None = Field(default=None, description="semantic_manifest.json to use")
+
     # Analytics dashboards (tourstack.dashboards): static HTML pages written by the Dagster asset.
     dashboards_dir: Path = Field(
         default_factory=lambda data: data["home"] / "dashboards",

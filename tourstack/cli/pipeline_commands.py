@@ -77,6 +77,28 @@ def _reconcile() -> None:
     )
 
 
+def _publish() -> dict[str, str]:
+    """Dashboards and the daily executive e-mail; returns where to find them."""
+    from dagster import DagsterInstance
+
+    from orchestration.run import publish_analytics
+
+    with console.status("writing dashboards and the daily executive e-mail"):
+        result = publish_analytics(instance=DagsterInstance.get())
+    found: dict[str, str] = {}
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        meta = {k: v.value for k, v in mat.metadata.items()}
+        if mat.asset_key.path == ["dashboards"]:
+            found["dashboards"] = str(meta["index"])
+        elif mat.asset_key.path == ["daily_executive_email"]:
+            where = meta.get("delivered_to") or meta["eml"]
+            found["executive e-mail"] = f"{where} ({meta['status']}{': ' + meta['reason'] if meta['reason'] else ''})"
+    for step in (e.step_key for e in result.all_events if e.is_step_failure):
+        console.print(f"[red]{step} failed[/red]: see the Dagster UI")
+    return found
+
+
 def _mart_counts() -> list[tuple[str, str, int]]:
     from tourstack.settings import get_settings
     from tourstack.warehouse import connect, mart_row_counts
@@ -90,7 +112,7 @@ def _mart_counts() -> list[tuple[str, str, int]]:
         conn.close()
 
 
-def _print_summary(elapsed: float) -> None:
+def _print_summary(elapsed: float, published: dict[str, str] | None = None) -> None:
     from tourstack.settings import get_settings
 
     settings = get_settings()
@@ -105,6 +127,8 @@ def _print_summary(elapsed: float) -> None:
     console.print(f"pipeline time: {elapsed:.1f} s")
     console.print(f"warehouse: [bold]{where}[/bold]")
     console.print(f"operational database: {settings.operational_url.split('@')[-1]}")
+    for label, where in (published or {}).items():
+        console.print(f"{label + ':':<21}[bold]{where}[/bold]")
     console.print("Dagster UI: [bold]tourstack ui[/bold] (http://127.0.0.1:3000)")
     console.print("dbt docs:   [bold]tourstack docs[/bold] (http://127.0.0.1:8080)")
     console.print("API:        [bold]tourstack serve[/bold] (http://127.0.0.1:8000/api/v1/docs)")
@@ -114,21 +138,24 @@ def demo(
     size: str = typer.Option("demo", help="named demo size (tiny, small, demo, large)"),
     seed: int = typer.Option(7, help="random seed: the same seed gives the same data"),
 ) -> None:
-    """Migrate, seed realistic data, materialise every asset and print where to look."""
+    """Migrate, seed realistic data, materialise the warehouse, write the dashboards, send the
+    daily executive e-mail to the outbox and print where to look."""
     from tourstack.db.migrate import upgrade
     from tourstack.demo import seed as seed_demo
     from tourstack.settings import get_settings
 
     _prepare_environment()
     settings = get_settings()
-    console.rule("1/3 operational database")
+    console.rule("1/4 operational database")
     upgrade(settings.operational_url)
     seed_demo(settings.operational_url, size, seed=seed, progress=True, reset=True)
     _reconcile()
-    console.rule("2/3 warehouse")
+    console.rule("2/4 warehouse")
     elapsed = _materialize(full_refresh=True)
-    console.rule("3/3 summary")
-    _print_summary(elapsed)
+    console.rule("3/4 dashboards and executive e-mail")
+    published = _publish()
+    console.rule("4/4 summary")
+    _print_summary(elapsed, published)
 
 
 def refresh(

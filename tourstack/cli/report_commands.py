@@ -1,6 +1,10 @@
 """`tourstack report finance NAME --as-of DATE --format csv|xlsx [--out FILE]`: finance reports
 from the configured warehouse (DuckDB opened read-only, or PostgreSQL).
 
+`tourstack report run SPEC.yaml --format csv|xlsx|pdf|table [--out FILE] [--as-of DATE]` runs a
+report spec through the semantic layer (tourstack.reporting); `tourstack report metrics` lists
+the metrics and the dimensions each can be grouped by.
+
 Bad input (unknown report, a date that is not a date, an unknown format) is a user error: one
 clear line on stderr and exit code 2.
 """
@@ -73,6 +77,91 @@ def finance(
         return
     path = write(report, fmt, out or Path(f"{name}-{day.isoformat()}.{fmt}"))
     err_console.print(f"{report.title} as of {day.isoformat()}: {len(report.rows)} rows -> {path}")
+
+
+RUN_FORMATS = ("csv", "xlsx", "pdf", "table")
+_MANIFEST_HELP = "semantic_manifest.json parsed for the configured warehouse (default: dbt_project/target/)"
+
+
+def _report_source(manifest: Path | None):
+    from tourstack.reporting import source_from_settings
+    from tourstack.settings import get_settings
+
+    return source_from_settings(get_settings(), manifest)
+
+
+@report_app.command("run")
+def run(
+    spec_path: Path = typer.Argument(..., metavar="SPEC", help="report spec, YAML or JSON"),
+    fmt: str = typer.Option("table", "--format", help="csv, xlsx, pdf or table"),
+    out: Path = typer.Option(None, "--out", help="output file (default: stdout for csv and table, "
+                             "TITLE-DATE.EXT otherwise)"),
+    as_of: str = typer.Option(None, "--as-of", help="reference day of relative ranges, YYYY-MM-DD"),
+    manifest: Path = typer.Option(None, "--manifest", envvar="TOURSTACK_SEMANTIC_MANIFEST",
+                                  help=_MANIFEST_HELP),
+) -> None:
+    """Run a report spec and write it as CSV, XLSX, PDF or a table on the terminal."""
+    from tourstack.metrics import MetricQueryError
+    from tourstack.reporting import SourceError, SpecError, filename, load_spec, render, run_report
+
+    if fmt not in RUN_FORMATS:
+        raise _fail(f"--format must be one of {', '.join(RUN_FORMATS)}, got {fmt!r}")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise _fail(f"--as-of must be a date like 2026-03-31, got {as_of!r}") from None
+    try:
+        spec = load_spec(spec_path)
+        result = run_report(spec, _report_source(manifest), as_of=day)
+    except (SpecError, MetricQueryError) as exc:
+        raise _fail(f"{spec_path}: {exc}") from None
+    except (SourceError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    if fmt == "table":
+        _print_table(result)
+        return
+    if fmt == "csv" and out is None:
+        sys.stdout.write(render(result, "csv").decode("utf-8"))
+        return
+    path = out or Path(filename(result, fmt))
+    path.write_bytes(render(result, fmt))
+    err_console.print(f"{result.title} ({result.describe_period()}): {len(result.rows)} rows -> {path}",
+                      highlight=False)
+
+
+def _print_table(result) -> None:
+    from rich.table import Table
+
+    from tourstack.reporting.formatting import format_value
+
+    table = Table(title=result.title, caption=f"{result.describe_period()}; filters: {result.describe_filters()}")
+    numeric = ("money", "integer", "ratio", "percent")
+    for col in result.columns:
+        table.add_column(col.label, justify="right" if col.kind in numeric else "left")
+    for row in result.rows:
+        table.add_row(*(format_value(v, c.kind, result.grain) for v, c in zip(row, result.columns)))
+    Console(width=max(120, Console().width)).print(table)
+
+
+@report_app.command("metrics")
+def metrics(
+    manifest: Path = typer.Option(None, "--manifest", envvar="TOURSTACK_SEMANTIC_MANIFEST",
+                                  help=_MANIFEST_HELP),
+) -> None:
+    """List the metrics a report can use, each with the dimensions it can be grouped by."""
+    from tourstack.reporting import SourceError
+
+    try:
+        layer = _report_source(manifest).layer()
+    except (SourceError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    console = Console(width=max(120, Console().width))
+    for info in layer.metrics():
+        console.print(f"[bold]{info.name}[/bold] ({info.type}) {info.label or ''}", highlight=False)
+        if info.description:
+            console.print(f"  {info.description}", highlight=False)
+        dims = ", ".join(d.name for d in layer.dimensions([info.name]))
+        console.print(f"  dimensions: {dims}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -120,6 +120,8 @@ def _send(kind, context, config, warehouse, operational_db) -> MaterializeResult
         "failed_checks": MetadataValue.json(checks),
         "archive_id": archived.id,
         "eml": MetadataValue.path(str(archived.eml_path)),
+        "delivered_to": (str(archived.delivery.path) if archived.delivery and archived.delivery.path
+                         else ("smtp" if archived.delivery else "")),
     })
 
 

@@ -1,0 +1,305 @@
+"""The report builder: metrics catalogue, run and export report specs, saved reports, schedules.
+
+Staff only: running and reading need `analytics:read`, saving, deleting and scheduling need
+`reports:manage` (agents have neither: company-wide figures cannot be scoped to one agency).
+Saved reports and schedules are visible to their owner (the API key that saved them) and to
+admins; anyone else gets 404. A spec that does not validate is a 422 problem naming the field.
+The warehouse comes from the `get_report_source` dependency (settings by default; tests and
+other deployments override it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+
+from api.deps import SessionDep, require_permission
+from api.problems import ApiProblem
+from api.schemas.common import problem_responses
+from api.schemas.reports import (
+    SPEC_EXAMPLE,
+    ColumnOut,
+    DimensionOut,
+    MetricOut,
+    PeriodOut,
+    ReportOut,
+    SavedReportCreate,
+    SavedReportOut,
+    SavedReportUpdate,
+    ScheduleCreate,
+    ScheduleOut,
+)
+from tourstack.auth import Permission, Principal
+from tourstack.db.models.reporting import ReportSchedule, SavedReport
+from tourstack.metrics import MetricQueryError
+from tourstack.reporting import FORMATS, ReportResult, ReportSource, SourceError, SpecError, filename, parse_spec, render, run_report
+from tourstack.reporting import store
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+log = logging.getLogger("api.reports")
+
+CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
+CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
+SpecBody = Annotated[dict[str, Any], Body(description="a report spec (docs/reports.md)", examples=[SPEC_EXAMPLE])]
+AsOf = Annotated[dt.date | None, Query(description="reference day of relative ranges (default: today)")]
+_STATUS = {"invalid": 422, "conflict": 409, "not_found": 404}
+
+
+def get_report_source(request: Request) -> ReportSource:
+    """app.state.report_source when set, else the configured warehouse and the dbt project's
+    semantic manifest (TOURSTACK_SEMANTIC_MANIFEST overrides its path)."""
+    source = getattr(request.app.state, "report_source", None)
+    if source is None:
+        from tourstack.reporting import source_from_settings
+
+        settings = request.app.state.settings
+        source = source_from_settings(settings, settings.semantic_manifest)
+        request.app.state.report_source = source
+    return source
+
+
+SourceDep = Annotated[ReportSource, Depends(get_report_source)]
+
+
+def _owner(principal: Principal) -> store.Owner:
+    return store.Owner(key_id=principal.key_id, role=principal.role)
+
+
+def _layer(source: ReportSource):
+    try:
+        return source.layer()
+    except (SourceError, FileNotFoundError) as exc:
+        raise ApiProblem(503, str(exc), slug="warehouse-unavailable") from None
+
+
+def _run(spec_data: Any, source: ReportSource, as_of: dt.date | None) -> ReportResult:
+    try:
+        return run_report(parse_spec(spec_data), source, as_of=as_of)
+    except (SpecError, MetricQueryError) as exc:
+        raise ApiProblem(422, str(exc), slug="invalid-report-spec", title="Invalid report spec") from None
+    except (SourceError, FileNotFoundError) as exc:
+        raise ApiProblem(503, str(exc), slug="warehouse-unavailable") from None
+
+
+def _json_value(value: Any) -> str | int | bool | None:
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _report_out(result: ReportResult) -> ReportOut:
+    period = lambda p: PeriodOut(start=p.start, end=p.end) if p else None  # noqa: E731
+    return ReportOut(
+        title=result.title, as_of=result.as_of, grain=result.grain, period=period(result.period),
+        previous_period=period(result.previous), period_text=result.describe_period(),
+        filters_text=result.describe_filters(),
+        columns=[ColumnOut(name=c.name, label=c.label, kind=c.kind, role=c.role) for c in result.columns],
+        rows=[[_json_value(v) for v in row] for row in result.rows],
+    )
+
+
+def _download(result: ReportResult, fmt: str) -> Response:
+    content = render(result, fmt)
+    return Response(content, media_type=FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename(result, fmt)}"'})
+
+
+def _store_problem(exc: store.ReportStoreError) -> ApiProblem:
+    return ApiProblem(_STATUS[exc.kind], str(exc))
+
+
+def _saved_out(row: SavedReport) -> SavedReportOut:
+    return SavedReportOut(id=row.id, name=row.name, owner_key_id=row.owner_key_id, spec=row.spec,
+                          created_at=row.created_at, updated_at=row.updated_at)
+
+
+def _schedule_out(row: ReportSchedule) -> ScheduleOut:
+    return ScheduleOut(id=row.id, saved_report_id=row.saved_report_id, cron=row.cron, timezone=row.timezone,
+                       recipients=list(row.recipients), format=row.format, active=row.active,
+                       last_run_at=row.last_run_at, next_run_at=row.next_run_at,
+                       last_status=row.last_status, last_error=row.last_error)
+
+
+# --- catalogue, run, export --------------------------------------------------------------------
+
+@router.get("/metrics", response_model=list[MetricOut], responses=problem_responses(401, 403, 503))
+def list_metrics(_: CanReadAnalytics, source: SourceDep) -> list[MetricOut]:
+    return [MetricOut(name=m.name, label=m.label, description=m.description, type=m.type)
+            for m in _layer(source).metrics()]
+
+
+@router.get("/dimensions", response_model=list[DimensionOut], responses=problem_responses(401, 403, 422, 503))
+def list_dimensions(
+    _: CanReadAnalytics, source: SourceDep,
+    metrics: Annotated[list[str], Query(min_length=1, max_length=10,
+                                        description="metric names; repeat or comma-separate")],
+) -> list[DimensionOut]:
+    names = [n.strip() for item in metrics for n in item.split(",") if n.strip()]
+    try:
+        dims = _layer(source).dimensions(names)
+    except MetricQueryError as exc:
+        raise ApiProblem(422, str(exc)) from None
+    return [DimensionOut(name=d.name, type=d.type, description=d.description) for d in dims]
+
+
+@router.post("/run", response_model=ReportOut, responses=problem_responses(401, 403, 422, 503))
+def run(spec: SpecBody, _: CanReadAnalytics, source: SourceDep, as_of: AsOf = None) -> ReportOut:
+    return _report_out(_run(spec, source, as_of))
+
+
+@router.post("/export", responses={200: {"content": {m: {} for m in FORMATS.values()}},
+                                   **problem_responses(401, 403, 422, 503)})
+def export(
+    spec: SpecBody, _: CanReadAnalytics, source: SourceDep,
+    format: Annotated[str, Query(pattern="^(csv|xlsx|pdf)$")] = "csv", as_of: AsOf = None,
+) -> Response:
+    return _download(_run(spec, source, as_of), format)
+
+
+# --- saved reports -------------------------------------------------------------------------------
+
+@router.post("/saved", status_code=status.HTTP_201_CREATED, response_model=SavedReportOut,
+             responses=problem_responses(401, 403, 409, 422))
+def create_saved(body: SavedReportCreate, session: SessionDep, principal: CanManageReports,
+                 source: SourceDep) -> SavedReportOut:
+    _check_spec(body.spec, source)
+    try:
+        row = store.save_report(session, _owner(principal), body.name, body.spec)
+    except store.ReportStoreError as exc:
+        session.rollback()
+        raise _store_problem(exc) from None
+    except SpecError as exc:
+        raise ApiProblem(422, str(exc), slug="invalid-report-spec", title="Invalid report spec") from None
+    session.commit()
+    log.info("saved report", extra={"saved_report_id": row.id, "key_id": principal.key_id})
+    return _saved_out(row)
+
+
+def _check_spec(data: dict[str, Any], source: SourceDep) -> None:
+    """Reject specs that name undeclared metrics or dimensions before they are stored."""
+    from tourstack.reporting import validate
+
+    try:
+        validate(parse_spec(data), source)
+    except SpecError as exc:
+        raise ApiProblem(422, str(exc), slug="invalid-report-spec", title="Invalid report spec") from None
+    except (SourceError, FileNotFoundError) as exc:
+        raise ApiProblem(503, str(exc), slug="warehouse-unavailable") from None
+
+
+@router.get("/saved", response_model=list[SavedReportOut], responses=problem_responses(401, 403))
+def list_saved(session: SessionDep, principal: CanReadAnalytics,
+               all: Annotated[bool, Query(description="admins: every owner's reports")] = False,
+               ) -> list[SavedReportOut]:
+    return [_saved_out(r) for r in store.list_reports(session, _owner(principal), everyone=all)]
+
+
+@router.get("/saved/{report_id}", response_model=SavedReportOut, responses=problem_responses(401, 403, 404))
+def get_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics) -> SavedReportOut:
+    try:
+        return _saved_out(store.get_report(session, _owner(principal), report_id))
+    except store.ReportStoreError as exc:
+        raise _store_problem(exc) from None
+
+
+@router.put("/saved/{report_id}", response_model=SavedReportOut, responses=problem_responses(401, 403, 404, 409, 422))
+def update_saved(report_id: int, body: SavedReportUpdate, session: SessionDep, principal: CanManageReports,
+                 source: SourceDep) -> SavedReportOut:
+    if body.spec is not None:
+        _check_spec(body.spec, source)
+    try:
+        row = store.update_report(session, _owner(principal), report_id, name=body.name, spec=body.spec)
+    except store.ReportStoreError as exc:
+        session.rollback()
+        raise _store_problem(exc) from None
+    session.commit()
+    return _saved_out(row)
+
+
+@router.delete("/saved/{report_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404))
+def delete_saved(report_id: int, session: SessionDep, principal: CanManageReports) -> Response:
+    try:
+        store.delete_report(session, _owner(principal), report_id)
+    except store.ReportStoreError as exc:
+        session.rollback()
+        raise _store_problem(exc) from None
+    session.commit()
+    log.info("deleted saved report", extra={"saved_report_id": report_id, "key_id": principal.key_id})
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _saved_result(report_id: int, session, principal: Principal, source: ReportSource,
+                  as_of: dt.date | None) -> ReportResult:
+    try:
+        row = store.get_report(session, _owner(principal), report_id)
+    except store.ReportStoreError as exc:
+        raise _store_problem(exc) from None
+    return _run(row.spec, source, as_of)
+
+
+@router.post("/saved/{report_id}/run", response_model=ReportOut, responses=problem_responses(401, 403, 404, 422, 503))
+def run_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics, source: SourceDep,
+              as_of: AsOf = None) -> ReportOut:
+    return _report_out(_saved_result(report_id, session, principal, source, as_of))
+
+
+@router.post("/saved/{report_id}/export", responses={200: {"content": {m: {} for m in FORMATS.values()}},
+                                                     **problem_responses(401, 403, 404, 422, 503)})
+def export_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics, source: SourceDep,
+                 format: Annotated[str, Query(pattern="^(csv|xlsx|pdf)$")] = "csv",
+                 as_of: AsOf = None) -> Response:
+    return _download(_saved_result(report_id, session, principal, source, as_of), format)
+
+
+# --- schedules -----------------------------------------------------------------------------------
+
+@router.post("/schedules", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut,
+             responses=problem_responses(401, 403, 404, 422))
+def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanManageReports) -> ScheduleOut:
+    try:
+        row = store.create_schedule(session, _owner(principal), body.saved_report_id, cron=body.cron,
+                                    timezone=body.timezone, recipients=body.recipients,
+                                    format=body.format, active=body.active)
+    except store.ReportStoreError as exc:
+        session.rollback()
+        raise _store_problem(exc) from None
+    session.commit()
+    log.info("report schedule", extra={"schedule_id": row.id, "key_id": principal.key_id})
+    return _schedule_out(row)
+
+
+@router.get("/schedules", response_model=list[ScheduleOut], responses=problem_responses(401, 403, 404))
+def list_schedules(session: SessionDep, principal: CanReadAnalytics,
+                   saved_report_id: int | None = None) -> list[ScheduleOut]:
+    try:
+        return [_schedule_out(r) for r in store.list_schedules(session, _owner(principal), saved_report_id)]
+    except store.ReportStoreError as exc:
+        raise _store_problem(exc) from None
+
+
+@router.get("/schedules/{schedule_id}", response_model=ScheduleOut, responses=problem_responses(401, 403, 404))
+def get_schedule(schedule_id: int, session: SessionDep, principal: CanReadAnalytics) -> ScheduleOut:
+    try:
+        return _schedule_out(store.get_schedule(session, _owner(principal), schedule_id))
+    except store.ReportStoreError as exc:
+        raise _store_problem(exc) from None
+
+
+@router.delete("/schedules/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses=problem_responses(401, 403, 404))
+def delete_schedule(schedule_id: int, session: SessionDep, principal: CanManageReports) -> Response:
+    try:
+        store.delete_schedule(session, _owner(principal), schedule_id)
+    except store.ReportStoreError as exc:
+        session.rollback()
+        raise _store_problem(exc) from None
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

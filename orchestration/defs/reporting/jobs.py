@@ -1,0 +1,61 @@
+"""One op every 5 minutes: send the report e-mails whose schedule is due.
+
+Each due schedule renders its saved report on the warehouse and is e-mailed through
+tourstack.mail (SMTP, or the outbox folder when no SMTP host is configured). A failing schedule
+is recorded on its row (last_status, last_error) and the others still go out.
+"""
+
+# No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
+import datetime as dt
+from pathlib import Path
+
+from dagster import OpExecutionContext, ScheduleDefinition, job, op
+from sqlalchemy.orm import Session
+
+from orchestration.defs.reporting.manifest import semantic_manifest_for
+from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from tourstack.reporting import ReportSource
+from tourstack.reporting.delivery import run_due
+from tourstack.settings import get_settings
+
+
+def report_source(warehouse: WarehouseResource) -> ReportSource:
+    manifest = semantic_manifest_for(warehouse)
+    if warehouse.kind == "postgres":
+        return ReportSource("postgres", manifest, postgres_url=warehouse.postgres_url)
+    return ReportSource("duckdb", manifest, duckdb_path=Path(warehouse.duckdb_path))
+
+
+@op(description="Render and e-mail every report schedule that is due.")
+def send_due_reports(context: OpExecutionContext, operational_db: OperationalDatabase,
+                     warehouse: WarehouseResource) -> None:
+    from tourstack.mail import transport_from_settings
+
+    settings = get_settings()
+    now = dt.datetime.now(dt.UTC)
+    with operational_db.engine() as engine, Session(engine) as session:
+        from tourstack.reporting.store import due_schedules
+
+        if not due_schedules(session, now):  # nothing due: skip the manifest and the warehouse
+            context.log.info("no report schedules due")
+            return
+        outcomes = run_due(session, report_source(warehouse), transport_from_settings(settings),
+                           sender=settings.mail_from, now=now)
+    failed = [o for o in outcomes if o.status != "sent"]
+    context.log.info(f"report schedules run: {len(outcomes)}, failed: {len(failed)}")
+    for outcome in failed:
+        context.log.warning(f"schedule {outcome.schedule_id} failed: {outcome.error}")
+
+
+@job(description="Scheduled report e-mails (saved reports with a due schedule).")
+def scheduled_reports_job() -> None:
+    send_due_reports()
+
+
+scheduled_reports = ScheduleDefinition(
+    name="scheduled_reports",
+    job=scheduled_reports_job,
+    cron_schedule="*/5 * * * *",
+    execution_timezone="UTC",
+    description="Every 5 minutes.",
+)

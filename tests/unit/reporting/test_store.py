@@ -1,0 +1,166 @@
+"""Saved reports and schedules on SQLite (migrated by Alembic), schedule validation, due
+schedules, and delivery through an injected transport."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine
+
+from tests import factories as f
+from tourstack.db.models.reporting import ReportSchedule, SavedReport
+from tourstack.reporting import delivery, store
+from tourstack.reporting.periods import Period
+from tourstack.reporting.runner import Column, ReportResult
+from tourstack.reporting.spec import SpecError, parse_spec
+
+SPEC = {"title": "Revenue", "metrics": ["revenue"], "date_range": {"relative": "month_to_date"}}
+NOW = dt.datetime(2026, 6, 30, 1, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def owners(session):
+    a = f.make_api_key(session, "finance")[1]
+    b = f.make_api_key(session, "ops")[1]
+    admin = f.make_api_key(session, "admin")[1]
+    session.commit()
+    return store.Owner(a.id, "finance"), store.Owner(b.id, "ops"), store.Owner(admin.id, "admin")
+
+
+def test_migration_matches_the_models(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from tourstack.db.base import Base
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    mine = [d for d in diff if "saved_reports" in repr(d) or "report_schedules" in repr(d)]
+    assert mine == []
+
+
+def test_save_list_load_and_ownership(session, owners):
+    a, b, admin = owners
+    row = store.save_report(session, a, " Monthly ", SPEC)
+    assert row.name == "Monthly" and row.owner_key_id == a.key_id
+    assert store.load_spec(row) == parse_spec(SPEC)
+    with pytest.raises(store.ReportStoreError) as dup:
+        store.save_report(session, a, "Monthly", SPEC)
+    assert dup.value.kind == "conflict"
+    store.save_report(session, b, "Monthly", SPEC)  # unique per owner only
+    session.commit()
+    assert [r.name for r in store.list_reports(session, a)] == ["Monthly"]
+    assert len(store.list_reports(session, admin, everyone=True)) == 2
+    with pytest.raises(store.ReportNotFound):
+        store.get_report(session, b, row.id)
+    assert store.get_report(session, admin, row.id).id == row.id
+    with pytest.raises(store.ReportNotFound):
+        store.delete_report(session, b, row.id)
+    store.update_report(session, a, row.id, name="Renamed", spec={**SPEC, "title": "New"})
+    assert store.get_report(session, a, row.id).spec["title"] == "New"
+
+
+def test_invalid_spec_or_name_is_refused(session, owners):
+    with pytest.raises(SpecError, match="metrics"):
+        store.save_report(session, owners[0], "x", {"title": "t", "metrics": []})
+    with pytest.raises(store.ReportStoreError, match="name"):
+        store.save_report(session, owners[0], "  ", SPEC)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"cron": "* * *"}, "cron must be five fields"),
+    ({"cron": "61 * * * *"}, "cron"),
+    ({"cron": "0 7 * * 1; rm -rf /"}, "cron"),
+    ({"cron": "@hourly"}, "cron"),
+    ({"timezone": "Mars/Olympus"}, "timezone must be an IANA name"),
+    ({"timezone": "../../etc/passwd"}, "timezone"),
+    ({"recipients": []}, "recipients"),
+    ({"recipients": ["not-an-address"]}, "not an e-mail address"),
+    ({"recipients": ["a@example.com\r\nBcc: x@evil.test"]}, "not an e-mail address"),
+    ({"format": "docx"}, "format"),
+])
+def test_schedule_validation(session, owners, kwargs, message):
+    report = store.save_report(session, owners[0], "r", SPEC)
+    args = {"cron": "0 7 * * *", "timezone": "Asia/Kolkata", "recipients": ["ceo@example.com"],
+            "format": "pdf"} | kwargs
+    with pytest.raises(store.ReportStoreError, match=message):
+        store.create_schedule(session, owners[0], report.id, now=NOW, **args)
+
+
+def test_next_run_in_the_schedule_timezone_and_due(session, owners):
+    a, b, admin = owners
+    report = store.save_report(session, a, "r", SPEC)
+    s = store.create_schedule(session, a, report.id, cron="0 7 * * *", timezone="Asia/Kolkata",
+                              recipients=["ceo@example.com", "ceo@example.com"], format="csv",
+                              now=NOW - dt.timedelta(hours=1))
+    assert s.recipients == ["ceo@example.com"]
+    assert s.next_run_at == dt.datetime(2026, 6, 30, 1, 30, tzinfo=dt.UTC)  # 07:00 IST
+    # strictly after: at exactly 07:00 IST the next run is tomorrow
+    assert store.next_run("0 7 * * *", "Asia/Kolkata", s.next_run_at) == dt.datetime(2026, 7, 1, 1, 30, tzinfo=dt.UTC)
+    inactive = store.create_schedule(session, a, report.id, cron="0 7 * * *", timezone="UTC",
+                                     recipients=["x@example.com"], format="csv", active=False,
+                                     now=NOW - dt.timedelta(days=2))
+    session.commit()
+    assert [x.id for x in store.due_schedules(session, NOW)] == [s.id]
+    assert store.due_schedules(session, NOW - dt.timedelta(minutes=1)) == []
+    assert inactive.id not in [x.id for x in store.list_schedules(session, a) if x.active]
+    with pytest.raises(store.ReportNotFound):
+        store.get_schedule(session, b, s.id)
+    assert store.list_schedules(session, b) == []
+    store.delete_report(session, a, report.id)  # schedules go with it
+    session.commit()
+    assert session.query(ReportSchedule).count() == 0 and session.query(SavedReport).count() == 0
+
+
+class FakeTransport:
+    def __init__(self, fail: bool = False):
+        self.sent, self.fail = [], fail
+
+    def send(self, message):
+        if self.fail:
+            raise RuntimeError("smtp refused")
+        self.sent.append(message)
+        return "delivered"
+
+
+def _fake_result(spec, source, *, as_of):
+    cols = [Column("revenue", "Revenue (base)", "money", "metric", "revenue")]
+    return ReportResult(spec, cols, [(Decimal("12.50"),)], Period(as_of.replace(day=1), as_of), None, as_of, None)
+
+
+def test_run_due_sends_records_and_moves_on(session, owners, monkeypatch):
+    monkeypatch.setattr(delivery, "run_report", _fake_result)
+    a = owners[0]
+    report = store.save_report(session, a, "r", SPEC)
+    s = store.create_schedule(session, a, report.id, cron="30 1 * * *", timezone="UTC",
+                              recipients=["ceo@example.com", "cfo@example.com"], format="csv",
+                              now=NOW - dt.timedelta(hours=1))
+    session.commit()
+    transport = FakeTransport()
+    outcomes = delivery.run_due(session, source=None, transport=transport, sender="reports@example.com", now=NOW)
+    assert [o.status for o in outcomes] == ["sent"]
+    (message,) = transport.sent
+    assert message["To"] == "ceo@example.com, cfo@example.com" and message["Subject"].startswith("Revenue")
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "revenue-2026-06-30.csv"
+    assert attachment.get_content().strip().splitlines() == ["Revenue (base)", "12.50"]
+    session.refresh(s)
+    assert s.last_status == "sent" and s.last_run_at == NOW and s.last_error is None
+    assert s.next_run_at == dt.datetime(2026, 7, 1, 1, 30, tzinfo=dt.UTC)
+    assert delivery.run_due(session, None, transport, sender="r@example.com", now=NOW) == []
+
+
+def test_a_failing_schedule_is_recorded_and_not_retried_every_tick(session, owners, monkeypatch):
+    monkeypatch.setattr(delivery, "run_report", _fake_result)
+    report = store.save_report(session, owners[0], "r", SPEC)
+    s = store.create_schedule(session, owners[0], report.id, cron="*/5 * * * *", timezone="UTC",
+                              recipients=["ceo@example.com"], format="csv", now=NOW - dt.timedelta(minutes=5))
+    session.commit()
+    (outcome,) = delivery.run_due(session, None, FakeTransport(fail=True), sender="r@example.com", now=NOW)
+    session.refresh(s)
+    assert outcome.status == "failed" and s.last_status == "failed"
+    assert "smtp refused" in s.last_error and s.next_run_at == NOW + dt.timedelta(minutes=5)

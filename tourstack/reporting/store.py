@@ -1,0 +1,201 @@
+"""Saved reports and their schedules in the operational database: plain service functions.
+
+Why an `Owner` instead of the API's principal: the API, the CLI and tests call the same
+functions; only the key id and the role matter. A saved report is visible to its owner and to
+admins; anyone else gets `ReportNotFound` (its existence is not revealed). Specs are validated
+on save and on every load, so a stored spec that no longer fits the schema fails loudly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tourstack.db.models.reporting import ReportSchedule, SavedReport
+from tourstack.reporting.spec import ReportSpec, parse_spec, spec_to_data
+
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+MAX_RECIPIENTS = 50
+
+
+class ReportStoreError(ValueError):
+    """kind: invalid (422), conflict (409) or not_found (404)."""
+
+    def __init__(self, message: str, kind: str = "invalid"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class ReportNotFound(ReportStoreError):
+    def __init__(self, message: str):
+        super().__init__(message, "not_found")
+
+
+@dataclass(frozen=True)
+class Owner:
+    key_id: int
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+# --- saved reports ---------------------------------------------------------------------------
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 200 or any(ord(c) < 32 for c in name):
+        raise ReportStoreError("name must be one line of 1 to 200 characters")
+    return name
+
+
+def save_report(session: Session, owner: Owner, name: str, spec: ReportSpec | dict[str, Any]) -> SavedReport:
+    """Create a saved report; ReportStoreError(conflict) when the owner already has that name."""
+    name = _check_name(name)
+    data = spec_to_data(parse_spec(spec))
+    _check_unique(session, owner.key_id, name, None)
+    row = SavedReport(name=name, owner_key_id=owner.key_id, owner_role=owner.role, spec=data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_report(session: Session, owner: Owner, report_id: int, *, name: str | None = None,
+                  spec: ReportSpec | dict[str, Any] | None = None) -> SavedReport:
+    row = get_report(session, owner, report_id)
+    if name is not None:
+        name = _check_name(name)
+        _check_unique(session, row.owner_key_id, name, row.id)
+        row.name = name
+    if spec is not None:
+        row.spec = spec_to_data(parse_spec(spec))
+    session.flush()
+    return row
+
+
+def _check_unique(session: Session, owner_key_id: int, name: str, report_id: int | None) -> None:
+    """A clear conflict instead of the unique constraint's IntegrityError (which still guards races)."""
+    stmt = select(SavedReport.id).where(SavedReport.owner_key_id == owner_key_id, SavedReport.name == name)
+    if report_id is not None:
+        stmt = stmt.where(SavedReport.id != report_id)
+    if session.scalar(stmt) is not None:
+        raise ReportStoreError(f"a saved report named {name!r} exists already", "conflict")
+
+
+def get_report(session: Session, owner: Owner, report_id: int) -> SavedReport:
+    row = session.get(SavedReport, report_id)
+    if row is None or not (owner.is_admin or row.owner_key_id == owner.key_id):
+        raise ReportNotFound(f"no saved report {report_id}")
+    return row
+
+
+def load_spec(row: SavedReport) -> ReportSpec:
+    return parse_spec(row.spec)
+
+
+def list_reports(session: Session, owner: Owner, *, everyone: bool = False) -> list[SavedReport]:
+    """The owner's saved reports; an admin with `everyone=True` sees all."""
+    stmt = select(SavedReport).order_by(SavedReport.name, SavedReport.id)
+    if not (owner.is_admin and everyone):
+        stmt = stmt.where(SavedReport.owner_key_id == owner.key_id)
+    return list(session.scalars(stmt))
+
+
+def delete_report(session: Session, owner: Owner, report_id: int) -> None:
+    row = get_report(session, owner, report_id)
+    for schedule in list(row.schedules):
+        session.delete(schedule)
+    session.delete(row)
+    session.flush()
+
+
+# --- schedules -------------------------------------------------------------------------------
+
+def check_timezone(name: str) -> ZoneInfo:
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", name) \
+            or name not in available_timezones():
+        raise ReportStoreError(f"timezone must be an IANA name such as Asia/Kolkata, got {name!r}")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - guarded above
+        raise ReportStoreError(f"unknown timezone {name!r}") from None
+
+
+def check_cron(expression: str) -> str:
+    from croniter import croniter
+
+    expression = " ".join((expression or "").split())
+    if len(expression.split(" ")) != 5 or not croniter.is_valid(expression):
+        raise ReportStoreError(f"cron must be five fields (minute hour day month weekday), got {expression!r}")
+    return expression
+
+
+def next_run(expression: str, timezone: str, after: dt.datetime) -> dt.datetime:
+    """The first cron time strictly after `after`, read in `timezone`, returned in UTC."""
+    from croniter import croniter
+
+    local = after.astimezone(check_timezone(timezone))
+    return croniter(expression, local).get_next(dt.datetime).astimezone(dt.UTC)
+
+
+def check_recipients(recipients: list[str]) -> list[str]:
+    cleaned = [r.strip() for r in recipients or [] if isinstance(r, str)]
+    if not 1 <= len(cleaned) <= MAX_RECIPIENTS or len(cleaned) != len(recipients or []):
+        raise ReportStoreError(f"recipients must list 1 to {MAX_RECIPIENTS} e-mail addresses")
+    for address in cleaned:
+        if len(address) > 254 or not _EMAIL.match(address):
+            raise ReportStoreError(f"not an e-mail address: {address!r}")
+    return list(dict.fromkeys(cleaned))
+
+
+def create_schedule(session: Session, owner: Owner, report_id: int, *, cron: str, timezone: str,
+                    recipients: list[str], format: str, active: bool = True,
+                    now: dt.datetime | None = None) -> ReportSchedule:
+    report = get_report(session, owner, report_id)
+    if format not in EXPORT_FORMATS:
+        raise ReportStoreError(f"format must be one of {', '.join(EXPORT_FORMATS)}, got {format!r}")
+    cron = check_cron(cron)
+    check_timezone(timezone)
+    row = ReportSchedule(saved_report_id=report.id, cron=cron, timezone=timezone,
+                         recipients=check_recipients(recipients), format=format, active=active,
+                         next_run_at=next_run(cron, timezone, now or dt.datetime.now(dt.UTC)))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_schedules(session: Session, owner: Owner, report_id: int | None = None) -> list[ReportSchedule]:
+    stmt = select(ReportSchedule).join(SavedReport).order_by(ReportSchedule.id)
+    if report_id is not None:
+        stmt = stmt.where(ReportSchedule.saved_report_id == get_report(session, owner, report_id).id)
+    if not owner.is_admin:
+        stmt = stmt.where(SavedReport.owner_key_id == owner.key_id)
+    return list(session.scalars(stmt))
+
+
+def get_schedule(session: Session, owner: Owner, schedule_id: int) -> ReportSchedule:
+    row = session.get(ReportSchedule, schedule_id)
+    if row is None or not (owner.is_admin or row.saved_report.owner_key_id == owner.key_id):
+        raise ReportNotFound(f"no report schedule {schedule_id}")
+    return row
+
+
+def delete_schedule(session: Session, owner: Owner, schedule_id: int) -> None:
+    session.delete(get_schedule(session, owner, schedule_id))
+    session.flush()
+
+
+def due_schedules(session: Session, now: dt.datetime) -> list[ReportSchedule]:
+    """Active schedules whose next run is at or before `now`, oldest first."""
+    stmt = (select(ReportSchedule)
+            .where(ReportSchedule.active.is_(True), ReportSchedule.next_run_at <= now)
+            .order_by(ReportSchedule.next_run_at, ReportSchedule.id))
+    return list(session.scalars(stmt))
