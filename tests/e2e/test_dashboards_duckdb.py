@@ -152,6 +152,34 @@ def test_drilldown_adds_up_to_the_destination_mart(out, conn, tiny_warehouse):
     assert sum(countries) == pytest.approx(float(total), rel=1e-9)
 
 
+def test_drilldown_site_level_adds_up_to_each_destination(out, conn, tiny_warehouse):
+    month = _month(conn, tiny_warehouse)
+    expected = dict(conn.execute(
+        "select country_name || '/' || destination_name, sum(revenue_base)"
+        " from marts.exec_destination_monthly where month_start between ? - interval 11 month and ?"
+        " group by 1", [month, month]).fetchall())
+    sites = {r[0] for r in conn.execute("select site_name from marts.dim_sites").fetchall()}
+    sunburst = next(s for s in specs_of((out / "executive.html").read_text(encoding="utf-8"))
+                    if s["id"] == "exec-drilldown")["figure"]["data"][0]
+    value = dict(zip(sunburst["ids"], sunburst["values"]))
+    children: dict[str, list[tuple[str, float]]] = {}
+    for node, parent, label in zip(sunburst["ids"], sunburst["parents"], sunburst["labels"]):
+        children.setdefault(parent, []).append((label, value[node]))
+    destinations = {n for n in sunburst["ids"] if n.count("/") == 2}
+    assert {n.removeprefix("All countries/") for n in destinations} == set(expected)
+    site_leaves = 0
+    for node in destinations:
+        # The destination equals the mart, and its sites plus "Other services" add up to it.
+        assert value[node] == pytest.approx(float(expected[node.removeprefix("All countries/")]), rel=1e-9)
+        leaves = children[node]
+        assert [label for label, _ in leaves].count("Other services") == 1, node
+        assert sum(v for _, v in leaves) == pytest.approx(value[node], rel=1e-9), node
+        assert {label for label, _ in leaves} - {"Other services"} <= sites, node
+        site_leaves += len(leaves) - 1
+        assert all(not children.get(f"{node}/{label}") for label, _ in leaves)  # sites are leaves
+    assert site_leaves > len(destinations)
+
+
 def test_tiles_keep_decimals_and_a_warehouse_object_is_accepted(conn):
     pages, fresh = build_pages(SimpleNamespace(con=conn), names=("executive", "customers"))
     revenue = next(t for t in pages[0].tiles if t.key == "revenue")

@@ -18,9 +18,10 @@ from tourstack.metrics import Filter, MetricQuery, MetricQueryError, SemanticLay
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 ANALYTICS = {
     "kpi_bookings", "exec_kpi_daily", "exec_kpi_monthly", "exec_revenue_by_currency_monthly",
-    "exec_destination_monthly", "sales_funnel_monthly", "sales_conversion_monthly", "ops_monthly",
-    "ops_staff_workload", "agent_leaderboard", "supplier_scorecard", "customer_lifetime",
-    "customer_acquisition_monthly", "cohort_retention", "metricflow_time_spine",
+    "exec_destination_monthly", "exec_site_revenue_monthly", "sales_funnel_monthly",
+    "sales_conversion_monthly", "ops_monthly", "ops_staff_workload", "agent_leaderboard",
+    "supplier_scorecard", "customer_lifetime", "customer_acquisition_monthly", "cohort_retention",
+    "metricflow_time_spine",
 }
 METRICS = {
     "revenue": "simple", "recognised_revenue": "simple", "bookings": "simple", "paid_amount": "simple",

@@ -106,8 +106,9 @@ def growth_bars(x: Sequence[dt.date], growth: Sequence[Any], name: str) -> go.Fi
 
 def drilldown(paths: Sequence[tuple[str, ...]], values: Sequence[Any], *, root: str = "All",
               kind: str = "sunburst", value_label: str = "Revenue") -> go.Figure:
-    """A hierarchy (e.g. country > destination) with parents valued as the sum of their
-    children (branchvalues='total'), so every ring or box adds up; click to drill in."""
+    """A hierarchy (e.g. country > destination > site) with parents valued as the sum of their
+    children (branchvalues='total'), so every ring or box adds up; click to drill in. Totals are
+    summed as Decimal and converted to float once per node, at the plotting boundary."""
     totals: dict[tuple[str, ...], Decimal] = {}
     for path, value in zip(paths, values):
         for depth in range(len(path) + 1):
@@ -121,9 +122,10 @@ def drilldown(paths: Sequence[tuple[str, ...]], values: Sequence[Any], *, root: 
     fig = _fig(margin=dict(l=4, r=4, t=4, b=4))
     fig.add_trace(trace(
         ids=ids, parents=parents, labels=labels, values=[float(totals[k]) for k in keys],
+        # Three rings at a time (root and two levels) stay legible; clicking shifts them down.
         branchvalues="total", maxdepth=3,
         hovertemplate=f"<b>%{{label}}</b><br>{value_label}: %{{value:,.0f}}<br>"
-                      "%{percentRoot:.1%} of total<extra></extra>",
+                      "%{percentParent:.1%} of parent, %{percentRoot:.1%} of total<extra></extra>",
     ))
     return fig
 

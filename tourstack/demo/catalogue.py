@@ -48,6 +48,7 @@ class Catalogue:
     site_duration: np.ndarray
     site_offsets: np.ndarray
     site_counts: np.ndarray
+    site_weight: np.ndarray  # int64 draw weight per site: popularity squared, 0 once soft-deleted
     tables: dict[str, dict]
 
 
@@ -158,9 +159,25 @@ def build_catalogue(seed: int, start: dt.date, fx: FxTable) -> Catalogue:
         site_duration=site_table["typical_duration_minutes"],
         site_offsets=offsets,
         site_counts=counts,
+        # Squared so the landmarks people come for dominate sales, as their crowd levels do.
+        site_weight=np.where(deleted, 0, site_table["popularity"].astype(np.int64) ** 2),
         tables={"destinations": destinations, "sites": site_table,
                 "site_opening_hours": hours_rows, "site_crowd_levels": crowd_rows},
     )
+
+
+def pick_sites(cat: Catalogue, rng: np.random.Generator, dest: np.ndarray) -> np.ndarray:
+    """A site index of each destination in `dest`, drawn in proportion to site_weight.
+
+    Why integer weights: one integer draw per element below its destination's total weight,
+    located in the global running sum, picks exactly by weight with no float edge cases.
+    Soft-deleted sites weigh 0 and are never drawn, so sales never point at a retired site.
+    """
+    running = np.cumsum(cat.site_weight)
+    before = running[cat.site_offsets] - cat.site_weight[cat.site_offsets]
+    total = np.add.reduceat(cat.site_weight, cat.site_offsets)
+    draw = rng.integers(0, total[dest]) if len(dest) else np.zeros(0, dtype=np.int64)
+    return np.searchsorted(running, before[dest] + draw, side="right")
 
 
 def _hours_and_crowds(rng, sites, site_created):

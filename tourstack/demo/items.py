@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from tourstack.demo.catalogue import pick_sites
 from tourstack.demo.context import Chunk, Context
 from tourstack.demo.fx import CURRENCIES
 from tourstack.demo.suppliers import KINDS, SERVICE, unit_cost
 from tourstack.demo.util import hours, nullable, rng_for, to_day
 
 TRANSFER_SHARE = 0.4  # an airport transfer costs 40 % of a day with car and driver
+ACTIVITY = KINDS.index("activity")
+# Sites come from a stream of their own so that no other generated value depends on them.
+SITE_STREAM = 19
 
 
 def _block(nb: int, counts: np.ndarray):
@@ -104,14 +108,33 @@ def generate_items(ctx: Context, ch: Chunk) -> dict:
     ch.item_unit_sell, ch.item_sell, ch.item_desc = unit_sell, sell, desc_table[supplier + variant * len(sup.name)]
     ch.item_cost, ch.item_cost_cur, ch.item_date, ch.item_status = cost, cost_cur, service_date, status
     ch.item_confirmed = np.where(pending, np.datetime64("NaT"), confirmed)
+    site, item_desc = _activity_sites(ctx, ch, dest[bidx], kind, supplier)
     ch.all_confirmed = np.logical_and.reduceat(~pending, starts)
     ch.last_confirmed = np.maximum.reduceat(np.where(pending, requested, confirmed).astype(np.int64), starts).astype("datetime64[us]")
     return {
         "id": ids, "booking_id": ch.booking_ids[bidx], "supplier_id": supplier + 1,
-        "service_type": np.array(KINDS, dtype=object)[kind], "description": ch.item_desc,
+        "site_id": site,
+        "service_type": np.array(KINDS, dtype=object)[kind], "description": item_desc,
         "service_date": service_date, "quantity": qty, "cost_minor": cost,
         "cost_currency": np.array(CURRENCIES, dtype=object)[cost_cur], "sell_minor": sell,
         "sell_currency": np.array(CURRENCIES, dtype=object)[book_cur], "status": status,
         "supplier_requested_at": requested, "supplier_confirmed_at": nullable(confirmed, pending),
         "created_at": requested - hours(0.05), "updated_at": updated,
     }
+
+
+def _activity_sites(ctx: Context, ch: Chunk, dest: np.ndarray, kind: np.ndarray, supplier: np.ndarray):
+    """The site of every activity item (NULL for other kinds) and the item descriptions naming it.
+
+    An activity is an entrance or experience at one site of the booking's destination, popular
+    sites more often. Only the booking item's description names the site; invoice lines keep the
+    generic service description (ch.item_desc).
+    """
+    is_act = kind == ACTIVITY
+    site = np.zeros(len(kind), dtype=np.int64)
+    site[is_act] = pick_sites(ctx.cat, rng_for(ctx.plan.seed, SITE_STREAM, ch.number), dest[is_act])
+    names = np.array(ctx.cat.site_name, dtype=object)[site[is_act]]
+    desc = ch.item_desc.copy()
+    desc[is_act] = [f"{SERVICE['activity']}: {nm} - {sp}"
+                    for nm, sp in zip(names, np.array(ctx.sup.name, dtype=object)[supplier[is_act]])]
+    return nullable(site + 1, ~is_act), desc

@@ -122,6 +122,7 @@ select
     cast(agency_id as bigint) as agency_id,
     cast(destination_id as bigint) as destination_id,
     cast(service_type as {{ dbt.type_string() }}) as service_type,
+    cast(site_id as bigint) as site_id,
     cast(description as {{ dbt.type_string() }}) as description,
     cast(booked_date as date) as booked_date,
     cast(service_date as date) as service_date,

@@ -13,6 +13,7 @@ renamed as (
         booking_id,
         supplier_id,
         service_type,
+        site_id,
         description,
         service_date,
         quantity,

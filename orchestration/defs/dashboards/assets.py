@@ -27,7 +27,7 @@ from orchestration.defs.resources import WarehouseResource
 
 # dbt models become assets keyed by their model name (orchestration/defs/dbt/assets.py).
 SOURCE_MODELS = (
-    "exec_kpi_daily", "exec_kpi_monthly", "exec_destination_monthly",
+    "exec_kpi_daily", "exec_kpi_monthly", "exec_destination_monthly", "exec_site_revenue_monthly",
     "exec_revenue_by_currency_monthly", "sales_funnel_monthly", "sales_conversion_monthly",
     "ops_monthly", "ops_staff_workload", "agent_leaderboard", "supplier_scorecard",
     "customer_lifetime", "customer_acquisition_monthly", "cohort_retention", "kpi_bookings",

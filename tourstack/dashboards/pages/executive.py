@@ -1,16 +1,19 @@
 """Executive dashboard: revenue, bookings, cash and conversion at a glance, and where sales come from.
 
 Why these marts: exec_kpi_monthly already carries the month's figures and their references
-(tiles), exec_kpi_daily the weekday pattern, exec_destination_monthly the geography, and
-dim_destinations / dim_sites the coordinates. Revenue is booked revenue in base currency.
+(tiles), exec_kpi_daily the weekday pattern, exec_destination_monthly the geography,
+exec_site_revenue_monthly the site level under it (its rows of a month and destination add up
+exactly to the destination, the remainder being one "other services" row), and dim_destinations /
+dim_sites the coordinates. Revenue is booked revenue in base currency.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from tourstack.dashboards import figures as fx
-from tourstack.dashboards.data import add_months, select
+from tourstack.dashboards.data import add_months, select, sum_by
 from tourstack.dashboards.page import Chart, Page
 from tourstack.dashboards.pages.common import Context, TileSpec, month_tiles
 
@@ -24,6 +27,7 @@ TILES = [
     TileSpec("active_agents", "Active agents", "active_agents"),
     TileSpec("cancelled", "Cancellations", "cancelled_bookings_count", higher_is_better=False),
 ]
+OTHER_SERVICES = "Other services"  # the sunburst label of revenue not attributed to a site
 MONTHLY = ["month_start", "is_booking_period", "bookings_count", "cancelled_bookings_count",
            "revenue_base", "revenue_growth_mom", "revenue_growth_yoy", "avg_booking_value_base",
            "cash_received_share", "recognised_revenue_base", "quote_conversion_rate",
@@ -34,7 +38,7 @@ def _geography(ctx: Context) -> tuple[Chart, Chart]:
     since = ctx.months_back(11)
     rows = select(
         ctx.conn, "exec_destination_monthly",
-        ["country_name", "destination_id", "destination_name", "revenue_base"],
+        ["destination_id", "destination_name", "revenue_base"],
         where="month_start >= ? and month_start <= ?", params=(since, ctx.month),
     )
     per_destination: dict[int, dict] = {}
@@ -42,12 +46,7 @@ def _geography(ctx: Context) -> tuple[Chart, Chart]:
         d = per_destination.setdefault(r["destination_id"], {**r, "revenue_base": Decimal(0)})
         d["revenue_base"] += r["revenue_base"] or 0
     period = f"{since:%b %Y} – {ctx.month:%b %Y}"
-    sunburst = Chart(
-        "exec-drilldown", "Revenue by country → destination",
-        fx.drilldown([(d["country_name"], d["destination_name"]) for d in per_destination.values()],
-                     [d["revenue_base"] for d in per_destination.values()], root="All countries"),
-        note=f"{period}; click a country to drill into its destinations.",
-    )
+    sunburst = _drilldown(ctx, since, period)
     places = select(ctx.conn, "dim_destinations",
                     ["destination_id", "destination_name", "latitude", "longitude"])
     sites = select(ctx.conn, "dim_sites", ["site_name", "destination_name", "latitude", "longitude"],
@@ -63,6 +62,28 @@ def _geography(ctx: Context) -> tuple[Chart, Chart]:
                   fx.geo_map(points, label="Revenue", extra=extra, extra_name="Sites"),
                   note=f"Bubble size: revenue {period}; grey dots: catalogue sites.")
     return sunburst, world
+
+
+def _drilldown(ctx: Context, since: dt.date, period: str) -> Chart:
+    """Country -> destination -> site. Every leaf is a site or a destination's "Other services"
+    remainder, so with branchvalues='total' each destination equals its exec_destination_monthly
+    revenue and each country the sum of its destinations."""
+    rows = select(
+        ctx.conn, "exec_site_revenue_monthly",
+        ["country_name", "destination_name", "site_name", "is_other_services", "revenue_base"],
+        where="month_start >= ? and month_start <= ?", params=(since, ctx.month),
+    )
+    totals = sum_by(rows, ("country_name", "destination_name", "is_other_services", "site_name"),
+                    "revenue_base")
+    paths = [(country, destination, OTHER_SERVICES if other else site)
+             for country, destination, other, site in totals]
+    return Chart(
+        "exec-drilldown", "Revenue by country → destination → site",
+        fx.drilldown(paths, list(totals.values()), root="All countries"),
+        note=f"{period}; click a country to drill into its destinations, a destination into its "
+             f"sites. Sites earn their activities' sell amount; hotels, transport and guides are "
+             f"{OTHER_SERVICES}.",
+    )
 
 
 def _weekday_heatmap(ctx: Context) -> Chart:

@@ -134,6 +134,9 @@ class BookingItem(Timestamps, Base):
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
     service_type: Mapped[str] = mapped_column(String(16))  # hotel, transport, guide, activity
+    # The catalogue site an activity is an entrance or experience at, so revenue can be attributed
+    # to sites; NULL for hotels, transport and guides, which are not bound to one site.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     description: Mapped[str] = mapped_column(String(200))
     service_date: Mapped[dt.date] = mapped_column(Date)
     quantity: Mapped[int] = mapped_column(SmallInteger)
