@@ -56,16 +56,20 @@ def materialize_platform(
 
 
 def run_reconciliation(
-    *, resources: dict | None = None, instance: DagsterInstance | None = None
+    *, resources: dict | None = None, instance: DagsterInstance | None = None, as_of=None
 ) -> ExecuteInProcessResult:
-    """The daily reconciliation once, so the warehouse refresh that follows has its results."""
+    """The daily reconciliation once, so the warehouse refresh that follows has its results.
+    `as_of` (a date) is the day exceptions are aged to; None means today."""
     from orchestration.defs.reconcile import reconciliation_run
 
     return materialize(
         [reconciliation_run],
         resources={**defs.resources, **(resources or {})},
         instance=instance,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        run_config={
+            "ops": {"reconciliation_run": {"config": {"as_of": as_of.isoformat() if as_of else ""}}},
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        },
         tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
     )
 

@@ -19,7 +19,7 @@ from rich.table import Table
 console = Console()
 
 
-def _prepare_environment() -> Path:
+def prepare_environment() -> Path:
     """Point DAGSTER_HOME and dbt at the configured embedded files before Dagster loads."""
     from tourstack.settings import get_settings
 
@@ -144,7 +144,7 @@ def demo(
     from tourstack.demo import seed as seed_demo
     from tourstack.settings import get_settings
 
-    _prepare_environment()
+    prepare_environment()
     settings = get_settings()
     console.rule("1/4 operational database")
     upgrade(settings.operational_url)
@@ -162,14 +162,14 @@ def refresh(
     full_refresh: bool = typer.Option(False, "--full-refresh", help="rebuild raw tables"),
 ) -> None:
     """Run the warehouse refresh job once (incremental unless --full-refresh)."""
-    _prepare_environment()
+    prepare_environment()
     elapsed = _materialize(full_refresh=full_refresh)
     _print_summary(elapsed)
 
 
 def ui(port: int = typer.Option(3000)) -> None:
     """Open the Dagster UI on the Tourstack code location."""
-    home = _prepare_environment()
+    home = prepare_environment()
     console.print(f"DAGSTER_HOME={home}")
     subprocess.run(
         [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-p", str(port)],
@@ -179,7 +179,7 @@ def ui(port: int = typer.Option(3000)) -> None:
 
 def docs(port: int = typer.Option(8080)) -> None:
     """Generate and serve the dbt docs site (models, columns, tests, lineage)."""
-    _prepare_environment()
+    prepare_environment()
     from orchestration.defs.dbt.project import DBT_PROJECT_DIR
 
     dbt = [sys.executable, "-m", "dbt.cli.main"]

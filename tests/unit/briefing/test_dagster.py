@@ -97,3 +97,34 @@ def test_as_of_defaults_to_yesterday_in_kolkata():
 
     assert _as_of(ExecutiveEmailConfig(as_of="2026-06-30")) == dt.date(2026, 6, 30)
     assert _as_of(ExecutiveEmailConfig()) == dt.datetime.now(ZoneInfo("Asia/Kolkata")).date() - dt.timedelta(days=1)
+
+
+def test_scheduled_job_delivers_over_smtp_from_env(mini_warehouse, db_url, env, monkeypatch, chromium):
+    """The job the daily schedule starts, configured only by TOURSTACK_SMTP_* variables, delivers
+    to a real SMTP server: HTML with inline charts, a PDF and an XLSX attachment."""
+    from dagster import Definitions
+
+    from orchestration.defs.briefing import daily_executive_email_job
+    from tests.fakes.smtp import smtp_server
+    from tourstack.settings import get_settings
+
+    defs = Definitions(assets=[daily_executive_email], jobs=[daily_executive_email_job],
+                       schedules=[daily_executive_email_schedule], resources=_resources(mini_warehouse, db_url))
+    job = defs.get_job_def(daily_executive_email_schedule.job_name)  # what the 07:00 schedule starts
+    with smtp_server() as server:
+        monkeypatch.setenv("TOURSTACK_SMTP_HOST", server.host)
+        monkeypatch.setenv("TOURSTACK_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("TOURSTACK_SMTP_SECURITY", "none")
+        get_settings.cache_clear()
+        result = job.execute_in_process(
+            run_config={"ops": {"daily_executive_email": {"config": {"as_of": "2026-06-30"}}}})
+        assert result.success
+    (received,) = server.received
+    assert received.rcpt_tos == ["ceo@tourstack.example"]
+    parts = {p.get_content_type(): p for p in received.message.walk()}
+    html = parts["text/html"].get_content()
+    images = [p for p in received.message.walk() if p.get_content_type() == "image/png"]
+    assert images and all(f"cid:{p['Content-ID'].strip('<>')}" in html for p in images)
+    assert "application/pdf" in parts
+    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in parts
+    assert not (env / "outbox").exists()  # SMTP configured: nothing written to the outbox

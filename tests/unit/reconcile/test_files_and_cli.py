@@ -101,3 +101,40 @@ def test_cli_missing_file_exit_2(tmp_path, receivables_csv):
     result = runner.invoke(app, ["reconcile", "--transactions", str(tmp_path / "nope.csv"),
                                  "--receivables", str(receivables_csv), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_cli_needs_all_three_files_or_daily(tmp_path, receivables_csv):
+    result = runner.invoke(app, ["reconcile", "--receivables", str(receivables_csv)])
+    assert result.exit_code == 2 and "missing --transactions, --out (or use --daily)" in result.output
+    mixed = runner.invoke(app, ["reconcile", "--daily", "--out", str(tmp_path / "o")])
+    assert mixed.exit_code == 2 and "drop the file options" in mixed.output
+
+
+def test_cli_daily_runs_the_reconciliation_asset_on_the_configured_database(tmp_path, monkeypatch):
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from tourstack.db.engine import make_engine
+    from tourstack.db.models import ReconciliationMatch
+    from tourstack.demo import seed
+    from tourstack.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    seed(url, 200, seed=3, as_of="2026-11-25", progress=False)
+    monkeypatch.setenv("TOURSTACK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TOURSTACK_DATABASE_URL", url)
+    # the command exports these for Dagster and dbt; recorded here so teardown restores them
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "unused"))
+    monkeypatch.setenv("TOURSTACK_DUCKDB_PATH", str(tmp_path / "home" / "warehouse.duckdb"))
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["reconcile", "--daily", "--as-of", "2026-11-25"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "match rate" in result.output and "payouts:" in result.output
+    engine = make_engine(url)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ReconciliationMatch)) > 0
+    engine.dispose()
+    assert (tmp_path / "home" / "dagster").is_dir()  # recorded on the Dagster instance like a scheduled run
