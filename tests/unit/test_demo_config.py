@@ -39,3 +39,11 @@ def test_bad_input_fails_before_touching_the_database(sqlite_url, tmp_path):
     with pytest.raises(DemoConfigError, match="positive"):
         seed(sqlite_url, -10, progress=False)
     assert not (tmp_path / "operational.db").exists()
+
+
+def test_default_period_ends_with_the_last_complete_day():
+    """No generated booking or payment may lie after the moment of seeding."""
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    plan = make_plan("tiny")
+    assert plan.as_of == yesterday
+    assert plan.end <= dt.datetime.now(dt.UTC)

@@ -1,4 +1,4 @@
-"""The two charts of the e-mail: revenue trend and bookings by destination.
+"""The two charts of the e-mail: revenue trend and revenue by destination.
 
 Plotly figures are built here and drawn to PNG by tourstack.charts (one browser start for both).
 Floats appear only here, at the plotting boundary; every figure shown as text stays Decimal.
@@ -33,16 +33,18 @@ def build_figures(figures: Figures) -> dict[str, object]:
         title=f"Revenue by {step.lower()} ({cur})", template="plotly_white",
         margin={"l": 60, "r": 20, "t": 50, "b": 40}, yaxis={"tickformat": ",.0f"},
     )
+    # Ranked by revenue (the table's order), largest on top; the bar labels give the bookings.
     top = list(reversed(figures.top_destinations))
     dest = go.Figure(
         go.Bar(
-            x=[r.bookings for r in top], y=[r.name for r in top], orientation="h",
-            marker={"color": "#2e7d32"}, text=[r.bookings for r in top], textposition="auto",
+            x=[float(r.revenue) for r in top], y=[r.name for r in top], orientation="h",
+            marker={"color": "#2e7d32"}, text=[f"{r.bookings} booking{'s' if r.bookings != 1 else ''}" for r in top],
+            textposition="auto",
         )
     )
     dest.update_layout(
-        title="Bookings by destination", template="plotly_white",
-        margin={"l": 140, "r": 20, "t": 50, "b": 40},
+        title=f"Revenue by destination ({cur})", template="plotly_white",
+        margin={"l": 140, "r": 20, "t": 50, "b": 40}, xaxis={"tickformat": ",.0f"},
     )
     return {"revenue_trend": trend, "destinations": dest}
 

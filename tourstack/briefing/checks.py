@@ -59,8 +59,8 @@ class DataState:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "newest_booking_at": self.newest_booking_at.isoformat() if self.newest_booking_at else None,
-            "last_ingest_at": self.last_ingest_at.isoformat() if self.last_ingest_at else None,
+            "newest_booking_at": _stamp(self.newest_booking_at),
+            "last_ingest_at": _stamp(self.last_ingest_at),
             "age_hours": self.age_hours,
             "stale_after_hours": self.stale_after_hours,
             "stale": self.stale,
@@ -112,3 +112,11 @@ def decide(state: DataState, policy: Mapping[str, Action] | None = None) -> Deci
     if warned:
         return Decision("warned", warned, warned, tags)
     return Decision("sent", list(conditions.values()), [], [])
+
+
+def _stamp(moment: dt.datetime | None) -> str | None:
+    """A reader's timestamp (minutes, UTC); the archive snapshot keeps the same text."""
+    if moment is None:
+        return None
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+    return utc.strftime("%Y-%m-%d %H:%M UTC")

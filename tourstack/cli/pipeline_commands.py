@@ -77,14 +77,14 @@ def _reconcile() -> None:
     )
 
 
-def _publish() -> dict[str, str]:
-    """Dashboards and the daily executive e-mail; returns where to find them."""
+def _publish(as_of: str) -> dict[str, str]:
+    """Dashboards and the daily executive e-mail for `as_of`; returns where to find them."""
     from dagster import DagsterInstance
 
     from orchestration.run import publish_analytics
 
     with console.status("writing dashboards and the daily executive e-mail"):
-        result = publish_analytics(instance=DagsterInstance.get())
+        result = publish_analytics(as_of=as_of, instance=DagsterInstance.get())
     found: dict[str, str] = {}
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
@@ -142,18 +142,20 @@ def demo(
     daily executive e-mail to the outbox and print where to look."""
     from tourstack.db.migrate import upgrade
     from tourstack.demo import seed as seed_demo
+    from tourstack.demo.config import make_plan
     from tourstack.settings import get_settings
 
     prepare_environment()
     settings = get_settings()
     console.rule("1/4 operational database")
     upgrade(settings.operational_url)
-    seed_demo(settings.operational_url, size, seed=seed, progress=True, reset=True)
+    plan = make_plan(size, seed=seed)  # the period ends yesterday, the last complete day
+    seed_demo(settings.operational_url, size, seed=seed, as_of=plan.as_of, progress=True, reset=True)
     _reconcile()
     console.rule("2/4 warehouse")
     elapsed = _materialize(full_refresh=True)
     console.rule("3/4 dashboards and executive e-mail")
-    published = _publish()
+    published = _publish(plan.as_of.isoformat())  # the e-mail reports the demo's last day
     console.rule("4/4 summary")
     _print_summary(elapsed, published)
 

@@ -15,7 +15,7 @@ def seed(
     size: str = typer.Option("demo", help="tiny | small | demo | large (500 / 5k / 20k / 1M bookings)"),
     scale: int | None = typer.Option(None, help="number of bookings; overrides --size"),
     seed: int = typer.Option(42, help="random seed: same seed and as-of date, same data"),
-    as_of: str | None = typer.Option(None, "--as-of", help="last day of the three-year period (YYYY-MM-DD); default today"),
+    as_of: str | None = typer.Option(None, "--as-of", help="last day of the three-year period (YYYY-MM-DD); default yesterday (UTC), the last complete day"),
     database_url: str | None = typer.Option(None, help="defaults to TOURSTACK_DATABASE_URL"),
     reset: bool = typer.Option(False, "--reset", help="drop and recreate the schema first"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="show progress bars"),

@@ -65,7 +65,9 @@ def make_plan(size_or_scale: str | int, seed: int = 42, as_of: dt.date | str | N
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise DemoConfigError(f"seed must be a non-negative integer, got {seed!r}")
     if as_of is None:
-        as_of = dt.datetime.now(dt.UTC).date()
+        # Yesterday, the last complete day: events are spread over each whole day, so a period
+        # ending today would hold bookings and payments later than the moment of seeding.
+        as_of = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     elif isinstance(as_of, str):
         try:
             as_of = dt.date.fromisoformat(as_of)
