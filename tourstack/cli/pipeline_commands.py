@@ -128,7 +128,7 @@ def _print_summary(elapsed: float, published: dict[str, str] | None = None) -> N
     console.print(f"warehouse: [bold]{where}[/bold]")
     console.print(f"operational database: {settings.operational_url.split('@')[-1]}")
     for label, where in (published or {}).items():
-        console.print(f"{label + ':':<21}[bold]{where}[/bold]")
+        console.print(f"{label + ':':<18} [bold]{where}[/bold]", soft_wrap=True)  # keep paths whole
     console.print("Dagster UI: [bold]tourstack ui[/bold] (http://127.0.0.1:3000)")
     console.print("dbt docs:   [bold]tourstack docs[/bold] (http://127.0.0.1:8080)")
     console.print("API:        [bold]tourstack serve[/bold] (http://127.0.0.1:8000/api/v1/docs)")
