@@ -78,3 +78,51 @@ def test_gateway_landing_on_postgres_merges_by_key(make_pg_database):
         assert frame["custom_field"][0] == 'a,b "quoted"'
     finally:
         warehouse.close()
+
+
+def test_settlement_batches_sync_and_reconcile_on_postgres(make_pg_database):
+    """Warehouse and operational database both on PostgreSQL: the raw-table SQL, the upsert and
+    the payment links, a second run that changes nothing, and the payout matched to its batch."""
+    from sqlalchemy.orm import Session
+
+    from tests.fakes.asgi_server import ThreadedServer
+    from tests.pipeline_helpers import seed_tiny
+    from tests.settlement_helpers import land_live, live_payments, stripe_world
+    from tourstack.db.models import Payment, ReconciliationMatch, SettlementBatch
+    from tourstack.gateway_feeds.settlements import sync_settlement_batches
+    from tourstack.reconcile.operational import run_reconciliation
+
+    operational_url = make_pg_database("ts_settle_op")
+    seed_tiny(operational_url)
+    engine = make_engine(operational_url)
+    warehouse = PostgresWarehouse(make_pg_database("ts_settle_wh"))
+    fake = stripe_world()
+    try:
+        by_intent, by_charge = live_payments(engine)
+        with ThreadedServer(fake.app) as server:
+            land_live(warehouse, fake, server.url)
+        first = sync_settlement_batches(warehouse, engine, bank_account="DE89370400440532013000")
+        assert (first.inserted, first.payments_linked) == (4, 2)
+        assert sorted(first.without_breakdown) == ["WD1", "po_2"]
+        again = sync_settlement_batches(warehouse, engine, bank_account="DE89370400440532013000")
+        assert (again.inserted, again.updated, again.payments_linked, again.unchanged) == (0, 0, 0, 4)
+        with Session(engine) as session, session.begin():
+            batch = session.scalar(select(SettlementBatch).where(SettlementBatch.batch_reference == "po_1NkQa2"))
+            assert (batch.gross_minor, batch.fee_minor, batch.net_minor, batch.settled_on) == (
+                13_000, 495, 12_505, dt.date(2026, 3, 4))
+            expected_id = batch.id
+            assert {session.get(Payment, by_intent).settlement_batch_id,
+                    session.get(Payment, by_charge).settlement_batch_id} == {expected_id}
+            line = BankStatementLine(bank_account="DE89370400440532013000", booked_on=dt.date(2026, 3, 4),
+                                     value_on=dt.date(2026, 3, 4), amount_minor=12_505, currency="EUR",
+                                     reference=None, counterparty="STRIPE PAYMENTS",
+                                     description="STRIPE PAYOUT po_1NkQa2")
+            session.add(line)
+            session.flush()
+            run_reconciliation(session, rates=None, as_of=dt.date(2026, 3, 10))
+            rule, batch_id = session.execute(select(ReconciliationMatch.rule, ReconciliationMatch.settlement_batch_id)
+                                             .where(ReconciliationMatch.txn_key == f"bank:{line.id}")).one()
+        assert (rule, batch_id) == ("payout_batch", expected_id)
+    finally:
+        warehouse.close()
+        engine.dispose()

@@ -6,6 +6,7 @@ location lazily, inside each command, so the domain package never depends on it 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -40,15 +41,25 @@ def _materialize(full_refresh: bool) -> float:
 
     from orchestration.run import materialize_platform
 
+    from tourstack.settings import get_settings
+
+    # dbt's own progress lines (hundreds per build) go to a log file, not the terminal; every
+    # event is still stored for the Dagster UI.
+    log_dir = get_settings().home / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"pipeline-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    terminal = Console(file=sys.stdout)
     started = time.perf_counter()
-    with console.status("materialising: ingest -> raw checks -> dbt build"):
+    with terminal.status("materialising: ingest -> raw checks -> dbt build"), \
+            log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = materialize_platform(
             full_refresh=full_refresh,
             instance=DagsterInstance.get(),
             raise_on_error=False,
-            log_level="WARNING",  # every event is still stored for the Dagster UI
+            log_level="WARNING",
         )
     elapsed = time.perf_counter() - started
+    console.print(f"dbt output: {log_path}", soft_wrap=True)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         console.print(f"[red]pipeline failed[/red] in steps: {', '.join(failed) or 'see Dagster UI'}")

@@ -4,7 +4,9 @@ Shared by the live and demo readers, so both land identical shapes. Money is int
 units; `fee_minor` is always the fee charged (positive), `net_minor = amount - fee`, with the
 gateway's own sign on amounts (refunds and payouts negative on a balance). `created_at` is the
 gateway's creation time (naive UTC, like every raw timestamp) and drives the cursor; `source`
-is 'api' or 'demo'.
+is 'api' or 'demo'. On Stripe rows `payout_id` is the payout that took the transaction to the
+bank and `payment_intent_id` the charge's PaymentIntent (what `payments.gateway_reference` holds
+for Stripe), both known once the payout is listed (see stripe_feed).
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ STRIPE_BALANCE_TRANSACTIONS = FeedTable(
     "Stripe balance transactions: every movement on the Stripe balance (charges, refunds, payouts, fees).",
     (("id", _S), ("type", _S), ("reporting_category", _S), ("amount_minor", _I), ("fee_minor", _I),
      ("net_minor", _I), ("currency", _S), ("status", _S), ("created_at", TIMESTAMP),
-     ("available_at", TIMESTAMP), ("source_id", _S), ("payout_id", _S), ("description", _S),
-     ("booking_ref", _S), ("source", _S)),
+     ("available_at", TIMESTAMP), ("source_id", _S), ("payout_id", _S), ("payment_intent_id", _S),
+     ("description", _S), ("booking_ref", _S), ("source", _S)),
 )
 STRIPE_PAYOUTS = FeedTable(
     "gateway_stripe_payouts", "id", "stripe",

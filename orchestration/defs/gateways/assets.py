@@ -18,6 +18,7 @@ from dagster import (
     define_asset_job,
 )
 
+from orchestration.defs.gateways.settlements import gateway_settlement_batches
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
 from tourstack.gateway_feeds import FEED_TABLES, FeedTable, GatewayCredentials, build_feeds, land_feed
@@ -61,8 +62,10 @@ gateway_assets = [_gateway_asset(table) for table in FEED_TABLES]
 
 gateway_feeds_job = define_asset_job(
     name="gateway_feeds",
-    selection=AssetSelection.assets(*gateway_assets),
-    description="Land new Stripe, Razorpay and PayPal records in the warehouse's raw schema.",
+    # The settlement batches follow the feeds (their deps), so every landing refreshes them.
+    selection=AssetSelection.assets(*gateway_assets, gateway_settlement_batches),
+    description="Land new Stripe, Razorpay and PayPal records in the warehouse's raw schema, then"
+                " upsert the operational settlement batches from the landed payouts.",
 )
 
 hourly_gateway_feeds = ScheduleDefinition(

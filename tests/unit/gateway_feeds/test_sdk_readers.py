@@ -49,13 +49,54 @@ def test_stripe_balance_transactions_paginate_and_resume_from_cursor(stripe_fake
     charge = next(r for r in records if r["id"] == "txn_0002")
     assert (charge["amount_minor"], charge["fee_minor"], charge["net_minor"]) == (10_002, 300, 9_702)
     assert charge["created_at"] == dt.datetime.fromtimestamp(T0 + 120, UTC)
-    assert [q.get("starting_after") for q in fake.queries] == [None, "txn_0005", "txn_0002"]
+    assert [q.get("starting_after") for q in fake.queries if "payout" not in q] == [None, "txn_0005", "txn_0002"]
+    assert [q["payout"] for q in fake.queries if "payout" in q] == ["po_0007"]  # the one payout read
 
     fake.queries.clear()
     cursor = dt.datetime.fromtimestamp(T0 + 5 * 60, UTC)
     resumed = [r["id"] for p in feed.iter_records(cursor) for r in p.records]
     assert sorted(resumed) == ["txn_0005", "txn_0006", "txn_0007"]  # >= the cursor
     assert fake.queries[0]["created[gte]"] == str(T0 + 300)
+
+
+def test_stripe_payout_members_are_listed_per_payout_and_linked(stripe_fake):
+    fake, url = stripe_fake
+    fake.balance_transactions = [_txn(i) for i in range(5)] + [_txn(5, "payout"), _txn(6, "payout"),
+                                                               _txn(7, "payout")]
+    fake.payout_of = {f"txn_{i:04d}": "po_0005" for i in (0, 1, 2, 5)} | {"txn_0003": "po_0006"}
+    fake.manual_payouts = {"po_0007"}
+    fake.sources = {"ch_0001": {"id": "ch_0001", "object": "charge", "payment_intent": "pi_0001"}}
+    feed = StripeBalanceTransactionsFeed(api_key=fake.api_key, api_base=url, page_size=2)
+    pages = list(feed.iter_records(None))
+    plain, linked = pages[:4], pages[4:]  # the plain listing first, so the linked copies win the merge
+    assert all(r["payout_id"] is None for p in plain for r in p.records if r["type"] == "charge")
+    linked_rows = {r["id"]: r for p in linked for r in p.records}
+    assert {k: r["payout_id"] for k, r in linked_rows.items()} == {
+        "txn_0000": "po_0005", "txn_0001": "po_0005", "txn_0002": "po_0005", "txn_0005": "po_0005",
+        "txn_0003": "po_0006"}
+    assert linked_rows["txn_0001"]["source_id"] == "ch_0001"  # the expanded source still lands as its id
+    assert linked_rows["txn_0001"]["payment_intent_id"] == "pi_0001"
+    assert linked_rows["txn_0000"]["payment_intent_id"] is None
+    member_queries = [q for q in fake.queries if "payout" in q]
+    # one listing per payout read (po_0005 takes two pages of 2), expanding the source; the manual
+    # payout po_0007 is refused by Stripe and simply lands without members
+    assert [(q["payout"], q.get("starting_after")) for q in member_queries] == [
+        ("po_0007", None), ("po_0006", None), ("po_0005", None), ("po_0005", "txn_0002")]
+    assert all(q["expand[0]"] == "data.source" for q in member_queries)
+
+    fake.queries.clear()
+    later = dt.datetime.fromtimestamp(T0 + 6 * 60, UTC)  # only po_0006 and po_0007 are read again
+    list(feed.iter_records(later))
+    assert sorted(q["payout"] for q in fake.queries if "payout" in q) == ["po_0006", "po_0007"]
+
+
+def test_stripe_payout_member_listing_failure_is_a_feed_error(stripe_fake):
+    fake, url = stripe_fake
+    fake.balance_transactions = [_txn(1, "payout")]
+    fake.faults.mode = "down"
+    feed = StripeBalanceTransactionsFeed(api_key=fake.api_key, api_base=url)
+    with pytest.raises(GatewayFeedError):
+        list(feed.iter_records(None))
 
 
 def test_stripe_payouts(stripe_fake):
