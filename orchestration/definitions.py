@@ -22,7 +22,12 @@ from orchestration.defs.briefing import (
 from orchestration.defs.dashboards import dashboards, dashboards_after_refresh, dashboards_job
 from orchestration.defs.finance import daily_fx_rates_sync, fx_rates_sync, fx_rates_sync_job
 from orchestration.defs.payments import payments_maintenance_job, payments_maintenance_schedule
-from orchestration.defs.gateways import gateway_assets, gateway_feeds_job, hourly_gateway_feeds
+from orchestration.defs.gateways import (
+    gateway_assets,
+    gateway_feeds_job,
+    gateway_settlement_batches,
+    hourly_gateway_feeds,
+)
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.jobs import hourly_warehouse_refresh, warehouse_refresh_job
 from orchestration.defs.quality.checks import raw_checks
@@ -32,9 +37,9 @@ from orchestration.defs.resources import default_resources
 
 # Unbound lists, so orchestration.run can materialise them with other resources (tests, bench).
 ASSETS = [
-    *ingest_assets, *gateway_assets, tourstack_dbt_models, fx_rates_sync, site_descriptions,
-    reconciliation_run, bank_statement_files, daily_executive_email, weekly_executive_email,
-    dashboards,
+    *ingest_assets, *gateway_assets, gateway_settlement_batches, tourstack_dbt_models,
+    fx_rates_sync, site_descriptions, reconciliation_run, bank_statement_files,
+    daily_executive_email, weekly_executive_email, dashboards,
 ]
 ASSET_CHECKS = [*raw_checks]
 

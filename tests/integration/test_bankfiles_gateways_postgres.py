@@ -1,5 +1,6 @@
-"""Bank statement import and gateway landing on a real PostgreSQL: the partial unique index,
-the migration's foreign key and the COPY-based merge behave as on SQLite/DuckDB."""
+"""Bank statement import, gateway landing and settlement batches on a real PostgreSQL: the
+partial unique index, the migration's foreign key, the COPY-based merge and the raw-table SQL of
+the batch sync behave as on SQLite/DuckDB."""
 
 from __future__ import annotations
 
@@ -8,15 +9,27 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from tests.fakes.asgi_server import ThreadedServer
+from tests.pipeline_helpers import seed_tiny
+from tests.settlement_helpers import land_live, live_payments, stripe_world
 from tourstack.bankfiles import DuplicateFileError, import_file
 from tourstack.db.engine import make_engine
 from tourstack.db.migrate import downgrade, upgrade
-from tourstack.db.models import BankStatementImport, BankStatementLine
+from tourstack.db.models import (
+    BankStatementImport,
+    BankStatementLine,
+    Payment,
+    ReconciliationMatch,
+    SettlementBatch,
+)
 from tourstack.gateway_feeds import FeedPage, land_feed
 from tourstack.gateway_feeds.tables import PAYPAL_TRANSACTIONS
 from tourstack.gateway_feeds.land import LOOKBACK
+from tourstack.gateway_feeds.settlements import sync_settlement_batches
 from tourstack.ingest.load import PostgresWarehouse
+from tourstack.reconcile.operational import run_reconciliation
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bankfiles"
@@ -83,15 +96,6 @@ def test_gateway_landing_on_postgres_merges_by_key(make_pg_database):
 def test_settlement_batches_sync_and_reconcile_on_postgres(make_pg_database):
     """Warehouse and operational database both on PostgreSQL: the raw-table SQL, the upsert and
     the payment links, a second run that changes nothing, and the payout matched to its batch."""
-    from sqlalchemy.orm import Session
-
-    from tests.fakes.asgi_server import ThreadedServer
-    from tests.pipeline_helpers import seed_tiny
-    from tests.settlement_helpers import land_live, live_payments, stripe_world
-    from tourstack.db.models import Payment, ReconciliationMatch, SettlementBatch
-    from tourstack.gateway_feeds.settlements import sync_settlement_batches
-    from tourstack.reconcile.operational import run_reconciliation
-
     operational_url = make_pg_database("ts_settle_op")
     seed_tiny(operational_url)
     engine = make_engine(operational_url)

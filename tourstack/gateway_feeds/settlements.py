@@ -58,6 +58,7 @@ class _Batch:
     settled_on: dt.date
     source: str
     breakdown: bool
+    paid: bool  # False for a failed or cancelled payout
 
 
 @dataclass
@@ -94,7 +95,7 @@ def sync_settlement_batches(warehouse: Warehouse, engine: Engine, *, bank_accoun
         synced: dict[str, SettlementBatch] = {}
         for batch in candidates:
             row = existing.get(batch.reference)
-            if batch.net <= 0:  # nothing went to the bank (a reversed or zero payout)
+            if not batch.paid or batch.net <= 0:  # nothing went (or will go) to the bank
                 result.skipped_not_paid += 1
                 continue
             if row is not None and batch.source == "demo":
@@ -183,13 +184,12 @@ def _stripe_batches(warehouse: Warehouse, breakdowns: dict[str, tuple[int, int]]
             SELECT id, CAST(COALESCE(amount_minor, 0) AS BIGINT) AS net, currency, status, source,
                    CAST(COALESCE(arrival_on, CAST(created_at AS DATE)) AS VARCHAR) AS settled_on
             FROM raw."{table}" ORDER BY created_at, id"""):
-        if r["status"] in _NOT_PAID["stripe"]:
-            continue
         net = int(r["net"])
         gross, fee = breakdowns.get(r["id"], (net, 0))
         known = r["id"] in breakdowns and gross - fee == net
         yield _Batch("stripe", r["id"], str(r["currency"]).upper(), gross if known else net, fee if known else 0,
-                     net, dt.date.fromisoformat(r["settled_on"]), r["source"], known)
+                     net, dt.date.fromisoformat(r["settled_on"]), r["source"], known,
+                     r["status"] not in _NOT_PAID["stripe"])
 
 
 def _razorpay_batches(warehouse: Warehouse) -> Iterator[_Batch]:
@@ -201,11 +201,10 @@ def _razorpay_batches(warehouse: Warehouse) -> Iterator[_Batch]:
                    CAST(COALESCE(fees_minor, 0) + COALESCE(tax_minor, 0) AS BIGINT) AS fee,
                    currency, status, source, CAST(CAST(created_at AS DATE) AS VARCHAR) AS settled_on
             FROM raw."{table}" ORDER BY created_at, id"""):
-        if r["status"] in _NOT_PAID["razorpay"]:
-            continue
         net, fee = int(r["net"]), int(r["fee"])
         yield _Batch("razorpay", r["id"], str(r["currency"]).upper(), net + fee, fee, net,
-                     dt.date.fromisoformat(r["settled_on"]), r["source"], True)
+                     dt.date.fromisoformat(r["settled_on"]), r["source"], True,
+                     r["status"] not in _NOT_PAID["razorpay"])
 
 
 def _paypal_batches(warehouse: Warehouse) -> Iterator[_Batch]:
@@ -216,11 +215,10 @@ def _paypal_batches(warehouse: Warehouse) -> Iterator[_Batch]:
             SELECT transaction_id, CAST(-COALESCE(gross_minor, 0) AS BIGINT) AS net, currency, status,
                    source, CAST(CAST(created_at AS DATE) AS VARCHAR) AS settled_on
             FROM raw."{table}" WHERE event_code = '{PAYPAL_WITHDRAWAL}' ORDER BY created_at, transaction_id"""):
-        if r["status"] in _NOT_PAID["paypal"]:
-            continue
         net = int(r["net"])  # a withdrawal is negative on the PayPal balance
         yield _Batch("paypal", r["transaction_id"], str(r["currency"]).upper(), net, 0, net,
-                     dt.date.fromisoformat(r["settled_on"]), r["source"], False)
+                     dt.date.fromisoformat(r["settled_on"]), r["source"], False,
+                     r["status"] not in _NOT_PAID["paypal"])
 
 
 def _stripe_members(warehouse: Warehouse, batch_ids: dict[str, int]) -> dict[str, int]:

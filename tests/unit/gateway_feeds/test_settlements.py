@@ -75,6 +75,7 @@ def test_live_payouts_become_batches_and_link_payments(engine, warehouse, stripe
     assert (result.inserted, result.updated, result.payments_linked) == (4, 0, 2)
     assert sorted(result.without_breakdown) == ["WD1", "po_2"]
     assert result.skipped_demo == 0 and result.conflicts == []
+    assert result.skipped_not_paid == 3  # the failed Stripe payout, Razorpay settlement, PayPal withdrawal
 
     first = _batch(engine, "po_1NkQa2")
     assert _amounts(first) == ("stripe", "EUR", 13_000, 495, 12_505, dt.date(2026, 3, 4))  # arrival date

@@ -8,7 +8,7 @@
     ('currency', dbt.type_string()), ('status', dbt.type_string()), ('created_at', dbt.type_timestamp()),
     ('available_at', dbt.type_timestamp()), ('source_id', dbt.type_string()), ('payout_id', dbt.type_string()),
     ('description', dbt.type_string()), ('booking_ref', dbt.type_string()), ('source', dbt.type_string()),
-    ('_extracted_at', dbt.type_timestamp()),
+    ('payment_intent_id', dbt.type_string()), ('_extracted_at', dbt.type_timestamp()),
 ] -%}
 
 with
@@ -42,6 +42,7 @@ renamed as (
         cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
         cast(available_at as {{ dbt.type_timestamp() }}) as available_at,
         source_id as source_object_id,
+        payment_intent_id,
         payout_id,
         description,
         booking_ref,
