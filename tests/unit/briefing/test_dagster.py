@@ -110,7 +110,7 @@ def test_scheduled_job_delivers_over_smtp_from_env(mini_warehouse, db_url, env, 
 
     defs = Definitions(assets=[daily_executive_email], jobs=[daily_executive_email_job],
                        schedules=[daily_executive_email_schedule], resources=_resources(mini_warehouse, db_url))
-    job = defs.get_job_def(daily_executive_email_schedule.job_name)  # what the 07:00 schedule starts
+    job = defs.resolve_job_def(daily_executive_email_schedule.job_name)  # what the 07:00 schedule starts
     with smtp_server() as server:
         monkeypatch.setenv("TOURSTACK_SMTP_HOST", server.host)
         monkeypatch.setenv("TOURSTACK_SMTP_PORT", str(server.port))
