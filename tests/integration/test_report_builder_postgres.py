@@ -72,3 +72,38 @@ def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse): 
     wrong = ReportSource("postgres", tiny_warehouse.semantic_manifest, postgres_url=pg_source.postgres_url)
     with pytest.raises(SourceError, match="parsed for database"):
         wrong.layer()
+
+
+def test_dashboards_show_the_same_figures_on_postgres_and_duckdb(pg_source, tiny_warehouse):  # noqa: F811
+    """Every dashboard built from the PostgreSQL warehouse carries the same tiles (exact values)
+    and the same chart data as the one built from DuckDB."""
+    from tourstack.dashboards.writer import build_pages
+    from tourstack.warehouse import connect_duckdb, connect_postgres
+
+    duck, pg = connect_duckdb(tiny_warehouse.duckdb_path), connect_postgres(pg_source.postgres_url)
+    try:
+        on_duckdb, _ = build_pages(duck, AS_OF)
+        on_postgres, _ = build_pages(pg, AS_OF)
+    finally:
+        duck.close()
+        pg.close()
+    assert [p.name for p in on_postgres] == [p.name for p in on_duckdb]
+    for left, right in zip(on_duckdb, on_postgres, strict=True):
+        assert [(t.key, t.value, t.prev_month, t.prev_year) for t in left.tiles] == \
+               [(t.key, t.value, t.prev_month, t.prev_year) for t in right.tiles], left.name
+        assert len(left.charts) == len(right.charts) and left.charts, left.name
+        for a, b in zip(left.charts, right.charts, strict=True):
+            traces_a = [t.to_plotly_json() for t in a.figure.data]
+            traces_b = [t.to_plotly_json() for t in b.figure.data]
+            assert _plain(traces_a) == _plain(traces_b), (left.name, a.figure.layout.title.text)
+
+
+def _plain(value):
+    """Plotly data with arrays as lists, so NumPy arrays compare by value."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    return value

@@ -70,7 +70,7 @@ def _retention(ctx: Context, kind: str, chart_id: str, months: int = 12) -> Char
 def build(ctx: Context) -> Page:
     monthly = monthly_totals(ctx)
     x = [r["month_start"] for r in monthly]
-    board = select(ctx.conn, "agent_leaderboard", BOARD, order="revenue_rank, agent_name", limit=25)
+    board = select(ctx.conn, "agent_leaderboard", BOARD, order="revenue_rank, agent_name, agent_id", limit=25)
     # Not agent_leaderboard.revenue_90d_base: that mart counts back from its build date, and
     # the page describes the months up to the as-of date.
     recent: dict[str, Decimal] = defaultdict(Decimal)
@@ -81,7 +81,8 @@ def build(ctx: Context) -> Page:
     top = sorted((a for a in recent if recent[a] > 0), key=lambda a: (-recent[a], a))[:15]
     spread = select(ctx.conn, "agent_leaderboard",
                     ["agent_name", "quote_conversion_rate", "avg_booking_value_base", "revenue_base"],
-                    where="bookings_count > 0 and quote_conversion_rate is not null")
+                    where="bookings_count > 0 and quote_conversion_rate is not null",
+                    order="revenue_rank, agent_name, agent_id")  # one point order on every engine
     table = Table(
         "agents-leaderboard", "Leaderboard: top 25 agents by lifetime revenue",
         [("#", "num"), ("Agent", ""), ("Agency", ""), ("Bookings", "num"),

@@ -70,7 +70,7 @@ def build(ctx: Context) -> Page:
                  ["full_name", "country_code", "bookings_count", "lifetime_revenue_base",
                   "lifetime_margin_base", "last_booked_date", "rfm_segment",
                   "preferred_destination_name"],
-                 where="bookings_count > 0", order="lifetime_revenue_base desc, full_name", limit=20)
+                 where="bookings_count > 0", order="lifetime_revenue_base desc, full_name, customer_id", limit=20)
     return Page(
         name="customers", title="Customers",
         subtitle=f"Acquisition, loyalty and lifetime value, {ctx.month_label}",

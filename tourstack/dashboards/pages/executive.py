@@ -47,10 +47,11 @@ def _geography(ctx: Context) -> tuple[Chart, Chart]:
         d["revenue_base"] += r["revenue_base"] or 0
     period = f"{since:%b %Y} – {ctx.month:%b %Y}"
     sunburst = _drilldown(ctx, since, period)
+    # Ordered so the map's points (and the page) are the same on every engine.
     places = select(ctx.conn, "dim_destinations",
-                    ["destination_id", "destination_name", "latitude", "longitude"])
+                    ["destination_id", "destination_name", "latitude", "longitude"], order="destination_id")
     sites = select(ctx.conn, "dim_sites", ["site_name", "destination_name", "latitude", "longitude"],
-                   where="not is_deleted and latitude is not null")
+                   where="not is_deleted and latitude is not null", order="site_id")
     points = [
         {"lat": p["latitude"], "lon": p["longitude"], "name": p["destination_name"],
          "size": per_destination.get(p["destination_id"], {}).get("revenue_base", Decimal(0))}

@@ -39,13 +39,13 @@ def _workload(ctx: Context) -> tuple[Chart, Table]:
         name = r["staff_user_name"] or "Unassigned"
         col = (r["month_start"].year - since.year) * 12 + r["month_start"].month - since.month
         grid[name][col] += r["tasks_assigned"] or 0
-    names = sorted(grid, key=lambda n: -sum(grid[n]))
+    names = sorted(grid, key=lambda n: (-sum(grid[n]), n))  # ties by name: same order on every engine
     months = [f"{add_months(since, i):%b %y}" for i in range(12)]
     heat = Chart("ops-heatmap", "Staff workload: tasks assigned per month",
                  fx.heatmap([grid[n] for n in names], months, names, value_label="Tasks"),
                  note="Last 12 months, by the month the task was opened.")
     current = sorted((r for r in rows if r["month_start"] == ctx.month),
-                     key=lambda r: -(r["tasks_assigned"] or 0))
+                     key=lambda r: (-(r["tasks_assigned"] or 0), r["staff_user_name"] or ""))
     table = Table(
         "ops-staff", f"Staff, {ctx.month_label}",
         [("Staff", ""), ("Role", ""), ("Assigned", "num"), ("Completed", "num"), ("Pending", "num"),

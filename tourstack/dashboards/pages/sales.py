@@ -45,7 +45,7 @@ def _by_destination(ctx: Context) -> tuple[Chart, Table]:
         t[1] += r["converted_count"] or 0
         t[2] += r["quoted_amount_base"] or 0
         t[3] += r["booked_revenue_base"] or 0
-    names = sorted(totals, key=lambda n: -totals[n][0])
+    names = sorted(totals, key=lambda n: (-totals[n][0], n))  # ties by name: same order on every engine
     z = [[(Decimal(cells[(n, c)][1]) / cells[(n, c)][0]) if cells[(n, c)][0] else None
           for c in range(12)] for n in names]
     months = [f"{add_months(since, i):%b %y}" for i in range(12)]

@@ -36,7 +36,7 @@ def build(ctx: Context) -> Page:
                                   if r["supplier_requests"] else None)
     x = [r["month_start"] for r in monthly]
     card = select(ctx.conn, "supplier_scorecard", CARD,
-                  order="reliability_score desc nulls last, supplier_name")
+                  order="reliability_score desc nulls last, supplier_name, supplier_id")
     kinds: dict[str, Decimal] = defaultdict(Decimal)
     grid: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for r in card:
