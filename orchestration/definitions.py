@@ -6,7 +6,10 @@ from dagster import Definitions
 
 from orchestration.defs.dbt.assets import dbt_resource, tourstack_dbt_models
 from orchestration.defs.ai import (
+    ai_request_drafts_job,
     ai_site_descriptions_job,
+    hourly_ai_request_drafts,
+    request_itinerary_drafts,
     site_descriptions,
     weekly_ai_site_descriptions,
 )
@@ -38,20 +41,20 @@ from orchestration.defs.resources import default_resources
 # Unbound lists, so orchestration.run can materialise them with other resources (tests, bench).
 ASSETS = [
     *ingest_assets, *gateway_assets, gateway_settlement_batches, tourstack_dbt_models,
-    fx_rates_sync, site_descriptions, reconciliation_run, bank_statement_files,
-    daily_executive_email, weekly_executive_email, dashboards,
+    fx_rates_sync, site_descriptions, request_itinerary_drafts, reconciliation_run,
+    bank_statement_files, daily_executive_email, weekly_executive_email, dashboards,
 ]
 ASSET_CHECKS = [*raw_checks]
 
 defs = Definitions(
     assets=ASSETS,
     asset_checks=ASSET_CHECKS,
-    jobs=[warehouse_refresh_job, fx_rates_sync_job, ai_site_descriptions_job,
+    jobs=[warehouse_refresh_job, fx_rates_sync_job, ai_site_descriptions_job, ai_request_drafts_job,
           payments_maintenance_job, reconciliation_job, bank_statement_import_job, gateway_feeds_job,
           daily_executive_email_job, weekly_executive_email_job, dashboards_job,
           scheduled_reports_job],
     schedules=[hourly_warehouse_refresh, daily_fx_rates_sync, weekly_ai_site_descriptions,
-               payments_maintenance_schedule, daily_reconciliation, hourly_gateway_feeds,
+               hourly_ai_request_drafts, payments_maintenance_schedule, daily_reconciliation, hourly_gateway_feeds,
                daily_executive_email_schedule, weekly_executive_email_schedule, scheduled_reports],
     sensors=[bank_inbox_sensor, dashboards_after_refresh],
     resources={**default_resources(), "dbt": dbt_resource()},

@@ -153,6 +153,7 @@ def demo(
     daily executive e-mail to the outbox and print where to look."""
     from tourstack.db.migrate import upgrade
     from tourstack.demo import seed as seed_demo
+    from tourstack.demo.ai_activity import run_ai_activity
     from tourstack.demo.config import make_plan
     from tourstack.settings import get_settings
 
@@ -163,6 +164,8 @@ def demo(
     plan = make_plan(size, seed=seed)  # the period ends yesterday, the last complete day
     seed_demo(settings.operational_url, size, seed=seed, as_of=plan.as_of, progress=True, reset=True)
     _reconcile()
+    ai = run_ai_activity(settings.operational_url, seed=seed, as_of=plan.as_of)
+    console.print(f"AI itineraries: {ai.drafted} drafted for quote requests, {ai.approved} approved")
     console.rule("2/4 warehouse")
     elapsed = _materialize(full_refresh=True)
     console.rule("3/4 dashboards and executive e-mail")
