@@ -22,11 +22,12 @@ statement matches its settlement batch (`settlement_batch_id`, no invoice or boo
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tourstack.db.base import Base, MinorUnits, Timestamps, UTCDateTime
+from tourstack.db.base import Base, ExactDecimal, MinorUnits, Timestamps, UTCDateTime
 
 
 class ReconciliationMatch(Timestamps, Base):
@@ -81,3 +82,15 @@ class ReconciliationDecision(Timestamps, Base):
     actor_staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What the decision concerns besides an invoice (money matched to a booking not invoiced yet,
+    # a payout line's settlement batch), so an unmatch names the exact pair it undoes.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    settlement_batch_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_batches.id"), index=True)
+    # An allocation in the transaction's currency, and the conversion behind it when the
+    # invoice's currency differs (fx_rate: 1 unit of the invoice's currency in txn_currency, the
+    # date of that rate and its source).
+    txn_amount_minor: Mapped[int | None] = mapped_column(MinorUnits)
+    txn_currency: Mapped[str | None] = mapped_column(String(3))
+    fx_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    fx_rate_date: Mapped[dt.date | None] = mapped_column(Date)
+    fx_source: Mapped[str | None] = mapped_column(String(40))
