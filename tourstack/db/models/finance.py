@@ -169,10 +169,27 @@ class Payment(Timestamps, Base):
     retry_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     next_retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     retry_of_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    # A digest of the parameters of the request that created the row under `idempotency_key`:
+    # a replay of the key with different parameters is refused instead of answered with this row.
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class Refund(Timestamps, Base):
+    """A refund of (part of) a payment. `status`: pending, succeeded, failed.
+
+    `gateway` is the payment's gateway; (gateway, gateway_reference) is unique once the gateway
+    has named the refund, so one gateway refund can never be counted twice. A bank-transfer
+    refund is paid out by hand: finance records the bank's reference, the date and who recorded
+    it (`paid_out_by_key_id`, `paid_out_recorded_at`).
+    """
+
     __tablename__ = "refunds"
+    __table_args__ = (
+        Index(
+            "uq_refunds_gateway_gateway_reference", "gateway", "gateway_reference", unique=True,
+            sqlite_where=text("gateway_reference <> ''"), postgresql_where=text("gateway_reference <> ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
@@ -189,6 +206,9 @@ class Refund(Timestamps, Base):
     approved_by_key_id: Mapped[int | None] = mapped_column(Integer)
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     failure_reason: Mapped[str | None] = mapped_column(String(200))
+    gateway: Mapped[str | None] = mapped_column(String(16))
+    paid_out_by_key_id: Mapped[int | None] = mapped_column(Integer)
+    paid_out_recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Dispute(Timestamps, Base):

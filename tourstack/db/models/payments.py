@@ -6,6 +6,10 @@ a job re-run processing later, and the unique (gateway, event_id) makes a duplic
 no-op. `processed_at` stays empty until processing succeeds; `attempts` and `last_error` say
 how often and why it did not. Deliveries whose signature fails are stored too
 (`signature_valid` false, never processed) so an attack or a wrong secret is visible.
+
+`status`: received (stored, not processed yet), processed, parked (waits for what it refers
+to), failed (processing raised; retried), dead_lettered (gave up after the attempt limit; shown
+to finance until someone requeues it), invalid (signature did not verify).
 """
 
 from __future__ import annotations
@@ -32,3 +36,4 @@ class WebhookEvent(Timestamps, Base):
     processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="received", server_default="received", index=True)
