@@ -4,8 +4,9 @@
     One row per agent (soft-deleted agents excluded): lifetime bookings, revenue and cash
     received (base), average booking value, quotes and their acceptance and conversion rates,
     customer satisfaction (average rating of the agent's bookings), the trailing-90-day revenue
-    to the analytics reference date (var analytics_as_of or today), and revenue ranks overall
-    and within the agency.
+    to the analytics reference date (var analytics_as_of, else the build date), and revenue
+    ranks overall and within the agency. Each revenue figure has the cash received for the same
+    bookings and its share beside it; averages are exact quotients rounded once to 2 decimals.
 #}
 
 with
@@ -51,6 +52,12 @@ booking_stats as (
                 then revenue_base else 0
             end
         ) as revenue_90d_base,
+        sum(
+            case when booked_date > cast({{ dbt.dateadd('day', -90, analytics_as_of()) }} as date)
+                and booked_date <= {{ analytics_as_of() }}
+                then cash_received_base else 0
+            end
+        ) as cash_received_90d_base,
         min(booked_date) as first_booked_date,
         max(booked_date) as last_booked_date,
         count(distinct customer_id) as customers_count
@@ -98,6 +105,7 @@ joined as (
         coalesce(booking_stats.revenue_base, 0) as revenue_base,
         coalesce(booking_stats.cash_received_base, 0) as cash_received_base,
         coalesce(booking_stats.revenue_90d_base, 0) as revenue_90d_base,
+        coalesce(booking_stats.cash_received_90d_base, 0) as cash_received_90d_base,
         booking_stats.first_booked_date,
         booking_stats.last_booked_date,
         coalesce(booking_stats.customers_count, 0) as customers_count,
@@ -127,6 +135,8 @@ select
     {{ kpi_ratio('cash_received_base', 'revenue_base') }} as cash_received_share,
     {{ kpi_average('revenue_base', 'bookings_count') }} as avg_booking_value_base,
     cast(revenue_90d_base as numeric(18, 3)) as revenue_90d_base,
+    cast(cash_received_90d_base as numeric(18, 3)) as cash_received_90d_base,
+    {{ kpi_ratio('cash_received_90d_base', 'revenue_90d_base') }} as cash_received_90d_share,
     cast(first_booked_date as date) as first_booked_date,
     cast(last_booked_date as date) as last_booked_date,
     cast(customers_count as bigint) as customers_count,
@@ -136,7 +146,7 @@ select
     {{ kpi_ratio('quotes_accepted', 'quotes_sent') }} as quote_acceptance_rate,
     {{ kpi_ratio('quotes_converted', 'quotes_count') }} as quote_conversion_rate,
     cast(ratings_count as bigint) as ratings_count,
-    cast(round({{ kpi_ratio('ratings_score_total', 'ratings_count') }}, 2) as numeric(18, 3)) as avg_rating,
+    {{ kpi_average('ratings_score_total', 'ratings_count') }} as avg_rating,
     cast(rank() over (order by revenue_base desc) as integer) as revenue_rank,
     cast(rank() over (partition by agency_id order by revenue_base desc) as integer) as agency_revenue_rank,
     cast(rank() over (order by revenue_90d_base desc) as integer) as revenue_90d_rank

@@ -7,8 +7,11 @@
 
     Revenue: total_sell_amount_base of bookings not cancelled (cancelled bookings carry 0),
     dated by booked_date; recognised revenue is the same amount dated by travel_start.
-    Cash received: succeeded payments (amount_base) minus succeeded refunds, each refund
-    converted at the rate of the payment it reverses, so a full refund nets to exactly 0.
+    Cash received (the reconciled share of revenue): succeeded payments (amount_base, at the
+    rate of the payment date) minus succeeded refunds and minus lost disputes (chargebacks),
+    each reversal converted at the rate of the payment it reverses, so a full reversal nets to
+    exactly 0. The same "received money" the payment plans allocate to installments
+    (docs/payments.md); pending refunds and open or won disputes do not reduce it.
 #}
 
 with
@@ -46,6 +49,13 @@ refunds as (
 
 ),
 
+disputes as (
+
+    select * from {{ ref('stg_disputes') }}
+    where status = 'lost'
+
+),
+
 refunds_base as (
 
     select
@@ -58,16 +68,31 @@ refunds_base as (
 
 ),
 
+disputes_base as (
+
+    select
+        disputes.payment_id,
+        sum({{ to_base('disputes.amount', 'payments.fx_rate') }}) as disputed_lost_base
+    from disputes
+    inner join payments
+        on disputes.payment_id = payments.payment_id
+    group by disputes.payment_id
+
+),
+
 cash as (
 
     select
         payments.booking_id,
         sum(payments.amount_base) as paid_base,
         sum(coalesce(refunds_base.refunded_base, 0)) as refunded_base,
+        sum(coalesce(disputes_base.disputed_lost_base, 0)) as disputed_lost_base,
         min(payments.payment_date) as first_payment_date
     from payments
     left join refunds_base
         on payments.payment_id = refunds_base.payment_id
+    left join disputes_base
+        on payments.payment_id = disputes_base.payment_id
     where payments.booking_id is not null
     group by payments.booking_id
 
@@ -85,6 +110,7 @@ enriched as (
         customers.acquisition_channel,
         coalesce(cash.paid_base, 0) as paid_base,
         coalesce(cash.refunded_base, 0) as refunded_base,
+        coalesce(cash.disputed_lost_base, 0) as disputed_lost_base,
         cash.first_payment_date
     from bookings
     left join destinations
@@ -140,11 +166,12 @@ select
     cast(total_sell_amount_base as numeric(18, 3)) as sell_amount_base,
     cast(paid_base as numeric(18, 3)) as paid_base,
     cast(refunded_base as numeric(18, 3)) as refunded_base,
-    cast(paid_base - refunded_base as numeric(18, 3)) as cash_received_base,
+    cast(disputed_lost_base as numeric(18, 3)) as disputed_lost_base,
+    cast(paid_base - refunded_base - disputed_lost_base as numeric(18, 3)) as cash_received_base,
     cast(first_payment_date as date) as first_payment_date,
-    paid_base - refunded_base > 0 as is_paid,
+    paid_base - refunded_base - disputed_lost_base > 0 as is_paid,
     is_revenue and total_sell_amount_base is not null
-        and paid_base - refunded_base >= total_sell_amount_base as is_fully_paid,
+        and paid_base - refunded_base - disputed_lost_base >= total_sell_amount_base as is_fully_paid,
     cast(customer_booking_number as integer) as customer_booking_number,
     coalesce(customer_booking_number > 1, false) as is_repeat_booking,
     cast(fx_rate as numeric(18, 8)) as fx_rate

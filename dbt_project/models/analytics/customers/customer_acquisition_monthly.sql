@@ -3,8 +3,9 @@
 {#
     Customer acquisition per channel and month: marketing spend (converted to base at the rate
     valid on the first day of the month), new customers (first live, non-cancelled booking in
-    the month, by the customer's acquisition channel), their first-booking revenue, and the
-    acquisition cost per new customer (null without spend or without new customers).
+    the month, by the customer's acquisition channel), their first-booking revenue with the cash
+    received for it, and the acquisition cost per new customer (spend / new customers, rounded
+    once to 2 decimals; null without spend or without new customers).
 #}
 
 with
@@ -49,7 +50,8 @@ acquired as (
         coalesce(acquisition_channel, 'unknown') as channel,
         booked_month as month_start,
         count(*) as new_customers,
-        sum(revenue_base) as first_booking_revenue_base
+        sum(revenue_base) as first_booking_revenue_base,
+        sum(cash_received_base) as first_booking_cash_received_base
     from bookings
     group by coalesce(acquisition_channel, 'unknown'), booked_month
 
@@ -69,6 +71,9 @@ select
     cast(spend_base.spend_base as numeric(18, 3)) as spend_base,
     cast(coalesce(acquired.new_customers, 0) as bigint) as new_customers,
     cast(coalesce(acquired.first_booking_revenue_base, 0) as numeric(18, 3)) as first_booking_revenue_base,
+    cast(coalesce(acquired.first_booking_cash_received_base, 0) as numeric(18, 3)) as first_booking_cash_received_base,
+    {{ kpi_ratio('acquired.first_booking_cash_received_base', 'acquired.first_booking_revenue_base') }}
+        as first_booking_cash_received_share,
     {{ kpi_average('spend_base.spend_base', 'acquired.new_customers') }} as acquisition_cost_base
 from keys
 left join spend_base

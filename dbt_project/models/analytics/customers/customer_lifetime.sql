@@ -2,10 +2,11 @@
 
 {#
     One row per live customer: lifetime value (revenue, margin and cash received, base), booking
-    frequency, recency to the analytics reference date (var analytics_as_of or today), RFM
+    frequency, recency to the analytics reference date (var analytics_as_of, else the build date), RFM
     quintile scores (5 = best; ties broken by customer_id) and segment, repeat and churn flags
     (churned: no booking in the 365 days to the reference date) and booking preferences
-    (most booked destination, average party size and lead time).
+    (most booked destination, average party size and lead time). Averages are exact quotients
+    rounded once, half up, to 2 decimals.
 #}
 
 with
@@ -127,6 +128,7 @@ select
     cast(coalesce(revenue_base, 0) as numeric(18, 3)) as lifetime_revenue_base,
     cast(coalesce(margin_base, 0) as numeric(18, 3)) as lifetime_margin_base,
     cast(coalesce(cash_received_base, 0) as numeric(18, 3)) as lifetime_cash_received_base,
+    {{ kpi_ratio('cash_received_base', 'revenue_base') }} as lifetime_cash_received_share,
     {{ kpi_average('revenue_base', 'bookings_count') }} as avg_booking_value_base,
     cast(first_booked_date as date) as first_booked_date,
     cast(last_booked_date as date) as last_booked_date,
@@ -150,6 +152,6 @@ select
     coalesce(recency_days > 365, false) as is_churned,
     cast(preferred_destination_id as bigint) as preferred_destination_id,
     cast(preferred_destination_name as {{ dbt.type_string() }}) as preferred_destination_name,
-    cast(round({{ kpi_ratio('travellers_total', 'bookings_count') }}, 2) as numeric(18, 3)) as avg_travellers,
-    cast(round({{ kpi_ratio('lead_time_days_total', 'bookings_count') }}, 2) as numeric(18, 3)) as avg_lead_time_days
+    {{ kpi_average('travellers_total', 'bookings_count') }} as avg_travellers,
+    {{ kpi_average('lead_time_days_total', 'bookings_count') }} as avg_lead_time_days
 from scored

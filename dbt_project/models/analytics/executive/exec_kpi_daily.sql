@@ -3,7 +3,8 @@
 {#
     Executive KPIs per calendar day, from the first to the last day with bookings, quotes or
     travel. Revenue by booked date with month- and year-to-date running totals, revenue
-    recognised by travel date, and the cash received for the day's bookings.
+    recognised by travel date, and beside each revenue figure the cash received for the same
+    bookings (kpi_bookings.cash_received_base) and its share of that revenue.
 #}
 
 with
@@ -123,6 +124,9 @@ running as (
         sum(cash_received_base) over (
             partition by month_start order by date_day rows between unbounded preceding and current row
         ) as cash_received_mtd_base,
+        sum(cash_received_base) over (
+            partition by year_start order by date_day rows between unbounded preceding and current row
+        ) as cash_received_ytd_base,
         sum(bookings_count) over (
             partition by month_start order by date_day rows between unbounded preceding and current row
         ) as bookings_mtd_count
@@ -144,8 +148,12 @@ select
     cast(cash_received_base as numeric(18, 3)) as cash_received_base,
     cast(cash_received_mtd_base as numeric(18, 3)) as cash_received_mtd_base,
     {{ kpi_ratio('cash_received_base', 'revenue_base') }} as cash_received_share,
+    {{ kpi_ratio('cash_received_mtd_base', 'revenue_mtd_base') }} as cash_received_mtd_share,
+    cast(cash_received_ytd_base as numeric(18, 3)) as cash_received_ytd_base,
+    {{ kpi_ratio('cash_received_ytd_base', 'revenue_ytd_base') }} as cash_received_ytd_share,
     cast(recognised_revenue_base as numeric(18, 3)) as recognised_revenue_base,
     cast(recognised_cash_received_base as numeric(18, 3)) as recognised_cash_received_base,
+    {{ kpi_ratio('recognised_cash_received_base', 'recognised_revenue_base') }} as recognised_cash_received_share,
     cast(quotes_requested as bigint) as quotes_requested,
     cast(quotes_converted as bigint) as quotes_converted,
     {{ kpi_ratio('quotes_converted', 'quotes_requested') }} as quote_conversion_rate,

@@ -5,8 +5,8 @@
     and month-over-month / year-over-year growth (up to the last month with bookings; later
     months exist for recognised revenue only), revenue recognised by travel month, bookings,
     average booking value, quote-to-booking conversion (quotes requested in the month that
-    became a live booking), active agents, returning customers, and the cash received for the
-    month's bookings.
+    became a live booking), active agents, returning customers, and beside each revenue figure
+    (booked, year to date, recognised) the cash received for the same bookings and its share.
 #}
 
 with
@@ -64,7 +64,11 @@ monthly as (
         sum(sums.revenue_base) over (
             partition by sums.year_start order by sums.month_start
             rows between unbounded preceding and current row
-        ) as revenue_ytd_base
+        ) as revenue_ytd_base,
+        sum(sums.cash_received_base) over (
+            partition by sums.year_start order by sums.month_start
+            rows between unbounded preceding and current row
+        ) as cash_received_ytd_base
     from sums
     left join people
         on sums.month_start = people.month_start
@@ -93,6 +97,8 @@ select
     cast(cancelled_bookings_count as bigint) as cancelled_bookings_count,
     cast(revenue_base as numeric(18, 3)) as revenue_base,
     cast(revenue_ytd_base as numeric(18, 3)) as revenue_ytd_base,
+    cast(cash_received_ytd_base as numeric(18, 3)) as cash_received_ytd_base,
+    {{ kpi_ratio('cash_received_ytd_base', 'revenue_ytd_base') }} as cash_received_ytd_share,
     cast(revenue_prev_month_base as numeric(18, 3)) as revenue_prev_month_base,
     cast(revenue_prev_year_base as numeric(18, 3)) as revenue_prev_year_base,
     is_booking_period,

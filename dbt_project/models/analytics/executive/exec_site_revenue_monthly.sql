@@ -13,6 +13,11 @@
 
     The remainder is computed per booking as revenue - attributed, so the rows of a month and
     destination add up exactly to its exec_destination_monthly revenue.
+
+    Cash received follows the revenue: each site item gets its booking's cash in proportion to
+    its share of the booking's revenue (item sell x booking cash / booking revenue, rounded once
+    to 2 decimals: macro cash_share_of), the remainder row the rest of the booking's cash, so the
+    cash of a month and destination also adds up exactly to exec_destination_monthly.
 #}
 
 with
@@ -23,7 +28,8 @@ bookings as (
         booking_id,
         booked_month,
         destination_id,
-        revenue_base
+        revenue_base,
+        cash_received_base
     from {{ ref('kpi_bookings') }}
     where is_revenue
 
@@ -63,7 +69,9 @@ site_items as (
         bookings.destination_id,
         items.booking_item_id,
         items.site_id,
-        items.sell_amount_base
+        items.sell_amount_base,
+        {{ cash_share_of('items.sell_amount_base', 'bookings.cash_received_base', 'bookings.revenue_base') }}
+            as cash_received_base
     from items
     inner join bookings
         on items.booking_id = bookings.booking_id
@@ -77,6 +85,7 @@ attributed as (
     select
         booking_id,
         sum(sell_amount_base) as site_revenue_base,
+        sum(cash_received_base) as site_cash_received_base,
         count(*) as site_items
     from site_items
     group by booking_id
@@ -98,6 +107,7 @@ remainders as (
         bookings.booked_month,
         bookings.destination_id,
         bookings.revenue_base - coalesce(attributed.site_revenue_base, 0) as other_revenue_base,
+        bookings.cash_received_base - coalesce(attributed.site_cash_received_base, 0) as other_cash_received_base,
         coalesce(item_counts.live_items, 0) - coalesce(attributed.site_items, 0) as other_items
     from bookings
     left join attributed
@@ -114,6 +124,7 @@ site_rows as (
         destination_id,
         site_id,
         sum(sell_amount_base) as revenue_base,
+        sum(cash_received_base) as cash_received_base,
         count(distinct booking_id) as bookings_count,
         count(*) as items_count
     from site_items
@@ -130,6 +141,7 @@ other_rows as (
         destination_id,
         cast(null as bigint) as site_id,
         sum(other_revenue_base) as revenue_base,
+        sum(other_cash_received_base) as cash_received_base,
         count(distinct case when other_revenue_base != 0 then booking_id end) as bookings_count,
         sum(other_items) as items_count
     from remainders
@@ -158,6 +170,8 @@ select
     ) as site_name,
     unioned.site_id is null as is_other_services,
     cast(unioned.revenue_base as numeric(18, 3)) as revenue_base,
+    cast(unioned.cash_received_base as numeric(18, 3)) as cash_received_base,
+    {{ kpi_ratio('unioned.cash_received_base', 'unioned.revenue_base') }} as cash_received_share,
     cast(unioned.bookings_count as bigint) as bookings_count,
     cast(unioned.items_count as bigint) as items_count
 from unioned

@@ -4,9 +4,14 @@
     Operations KPIs per calendar month: quote response time (request -> quote sent, for quotes
     requested in the month), booking processing time (booked -> last supplier confirmation, for
     bookings made in the month whose items are all confirmed), staff tasks opened, completed,
-    still pending and SLA compliance (completed at or before sla_due_at, tasks opened in the
-    month), and supplier response time (item requested -> confirmed, items requested in the
-    month). Averages are exact (total seconds / count), rounded to 2 decimals of an hour.
+    still pending, overdue and SLA compliance (tasks opened in the month), and supplier response
+    time (item requested -> confirmed, items requested in the month). Averages are exact (total
+    seconds / count), rounded once to 2 decimals of an hour.
+
+    SLA compliance = tasks met / tasks judged. Met: done at or before sla_due_at. Breached: done
+    after it, or still pending (open, in progress) although due before the analytics reference
+    date (var analytics_as_of, else the build date; macro task_is_overdue). Pending tasks not
+    yet due and cancelled tasks are not judged.
 #}
 
 with
@@ -88,8 +93,15 @@ task_stats as (
         count(*) as tasks_opened,
         sum(case when status = 'done' then 1 else 0 end) as tasks_completed,
         sum(case when status in ('open', 'in_progress') then 1 else 0 end) as tasks_pending,
-        sum(case when status = 'done' and sla_due_at is not null then 1 else 0 end) as tasks_with_sla,
+        sum(case when {{ task_is_overdue('status', 'sla_due_at') }} then 1 else 0 end) as tasks_overdue,
         sum(case when status = 'done' and completed_at <= sla_due_at then 1 else 0 end) as tasks_within_sla,
+        sum(
+            case
+                when status = 'done' and completed_at > sla_due_at then 1
+                when {{ task_is_overdue('status', 'sla_due_at') }} then 1
+                else 0
+            end
+        ) as tasks_breached_sla,
         sum(case when status = 'done' then {{ seconds_between('opened_at', 'completed_at') }} else 0 end)
             as task_resolution_seconds
     from tasks
@@ -139,8 +151,11 @@ select
     cast(coalesce(task_stats.tasks_opened, 0) as bigint) as tasks_opened,
     cast(coalesce(task_stats.tasks_completed, 0) as bigint) as tasks_completed,
     cast(coalesce(task_stats.tasks_pending, 0) as bigint) as tasks_pending,
+    cast(coalesce(task_stats.tasks_overdue, 0) as bigint) as tasks_overdue,
     cast(coalesce(task_stats.tasks_within_sla, 0) as bigint) as tasks_within_sla,
-    {{ kpi_ratio('task_stats.tasks_within_sla', 'task_stats.tasks_with_sla') }} as sla_compliance_rate,
+    cast(coalesce(task_stats.tasks_breached_sla, 0) as bigint) as tasks_breached_sla,
+    {{ kpi_ratio('task_stats.tasks_within_sla', 'task_stats.tasks_within_sla + task_stats.tasks_breached_sla') }}
+        as sla_compliance_rate,
     {{ avg_hours('task_stats.task_resolution_seconds', 'task_stats.tasks_completed') }} as avg_task_resolution_hours,
     cast(coalesce(supplier_times.supplier_requests, 0) as bigint) as supplier_requests,
     cast(coalesce(supplier_times.supplier_confirmations, 0) as bigint) as supplier_confirmations,

@@ -2,9 +2,12 @@
 
 {#
     Workload per staff member and month the task was opened: tasks assigned, completed, still
-    pending (open or in progress), overdue (pending past sla_due_at at the analytics reference
-    date, var analytics_as_of or today), SLA compliance of completed tasks and average
+    pending (open or in progress), overdue (pending and due before the analytics reference date,
+    var analytics_as_of or the build date: macro task_is_overdue), SLA compliance and average
     resolution time. Unassigned tasks appear with a null staff_user_id.
+
+    SLA compliance = met / judged, as in ops_monthly: met = done at or before sla_due_at;
+    breached = done after it, or overdue; pending tasks not yet due are not judged.
 #}
 
 with
@@ -29,13 +32,15 @@ aggregated as (
         count(*) as tasks_assigned,
         sum(case when status = 'done' then 1 else 0 end) as tasks_completed,
         sum(case when status in ('open', 'in_progress') then 1 else 0 end) as tasks_pending,
-        sum(
-            case when status in ('open', 'in_progress') and cast(sla_due_at as date) < {{ analytics_as_of() }}
-                then 1 else 0
-            end
-        ) as tasks_overdue,
-        sum(case when status = 'done' and sla_due_at is not null then 1 else 0 end) as tasks_with_sla,
+        sum(case when {{ task_is_overdue('status', 'sla_due_at') }} then 1 else 0 end) as tasks_overdue,
         sum(case when status = 'done' and completed_at <= sla_due_at then 1 else 0 end) as tasks_within_sla,
+        sum(
+            case
+                when status = 'done' and completed_at > sla_due_at then 1
+                when {{ task_is_overdue('status', 'sla_due_at') }} then 1
+                else 0
+            end
+        ) as tasks_breached_sla,
         sum(case when status = 'done' then {{ seconds_between('opened_at', 'completed_at') }} else 0 end)
             as resolution_seconds
     from tasks
@@ -53,7 +58,9 @@ select
     cast(aggregated.tasks_pending as bigint) as tasks_pending,
     cast(aggregated.tasks_overdue as bigint) as tasks_overdue,
     cast(aggregated.tasks_within_sla as bigint) as tasks_within_sla,
-    {{ kpi_ratio('aggregated.tasks_within_sla', 'aggregated.tasks_with_sla') }} as sla_compliance_rate,
+    cast(aggregated.tasks_breached_sla as bigint) as tasks_breached_sla,
+    {{ kpi_ratio('aggregated.tasks_within_sla', 'aggregated.tasks_within_sla + aggregated.tasks_breached_sla') }}
+        as sla_compliance_rate,
     {{ avg_hours('aggregated.resolution_seconds', 'aggregated.tasks_completed') }} as avg_resolution_hours
 from aggregated
 left join staff

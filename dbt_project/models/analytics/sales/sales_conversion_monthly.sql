@@ -2,8 +2,9 @@
 
 {#
     Quote-to-booking conversion per request month, agent and destination: quotes requested,
-    sent, accepted and converted into a live booking, with the booked revenue. Additive counts,
-    so conversion by agent or by destination alone is sum(converted) / sum(quotes).
+    sent, accepted and converted into a live booking, with the booked revenue and the cash
+    received for it (revenue bookings only, as revenue). Additive counts and amounts, so
+    conversion by agent or by destination alone is sum(converted) / sum(quotes).
 #}
 
 with
@@ -45,7 +46,8 @@ aggregated as (
         sum(case when quotes.status = 'accepted' then 1 else 0 end) as accepted_count,
         sum(case when quotes.is_converted then 1 else 0 end) as converted_count,
         sum(coalesce(quotes.total_amount_base, 0)) as quoted_amount_base,
-        sum(coalesce(bookings.revenue_base, 0)) as booked_revenue_base
+        sum(coalesce(bookings.revenue_base, 0)) as booked_revenue_base,
+        sum(case when bookings.is_revenue then bookings.cash_received_base else 0 end) as booked_cash_received_base
     from quotes
     left join bookings
         on quotes.booking_id = bookings.booking_id
@@ -72,7 +74,9 @@ select
     {{ kpi_ratio('aggregated.converted_count', 'aggregated.quotes_count') }} as conversion_rate,
     {{ kpi_ratio('aggregated.accepted_count', 'aggregated.sent_count') }} as acceptance_rate,
     cast(aggregated.quoted_amount_base as numeric(18, 3)) as quoted_amount_base,
-    cast(aggregated.booked_revenue_base as numeric(18, 3)) as booked_revenue_base
+    cast(aggregated.booked_revenue_base as numeric(18, 3)) as booked_revenue_base,
+    cast(aggregated.booked_cash_received_base as numeric(18, 3)) as booked_cash_received_base,
+    {{ kpi_ratio('aggregated.booked_cash_received_base', 'aggregated.booked_revenue_base') }} as cash_received_share
 from aggregated
 left join agents
     on aggregated.agent_id = agents.agent_id

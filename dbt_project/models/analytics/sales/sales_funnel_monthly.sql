@@ -5,6 +5,7 @@
     quoted (at least one quote), sent, accepted, booked (a live booking made from one of its
     quotes, cancelled or not), paid (net cash received > 0) and fully paid; each stage counts
     requests, so the stages are nested and the step rates are shares of the previous stage.
+    The cohort's booked revenue has the cash received for the same bookings beside it.
 #}
 
 with
@@ -40,7 +41,8 @@ per_request as (
         max(case when bookings.booking_id is not null then 1 else 0 end) as is_booked,
         max(case when bookings.is_paid then 1 else 0 end) as is_paid,
         max(case when bookings.is_fully_paid then 1 else 0 end) as is_fully_paid,
-        sum(coalesce(bookings.revenue_base, 0)) as revenue_base
+        sum(coalesce(bookings.revenue_base, 0)) as revenue_base,
+        sum(case when bookings.is_revenue then bookings.cash_received_base else 0 end) as cash_received_base
     from requests
     left join quotes
         on requests.quote_request_id = quotes.quote_request_id
@@ -61,7 +63,8 @@ monthly as (
         sum(is_booked) as booked_count,
         sum(is_paid) as paid_count,
         sum(is_fully_paid) as fully_paid_count,
-        sum(revenue_base) as revenue_base
+        sum(revenue_base) as revenue_base,
+        sum(cash_received_base) as cash_received_base
     from per_request
     group by month_start
 
@@ -77,6 +80,8 @@ select
     cast(paid_count as bigint) as paid_count,
     cast(fully_paid_count as bigint) as fully_paid_count,
     cast(revenue_base as numeric(18, 3)) as revenue_base,
+    cast(cash_received_base as numeric(18, 3)) as cash_received_base,
+    {{ kpi_ratio('cash_received_base', 'revenue_base') }} as cash_received_share,
     {{ kpi_ratio('quoted_count', 'requests_count') }} as quoted_rate,
     {{ kpi_ratio('accepted_count', 'sent_count') }} as acceptance_rate,
     {{ kpi_ratio('booked_count', 'accepted_count') }} as booking_rate,

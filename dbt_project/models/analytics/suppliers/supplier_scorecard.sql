@@ -3,11 +3,21 @@
 {#
     One row per supplier (soft-deleted suppliers excluded), from the items of live bookings:
     response time (item requested -> confirmed), fulfilment rate (confirmed / requested, items
-    not cancelled), revenue contribution (sell and margin base, share of all item revenue),
-    price competitiveness (average cost per unit in base vs the average of suppliers of the same
-    kind and destination: < 1 is cheaper than peers), ratings, and a reliability score 0-100:
-    50 x fulfilment rate + 25 x on-time share (confirmed within 48 h) + 25 x (avg rating / 5),
-    missing parts counting 0.
+    not cancelled), revenue contribution (sell and margin base, share of all item revenue) with
+    the cash received for it, price competitiveness (cost per unit in base vs the cost per unit
+    of all suppliers of the same kind and destination: < 1 is cheaper than peers), ratings, and
+    a reliability score 0-100.
+
+    Reliability = 100 x the weighted mean of the components the supplier can be judged on:
+    fulfilment rate (weight 50) and on-time share (25; 0 when nothing was confirmed) when items
+    were requested from it, average rating / 5 (25) when it has ratings. A component without
+    data is left out and the others re-weighted, so an unrated supplier is scored on its
+    fulfilment and punctuality alone instead of losing a quarter of the scale; a supplier with
+    neither requests nor ratings has no score (null). Computed as one exact fraction, rounded
+    once to 2 decimals.
+
+    Cash received per supplier: each item of a revenue booking gets the booking's cash in
+    proportion to its share of the booking's revenue (macro cash_share_of).
 #}
 
 with
@@ -26,10 +36,29 @@ items as (
 
 ),
 
+bookings as (
+
+    select booking_id, revenue_base, cash_received_base from {{ ref('kpi_bookings') }}
+
+),
+
 ratings as (
 
     select * from {{ ref('stg_customer_ratings') }}
     where not is_deleted and supplier_id is not null
+
+),
+
+items_cash as (
+
+    select
+        items.*,
+        case when items.status <> 'cancelled' then
+            {{ cash_share_of('items.sell_amount_base', 'bookings.cash_received_base', 'bookings.revenue_base') }}
+        else 0 end as cash_received_base
+    from items
+    left join bookings
+        on items.booking_id = bookings.booking_id
 
 ),
 
@@ -55,10 +84,11 @@ item_stats as (
             end
         ) as response_seconds,
         sum(case when status <> 'cancelled' then coalesce(sell_amount_base, 0) else 0 end) as revenue_base,
+        sum(coalesce(cash_received_base, 0)) as cash_received_base,
         sum(case when status <> 'cancelled' then coalesce(margin_amount_base, 0) else 0 end) as margin_base,
         sum(case when status <> 'cancelled' then coalesce(cost_amount_base, 0) else 0 end) as cost_base,
         sum(case when status <> 'cancelled' and cost_amount_base is not null then quantity else 0 end) as units
-    from items
+    from items_cash
     group by supplier_id
 
 ),
@@ -88,6 +118,7 @@ joined as (
         coalesce(item_stats.items_confirmed_on_time, 0) as items_confirmed_on_time,
         coalesce(item_stats.response_seconds, 0) as response_seconds,
         coalesce(item_stats.revenue_base, 0) as revenue_base,
+        coalesce(item_stats.cash_received_base, 0) as cash_received_base,
         coalesce(item_stats.margin_base, 0) as margin_base,
         coalesce(item_stats.cost_base, 0) as cost_base,
         coalesce(item_stats.units, 0) as units,
@@ -105,8 +136,6 @@ measured as (
         joined.*,
         {{ kpi_ratio('items_confirmed', 'items_requested') }} as fulfilment_rate,
         {{ kpi_ratio('items_confirmed_on_time', 'items_confirmed') }} as on_time_rate,
-        {{ kpi_ratio('ratings_score_total', 'ratings_count') }} as avg_rating_exact,
-        {{ kpi_ratio('cost_base', 'units') }} as unit_cost_base,
         sum(revenue_base) over () as total_revenue_base
     from joined
 
@@ -116,10 +145,43 @@ peers as (
 
     select
         measured.*,
-        {{ kpi_ratio('sum(cost_base) over (partition by kind, destination_id)',
-                     'sum(units) over (partition by kind, destination_id)') }} as peer_unit_cost_base,
+        sum(cost_base) over (partition by kind, destination_id) as peer_cost_base,
+        sum(units) over (partition by kind, destination_id) as peer_units,
         count(*) over (partition by kind, destination_id) as peers_count
     from measured
+
+),
+
+{#- Integer parts of the reliability fraction (numeric, so products cannot overflow). -#}
+{%- set confirmed = 'cast(items_confirmed as numeric(38, 0))' -%}
+{%- set confirmed_or_1 = 'cast(case when items_confirmed = 0 then 1 else items_confirmed end as numeric(38, 0))' -%}
+{%- set requested = 'cast(items_requested as numeric(38, 0))' -%}
+{%- set on_time = 'cast(items_confirmed_on_time as numeric(38, 0))' -%}
+{%- set rated = 'cast(ratings_count as numeric(38, 0))' -%}
+{%- set score_total = 'cast(ratings_score_total as numeric(38, 0))' %}
+
+scored as (
+
+    select
+        peers.*,
+        case
+            when items_requested > 0 and ratings_count > 0 then
+                -- 50 F + 25 T + 25 avg / 5 over the denominator requested x confirmed x ratings
+                {{ rounded_quotient(
+                    '50 * ' ~ confirmed ~ ' * ' ~ confirmed_or_1 ~ ' * ' ~ rated
+                    ~ ' + 25 * ' ~ on_time ~ ' * ' ~ requested ~ ' * ' ~ rated
+                    ~ ' + 5 * ' ~ score_total ~ ' * ' ~ requested ~ ' * ' ~ confirmed_or_1,
+                    requested ~ ' * ' ~ confirmed_or_1 ~ ' * ' ~ rated, 2) }}
+            when items_requested > 0 then
+                -- no ratings: (50 F + 25 T) x 100 / 75
+                {{ rounded_quotient(
+                    '200 * ' ~ confirmed ~ ' * ' ~ confirmed_or_1 ~ ' + 100 * ' ~ on_time ~ ' * ' ~ requested,
+                    '3 * ' ~ requested ~ ' * ' ~ confirmed_or_1, 2) }}
+            when ratings_count > 0 then
+                -- no requests: avg / 5 x 100
+                {{ rounded_quotient('20 * ' ~ score_total, rated, 2) }}
+        end as reliability_score
+    from peers
 
 )
 
@@ -136,17 +198,18 @@ select
     fulfilment_rate,
     on_time_rate,
     cast(revenue_base as numeric(18, 3)) as revenue_base,
+    cast(cash_received_base as numeric(18, 3)) as cash_received_base,
+    {{ kpi_ratio('cash_received_base', 'revenue_base') }} as cash_received_share,
     cast(margin_base as numeric(18, 3)) as margin_base,
     {{ kpi_ratio('revenue_base', 'total_revenue_base') }} as revenue_share,
-    cast(round(unit_cost_base, 2) as numeric(18, 3)) as unit_cost_base,
-    cast(round(peer_unit_cost_base, 2) as numeric(18, 3)) as peer_unit_cost_base,
-    {{ kpi_ratio('unit_cost_base', 'peer_unit_cost_base') }} as price_index_vs_peers,
+    {{ kpi_average('cost_base', 'units') }} as unit_cost_base,
+    {{ kpi_average('peer_cost_base', 'peer_units') }} as peer_unit_cost_base,
+    -- (cost / units) / (peer cost / peer units) as one exact quotient
+    case when units > 0 and peer_cost_base > 0 then
+        {{ kpi_ratio('cost_base * peer_units', 'units * peer_cost_base') }}
+    end as price_index_vs_peers,
     cast(peers_count as integer) as peers_count,
     cast(ratings_count as bigint) as ratings_count,
-    cast(round(avg_rating_exact, 2) as numeric(18, 3)) as avg_rating,
-    cast(round(
-        50 * coalesce(fulfilment_rate, 0)
-        + 25 * coalesce(on_time_rate, 0)
-        + 5 * coalesce(avg_rating_exact, 0),
-        2) as numeric(18, 3)) as reliability_score
-from peers
+    {{ kpi_average('ratings_score_total', 'ratings_count') }} as avg_rating,
+    cast(reliability_score as numeric(18, 3)) as reliability_score
+from scored
