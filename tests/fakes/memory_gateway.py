@@ -1,7 +1,15 @@
-"""An in-process Gateway for fast unit tests: scripted outcomes, no network."""
+"""An in-process Gateway for fast unit tests: scripted outcomes, no network.
+
+Webhook bodies are the JSON of a WebhookNotice's fields (without `gateway`); the header
+`x-sig: ok` is the valid signature. `refunded` records the refunds made per key, so a test can
+see whether a resend paid twice; `refund_outcome` "lost" makes a refund happen but its answer
+time out (the case a resend must not pay twice); `on_refund` runs after a refund is made, as a
+gateway's own webhook would.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 
@@ -12,6 +20,7 @@ from tourstack.payments.gateway import (
     GatewayUnavailable,
     InvalidSignature,
     PaymentRequest,
+    WebhookDelivery,
     WebhookNotice,
 )
 
@@ -22,7 +31,10 @@ class MemoryGateway:
     def __init__(self, name: str, *, outcome: str = "succeeded") -> None:
         self.name = name
         self.outcome = outcome  # succeeded, pending, declined, down
+        self.refund_outcome = "succeeded"  # succeeded, pending, down, lost, declined
         self.created: dict[str, GatewayPayment] = {}
+        self.refunded: dict[str, GatewayRefund] = {}
+        self.on_refund = None
         self.calls = 0
 
     def create_payment(self, request: PaymentRequest) -> GatewayPayment:
@@ -30,7 +42,8 @@ class MemoryGateway:
         if self.outcome == "down":
             raise GatewayUnavailable(self.name, "HTTP 503")
         if self.outcome == "declined":
-            raise GatewayDeclined(self.name, "card declined", code="card_declined")
+            raise GatewayDeclined(self.name, "card declined", code="card_declined",
+                                  reference=f"{self.name}_declined_{next(_ids)}")
         if request.idempotency_key in self.created:
             return self.created[request.idempotency_key]
         p = GatewayPayment(self.name, f"{self.name}_{next(_ids)}", self.outcome, request.amount_minor,
@@ -45,11 +58,33 @@ class MemoryGateway:
         return next(p for p in self.created.values() if p.reference == payment_reference)
 
     def refund(self, payment, amount_minor, idempotency_key, reason):
-        if self.outcome == "down":
+        if self.refund_outcome == "down" or self.outcome == "down":
             raise GatewayUnavailable(self.name, "HTTP 503")
-        return GatewayRefund(self.name, f"re_{idempotency_key}", "succeeded", amount_minor, payment.currency)
+        if self.refund_outcome == "declined":
+            raise GatewayDeclined(self.name, "refund refused", code="refund_refused")
+        status = "pending" if self.refund_outcome == "pending" else "succeeded"
+        made = GatewayRefund(self.name, f"re_{len(self.refunded) + 1}_{idempotency_key}", status,
+                             amount_minor, payment.currency)
+        self.refunded.setdefault(idempotency_key, made)
+        if self.on_refund is not None:
+            self.on_refund(made, idempotency_key)
+        if self.refund_outcome == "lost":
+            raise GatewayUnavailable(self.name, "timed out")
+        return self.refunded[idempotency_key]
 
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookNotice:
+    def find_refund(self, payment, idempotency_key):
+        if self.refund_outcome == "down" or self.outcome == "down":
+            raise GatewayUnavailable(self.name, "HTTP 503")
+        return self.refunded.get(idempotency_key)
+
+    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookDelivery:
         if headers.get("x-sig") != "ok":
             raise InvalidSignature(self.name, "bad")
-        return WebhookNotice(gateway=self.name, **json.loads(body))
+        try:
+            event = json.loads(body)
+            return WebhookDelivery(event["event_id"], event.get("gateway_type", "test"))
+        except (ValueError, KeyError):
+            return WebhookDelivery("unreadable-" + hashlib.sha256(body).hexdigest()[:40], "unreadable")
+
+    def normalise_webhook(self, event_id: str, payload: str) -> WebhookNotice:
+        return WebhookNotice(gateway=self.name, **json.loads(payload))

@@ -3,7 +3,9 @@ capture refunds, webhook signature verification, and Transaction Search
 (GET /v1/reporting/transactions over `transactions`, with PayPal's 31-day window and paging).
 
 Idempotency follows PayPal: a repeated `PayPal-Request-Id` returns the first answer. The buyer's
-approval is simulated by `approve(order_id)`. Webhook verification answers SUCCESS when the
+approval is simulated by `approve(order_id)`. Refunds keep their `custom_id`; `refund_faults`
+and `verify_faults` fail just the refund calls or just the webhook verification API, and
+`refund_error` = (status, issue) makes refund calls answer that error. Webhook verification answers SUCCESS when the
 transmission signature equals `sign(...)` (an HMAC with a key only the fake and the tests know),
 which stands in for PayPal's certificate-based signature.
 """
@@ -52,6 +54,9 @@ class FakePayPal:
         self.transactions: list[dict] = []  # transaction_info objects, as PayPal reports them
         self.search_windows: list[tuple[str, str]] = []
         self.faults = Faults()
+        self.refund_faults = Faults()
+        self.verify_faults = Faults()
+        self.refund_error: tuple[int, str] | None = None
         self.base_url = ""
         self.app = Starlette(routes=[
             Route("/v1/oauth2/token", self._token, methods=["POST"]),
@@ -148,6 +153,11 @@ class FakePayPal:
     async def _refund(self, request: Request):
         if (r := await self._guard(request)) is not None:
             return r
+        if (fault := await self.refund_faults.check()) is not None:
+            return fault
+        if self.refund_error is not None:
+            status, issue = self.refund_error
+            return JSONResponse({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": issue}]}, status_code=status)
         if (old := self._replay(request)) is not None:
             return JSONResponse(old)
         capture = self.captures.get(request.path_params["cid"])
@@ -161,14 +171,18 @@ class FakePayPal:
                                  "details": [{"issue": "REFUND_AMOUNT_EXCEEDED"}]}, status_code=422)
         rid = _id("RF")
         refund = {"id": rid, "status": "COMPLETED", "amount": amount, "capture_id": capture["id"],
+                  "custom_id": body.get("custom_id"),
                   "links": [{"rel": "up", "href": f"{self.base_url}/v2/payments/captures/{capture['id']}"}]}
         self.refunds[rid] = refund
         self._remember(request, refund)
+        await self.refund_faults.after()
         return JSONResponse(refund, status_code=201)
 
     async def _verify(self, request: Request):
         if (r := await self._guard(request)) is not None:
             return r
+        if (fault := await self.verify_faults.check()) is not None:
+            return fault
         body = json.loads(await request.body())
         ok = (body.get("webhook_id") == self.webhook_id and hmac.compare_digest(
             body.get("transmission_sig", ""), self.sign(body.get("transmission_id", ""), body["webhook_event"])))

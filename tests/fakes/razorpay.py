@@ -1,8 +1,12 @@
 """A fake Razorpay API (the subset tourstack.payments calls), with checkout simulated by a helper.
 
-Orders, payments (authorised by `checkout`, captured by the API), refunds, and the settlements
+Orders, payments (authorised by `checkout`, captured by the API), refunds (made with their
+`receipt` and `notes`, and listed per payment with count/skip like Razorpay), and the settlements
 list (`settlements` holds the entities; from/to/count/skip as Razorpay pages them); basic auth
-with the key id and secret is enforced. `faults.mode` makes it answer 503 or too slowly.
+with the key id and secret is enforced. Like Razorpay, a refund call has no idempotency: two
+calls make two refunds. `faults.mode` makes it answer 503 or too slowly; `refund_faults` applies
+to refund calls only (`lost`: the refund is made but the answer comes too late), and
+`refund_error` = (status, code) makes refund calls answer that error.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class FakeRazorpay:
         self.refunds: dict[str, dict] = {}
         self.settlements: list[dict] = []
         self.faults = Faults()
+        self.refund_faults = Faults()
+        self.refund_error: tuple[int, str] | None = None
         self.calls: list[str] = []
         self.app = Starlette(routes=[
             Route("/v1/orders", self._create_order, methods=["POST"]),
@@ -43,6 +49,7 @@ class FakeRazorpay:
             Route("/v1/payments/{pid}", self._get_payment, methods=["GET"]),
             Route("/v1/payments/{pid}/capture", self._capture, methods=["POST"]),
             Route("/v1/payments/{pid}/refund", self._refund, methods=["POST"]),
+            Route("/v1/payments/{pid}/refunds", self._payment_refunds, methods=["GET"]),
             Route("/v1/settlements", self._settlements, methods=["GET"]),
         ])
 
@@ -117,6 +124,11 @@ class FakeRazorpay:
     async def _refund(self, request: Request):
         if (r := await self._guard(request)) is not None:
             return r
+        if (fault := await self.refund_faults.check()) is not None:
+            return fault
+        if self.refund_error is not None:
+            status, code = self.refund_error
+            return JSONResponse({"error": {"code": code, "description": "refund refused"}}, status_code=status)
         p = self.payments.get(request.path_params["pid"])
         body = json.loads(await request.body())
         refunded = sum(x["amount"] for x in self.refunds.values() if x["payment_id"] == (p or {}).get("id"))
@@ -124,8 +136,19 @@ class FakeRazorpay:
             return self._bad("refund not possible")
         rid = _id("rfnd")
         self.refunds[rid] = {"id": rid, "entity": "refund", "payment_id": p["id"], "amount": int(body["amount"]),
-                             "currency": p["currency"], "status": "processed", "receipt": body.get("receipt")}
+                             "currency": p["currency"], "status": "processed", "receipt": body.get("receipt"),
+                             "notes": body.get("notes") or []}
+        await self.refund_faults.after()
         return JSONResponse(self.refunds[rid])
+
+    async def _payment_refunds(self, request: Request):
+        if (r := await self._guard(request)) is not None:
+            return r
+        q = request.query_params
+        count, skip = min(int(q.get("count", 10)), 100), int(q.get("skip", 0))
+        items = sorted((x for x in self.refunds.values() if x["payment_id"] == request.path_params["pid"]),
+                       key=lambda x: x["id"], reverse=True)[skip:skip + count]
+        return JSONResponse({"entity": "collection", "count": len(items), "items": items})
 
     async def _settlements(self, request: Request):
         if (r := await self._guard(request)) is not None:

@@ -4,7 +4,14 @@ webhooks and retries. Nothing here imports FastAPI, Dagster or the settings modu
 from tourstack.payments.bank_matching import match_bank_lines
 from tourstack.payments.bank_transfer import BankAccount, virtual_account_reference
 from tourstack.payments.breaker import CircuitBreaker, MemoryStore, RedisStore
-from tourstack.payments.errors import Conflict, Invalid, NotFound, PaymentsError
+from tourstack.payments.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    Invalid,
+    NotFound,
+    PaymentInProgress,
+    PaymentsError,
+)
 from tourstack.payments.gateway import (
     Gateway,
     GatewayDeclined,
@@ -13,7 +20,9 @@ from tourstack.payments.gateway import (
     GatewayUnavailable,
     InvalidSignature,
     PaymentRequest,
+    WebhookDelivery,
 )
+from tourstack.payments.invoice_link import refresh_booking_invoices
 from tourstack.payments.plans import (
     PlanTerms,
     create_plan,
@@ -29,6 +38,7 @@ from tourstack.payments.refunds import (
     approve_refund,
     get_refund,
     open_dispute,
+    record_manual_refund,
     request_refund,
     resolve_dispute,
 )
@@ -49,17 +59,19 @@ from tourstack.payments.service import (
     list_payments,
     take_payment,
 )
-from tourstack.payments.webhooks import receive, retry_events
+from tourstack.payments.webhooks import dead_lettered_count, list_events, receive, requeue, retry_events
 
 __all__ = [
     "BankAccount", "CircuitBreaker", "Conflict", "Gateway", "GatewayConfig", "GatewayDeclined",
-    "GatewayError", "GatewayPayment", "GatewayUnavailable", "Invalid", "InvalidSignature",
-    "MemoryStore", "NoGatewayAvailable", "NotFound", "PaymentInput", "PaymentRequest",
-    "PaymentResult", "PaymentRouter", "PaymentsError", "PaymentsRuntime", "PlanTerms", "RedisStore",
-    "RouteRule", "approve_refund", "build_gateways", "build_runtime", "capture_payment", "config_from_settings",
-    "create_plan", "current_plan", "get_payment", "get_refund", "list_payments",
-    "match_bank_lines", "open_dispute", "outstanding_minor", "plan_installments",
-    "receive", "received_minor", "refresh_booking", "request_refund", "resolve_dispute",
-    "retry_due_payments", "retry_events", "run_payments_maintenance", "schedule_retry",
-    "split_deposit", "split_equal", "take_payment", "virtual_account_reference",
+    "GatewayError", "GatewayPayment", "GatewayUnavailable", "IdempotencyKeyReused", "Invalid",
+    "InvalidSignature", "MemoryStore", "NoGatewayAvailable", "NotFound", "PaymentInProgress",
+    "PaymentInput", "PaymentRequest", "PaymentResult", "PaymentRouter", "PaymentsError",
+    "PaymentsRuntime", "PlanTerms", "RedisStore", "RouteRule", "WebhookDelivery", "approve_refund",
+    "build_gateways", "build_runtime", "capture_payment", "config_from_settings", "create_plan",
+    "current_plan", "dead_lettered_count", "get_payment", "get_refund", "list_events", "list_payments",
+    "match_bank_lines", "open_dispute", "outstanding_minor", "plan_installments", "receive",
+    "received_minor", "record_manual_refund", "refresh_booking", "refresh_booking_invoices",
+    "request_refund", "requeue", "resolve_dispute", "retry_due_payments", "retry_events",
+    "run_payments_maintenance", "schedule_retry", "split_deposit", "split_equal", "take_payment",
+    "virtual_account_reference",
 ]

@@ -3,7 +3,9 @@
 There is no API to call: "creating" a payment shows the payer our account and the reference
 `TSVA<booking_ref>`; the payment completes when a bank statement line carrying that reference
 arrives (see tourstack.payments.bank_matching). Refunds are paid out by hand from the bank, so
-`refund` records a pending refund for finance to execute.
+`refund` records a pending refund for finance to execute; finance then records it paid with the
+bank's reference (`tourstack.payments.refunds.record_manual_refund`,
+`POST /api/v1/refunds/{id}/mark-paid`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from tourstack.payments.gateway import (
     GatewayPayment,
     GatewayRefund,
     PaymentRequest,
+    WebhookDelivery,
     WebhookNotice,
 )
 
@@ -64,5 +67,11 @@ class BankTransferGateway:
                reason: str) -> GatewayRefund:
         return GatewayRefund(NAME, f"manual-{idempotency_key[:50]}", "pending", amount_minor, payment.currency)
 
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookNotice:
+    def find_refund(self, payment: GatewayPayment, idempotency_key: str) -> GatewayRefund | None:
+        return None
+
+    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookDelivery:
+        raise GatewayDeclined(NAME, "bank transfers have no webhooks")
+
+    def normalise_webhook(self, event_id: str, payload: str) -> WebhookNotice:
         raise GatewayDeclined(NAME, "bank transfers have no webhooks")

@@ -17,3 +17,15 @@ class Conflict(PaymentsError):
 
 class Invalid(PaymentsError):
     code = "invalid-payment"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The Idempotency-Key was used before for a request with other parameters."""
+
+    code = "idempotency-key-reused"
+
+
+class PaymentInProgress(Conflict):
+    """Checkouts started moments ago already cover what the new payment would pay."""
+
+    code = "payment-in-progress"

@@ -14,6 +14,8 @@ not help and the breaker must not open. `InvalidSignature` rejects a webhook del
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -42,7 +44,16 @@ class GatewayUnavailable(GatewayError):
 
 
 class GatewayDeclined(GatewayError):
-    """The gateway answered and refused (decline, validation error)."""
+    """The gateway answered and refused (decline, validation error).
+
+    `reference` is the gateway's id of the refused attempt when it made one (a Stripe
+    PaymentIntent whose confirmation was declined), so later events about it find our row.
+    """
+
+    def __init__(self, gateway: str, message: str, *, code: str | None = None,
+                 reference: str | None = None) -> None:
+        super().__init__(gateway, message, code=code)
+        self.reference = reference
 
 
 class InvalidSignature(GatewayError):
@@ -81,7 +92,7 @@ class GatewayPayment:
     currency: str
     method: str
     capture_reference: str | None = None
-    fee_minor: int = 0
+    fee_minor: int | None = 0  # None: not known yet (filled in later by the maintenance run)
     failure_code: str | None = None
     next_action: dict[str, Any] = field(default_factory=dict)
 
@@ -116,6 +127,29 @@ class WebhookNotice:
     reason: str | None = None
     evidence_due_on: dt.date | None = None
     failure_code: str | None = None
+    merchant_refund_key: str | None = None  # our `refund-<id>` as the gateway echoes it back
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """A delivery whose signature verified: the gateway's event id and type, nothing parsed yet."""
+
+    event_id: str
+    gateway_type: str
+
+
+REFUND_KEY_PREFIX = "refund-"
+
+
+def refund_key(refund_id: int) -> str:
+    """Our key for a refund: the gateway idempotency key and the reference echoed in events."""
+    return f"{REFUND_KEY_PREFIX}{refund_id}"
+
+
+def refund_id_from_key(key: str | None) -> int | None:
+    if not key or not key.startswith(REFUND_KEY_PREFIX) or not key[len(REFUND_KEY_PREFIX):].isdigit():
+        return None
+    return int(key[len(REFUND_KEY_PREFIX):])
 
 
 @runtime_checkable
@@ -136,12 +170,41 @@ class Gateway(Protocol):
 
     def refund(self, payment: GatewayPayment, amount_minor: int, idempotency_key: str,
                reason: str) -> GatewayRefund:
+        """Refund; `idempotency_key` (our `refund-<id>`) also travels as the refund's reference."""
         ...
 
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookNotice:
-        """Verify the signature (raise InvalidSignature) and normalise the event."""
+    def find_refund(self, payment: GatewayPayment, idempotency_key: str) -> GatewayRefund | None:
+        """The refund already made at the gateway under our key, if any (checked before a resend)."""
+        ...
+
+    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookDelivery:
+        """Check the signature (raise InvalidSignature; GatewayUnavailable when the gateway's
+        verification API is down) and name the event. Never fails on the event's content."""
+        ...
+
+    def normalise_webhook(self, event_id: str, payload: str) -> WebhookNotice:
+        """Turn a stored, verified body into a notice; may raise on content we cannot read."""
         ...
 
 
 def headers_lower(headers: dict[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
+
+
+def delivery_from_body(body: bytes, *, id_field: str, type_field: str,
+                       event_id: str | None = None) -> WebhookDelivery:
+    """The event id and type of a verified body, read leniently: this never raises, so a body
+    we cannot read is still stored (under a hash of itself) and its failure is visible."""
+    try:
+        event = json.loads(body)
+    except ValueError:
+        event = None
+    if not isinstance(event, dict):
+        event = {}
+    eid = event_id or event.get(id_field)
+    if not isinstance(eid, str) or not eid:
+        eid = "body-" + hashlib.sha256(body).hexdigest()[:40]
+    etype = event.get(type_field)
+    if not isinstance(etype, str) or not etype:
+        etype = "unreadable"
+    return WebhookDelivery(eid[:100], etype[:64])

@@ -10,12 +10,20 @@ same client credentials). We chose this over checking the transmission signature
 because the local check needs PayPal's signing certificate fetched from `paypal-cert-url`,
 i.e. another outbound call plus certificate-chain validation we would have to get right
 ourselves; the API answers SUCCESS or FAILURE for exactly the webhook id we registered.
+When that API is unreachable the delivery is refused with 503 (nothing is stored as verified)
+and PayPal delivers it again later.
+
+Refunds send our key as `custom_id`, so PAYMENT.CAPTURE.REFUNDED events match our refund row
+even when the refund call's answer was lost; a resend reuses the same `PayPal-Request-Id`.
+Dispute outcomes map through an explicit table (`DISPUTE_OUTCOMES`); an outcome we do not know
+leaves the dispute open for finance instead of being guessed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -39,6 +47,7 @@ from tourstack.payments.gateway import (
     IGNORED,
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
+    REFUND_FAILED,
     REFUND_SUCCEEDED,
     GatewayDeclined,
     GatewayError,
@@ -47,12 +56,30 @@ from tourstack.payments.gateway import (
     GatewayUnavailable,
     InvalidSignature,
     PaymentRequest,
+    WebhookDelivery,
     WebhookNotice,
+    delivery_from_body,
     headers_lower,
 )
 
+log = logging.getLogger("tourstack.payments.paypal")
 NAME = "paypal"
 LIVE_BASE_URL = "https://api-m.paypal.com"
+
+# CUSTOMER.DISPUTE.RESOLVED `dispute_outcome.outcome_code` -> our dispute outcome. Won means the
+# money stays with us: the seller won, the buyer withdrew, PayPal denied the claim, or PayPal
+# paid the buyer out of its own pocket (seller protection). Lost: the buyer won, or we accepted
+# the claim. NONE (or anything new) carries no decision we can trust: the dispute stays open, where
+# finance sees it and records the outcome by hand.
+DISPUTE_OUTCOMES: dict[str, str] = {
+    "RESOLVED_SELLER_FAVOUR": DISPUTE_WON,
+    "CANCELED_BY_BUYER": DISPUTE_WON,
+    "DENIED": DISPUTE_WON,
+    "RESOLVED_WITH_PAYOUT": DISPUTE_WON,
+    "RESOLVED_BUYER_FAVOUR": DISPUTE_LOST,
+    "ACCEPTED": DISPUTE_LOST,
+}
+_REFUND_STATUS = {"COMPLETED": "succeeded", "FAILED": "failed", "CANCELLED": "failed"}
 
 
 class _Configuration(Configuration):
@@ -166,11 +193,15 @@ class PayPalGateway:
             "prefer": "return=representation",
             "body": RefundRequest(amount=Money(currency_code=payment.currency,
                                                value=_money(amount_minor, payment.currency)),
-                                  note_to_payer=reason[:255]),
+                                  custom_id=idempotency_key[:127], note_to_payer=reason[:255]),
         })
-        status = {"COMPLETED": "succeeded", "FAILED": "failed", "CANCELLED": "failed"}.get(
-            refund.get("status", ""), "pending")
+        status = _REFUND_STATUS.get(refund.get("status", ""), "pending")
         return GatewayRefund(NAME, refund["id"], status, amount_minor, payment.currency)
+
+    def find_refund(self, payment: GatewayPayment, idempotency_key: str) -> GatewayRefund | None:
+        """Nothing to look up: the resend carries the same PayPal-Request-Id, which PayPal answers
+        with the refund it already made."""
+        return None
 
     def _verify(self, headers: dict[str, str], event: dict[str, Any]) -> bool:
         try:
@@ -196,15 +227,18 @@ class PayPalGateway:
             raise GatewayUnavailable(NAME, "webhook verification unavailable") from exc
         return answer.json().get("verification_status") == "SUCCESS"
 
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookNotice:
+    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookDelivery:
         h = headers_lower(headers)
         try:
             event = json.loads(body)
-        except ValueError as exc:
+        except ValueError as exc:  # PayPal verifies the parsed event: an unreadable body cannot be
             raise InvalidSignature(NAME, "body is not JSON") from exc
         if not h.get("paypal-transmission-sig") or not self._verify(h, event):
             raise InvalidSignature(NAME, "PayPal transmission signature does not verify")
-        return notice_from_event(event)
+        return delivery_from_body(body, id_field="id", type_field="event_type")
+
+    def normalise_webhook(self, event_id: str, payload: str) -> WebhookNotice:
+        return notice_from_event(json.loads(payload))
 
 
 def _amount(obj: dict[str, Any]) -> tuple[int | None, str | None]:
@@ -225,17 +259,26 @@ def notice_from_event(event: dict[str, Any]) -> WebhookNotice:
                              payment_reference=order_id, capture_reference=res["id"],
                              amount_minor=amount, currency=currency,
                              failure_code="capture_denied" if etype.endswith("DENIED") else None)
-    if etype == "PAYMENT.CAPTURE.REFUNDED" or etype == "PAYMENT.REFUND.COMPLETED":
+    if etype in ("PAYMENT.CAPTURE.REFUNDED", "PAYMENT.REFUND.COMPLETED", "PAYMENT.REFUND.FAILED",
+                 "PAYMENT.REFUND.CANCELLED"):
+        # The resource is the refund; its `up` link names the capture it refunds.
         capture_id = next((link["href"].rstrip("/").rsplit("/", 1)[-1] for link in res.get("links", [])
                            if link.get("rel") == "up"), None)
-        return WebhookNotice(**base, kind=REFUND_SUCCEEDED, capture_reference=capture_id,
-                             refund_reference=res["id"], amount_minor=amount, currency=currency)
+        status = _REFUND_STATUS.get(res.get("status") or "COMPLETED")
+        if status is None:  # PENDING: the completion event follows
+            return WebhookNotice(**base, kind=IGNORED)
+        return WebhookNotice(**base, kind=REFUND_SUCCEEDED if status == "succeeded" else REFUND_FAILED,
+                             capture_reference=capture_id, refund_reference=res["id"], amount_minor=amount,
+                             currency=currency, merchant_refund_key=res.get("custom_id"))
     if etype in ("CUSTOMER.DISPUTE.CREATED", "CUSTOMER.DISPUTE.RESOLVED"):
         txns = res.get("disputed_transactions") or [{}]
         kind = DISPUTE_OPENED
         if etype.endswith("RESOLVED"):
-            outcome = res.get("dispute_outcome", {}).get("outcome_code", "")
-            kind = DISPUTE_WON if outcome == "RESOLVED_SELLER_FAVOUR" else DISPUTE_LOST
+            outcome = (res.get("dispute_outcome") or {}).get("outcome_code", "")
+            kind = DISPUTE_OUTCOMES.get(outcome, DISPUTE_OPENED)
+            if kind == DISPUTE_OPENED:
+                log.warning("PayPal dispute %s resolved with outcome %s: left open for finance to decide",
+                            res.get("dispute_id"), outcome or "(none)")
         due = res.get("seller_response_due_date")
         return WebhookNotice(**base, kind=kind, capture_reference=txns[0].get("seller_transaction_id"),
                              dispute_reference=res.get("dispute_id"), amount_minor=amount,

@@ -10,7 +10,8 @@ same place. What counts as received for a booking: succeeded payments in the boo
 less succeeded refunds, less lost chargebacks. The booking follows: money at or above the first
 installment (the deposit; any amount without a plan) -> confirmed; everything -> paid. A refund
 can take a paid booking back to confirmed; pending/cancelled/completed bookings are never touched by money
-alone except pending -> confirmed/paid. The booking's invoices re-derive their status too.
+alone except pending -> confirmed/paid. The booking's invoices re-derive their status too, after
+unapplied payments are applied to them (tourstack.payments.invoice_link).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tourstack.db.models import Booking, Dispute, Installment, Invoice, Payment, PaymentPlan, Refund
-from tourstack.invoicing import refresh_payment_status
+from tourstack.db.models import Booking, Dispute, Installment, Payment, PaymentPlan, Refund
 from tourstack.payments.errors import Conflict, Invalid
+from tourstack.payments.invoice_link import refresh_booking_invoices
 
 FULL, DEPOSIT_BALANCE, INSTALLMENTS = "full", "deposit_balance", "installments"
 KINDS = (FULL, DEPOSIT_BALANCE, INSTALLMENTS)
@@ -158,7 +159,5 @@ def refresh_booking(session: Session, booking: Booking, *, today: dt.date | None
             booking.status = "confirmed"
         elif booking.status == "paid":
             booking.status = "confirmed"
-    for invoice in session.scalars(select(Invoice).where(Invoice.booking_id == booking.id,
-                                                         Invoice.kind == "invoice")):
-        refresh_payment_status(session, invoice)
     session.flush()
+    refresh_booking_invoices(session, booking.id)

@@ -5,6 +5,11 @@ us (razorpay_payment_id, razorpay_signature); `capture` checks that signature (H
 "order_id|payment_id" with the key secret) and captures the authorised payment. Razorpay has no
 idempotency header on orders: the order `receipt` carries our key (for tracing) and the unique
 `payments.idempotency_key` column is what stops a replay from creating a second order.
+
+Refunds have no idempotency header either, so a refund whose answer was lost (timeout) could be
+paid twice by a plain resend. Every refund therefore carries our key in its `receipt` and
+`notes`, and before a resend `find_refund` lists the payment's refunds at Razorpay and adopts the
+one carrying our key; refund events bring the key back too, so they match our row at once.
 """
 
 from __future__ import annotations
@@ -34,11 +39,14 @@ from tourstack.payments.gateway import (
     GatewayUnavailable,
     InvalidSignature,
     PaymentRequest,
+    WebhookDelivery,
     WebhookNotice,
+    delivery_from_body,
     headers_lower,
 )
 
 NAME = "razorpay"
+REFUND_NOTE_KEY = "tourstack_refund"
 _REFUND_STATUS = {"processed": "succeeded", "failed": "failed"}
 
 
@@ -116,19 +124,49 @@ class RazorpayGateway:
         if not payment.capture_reference:
             raise GatewayDeclined(NAME, "nothing captured to refund", code="not_captured")
         refund = self._call(self._client.payment.refund, payment.capture_reference, {
-            "amount": amount_minor, "receipt": idempotency_key[:40], "notes": {"reason": reason[:250]},
+            "amount": amount_minor, "receipt": idempotency_key[:40],
+            "notes": {REFUND_NOTE_KEY: idempotency_key, "reason": reason[:250]},
         })
-        return GatewayRefund(NAME, refund["id"], _REFUND_STATUS.get(refund["status"], "pending"),
-                             int(refund["amount"]), refund["currency"])
+        return _refund(refund)
 
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookNotice:
+    def find_refund(self, payment: GatewayPayment, idempotency_key: str) -> GatewayRefund | None:
+        """The payment's refund carrying our key, if an earlier (timed-out) call made one."""
+        if not payment.capture_reference:
+            return None
+        skip = 0
+        while True:
+            page = self._call(self._client.payment.fetch_multiple_refund, payment.capture_reference,
+                              {"count": 100, "skip": skip})
+            items = page.get("items", [])
+            for refund in items:
+                if merchant_refund_key(refund) == idempotency_key:
+                    return _refund(refund)
+            if len(items) < 100:
+                return None
+            skip += len(items)
+
+    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookDelivery:
         h = headers_lower(headers)
         expected = hmac.new(self._webhook_secret.encode(), body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, h.get("x-razorpay-signature", "")):
             raise InvalidSignature(NAME, "X-Razorpay-Signature does not verify")
-        event = json.loads(body)
         event_id = h.get("x-razorpay-event-id") or hashlib.sha256(body).hexdigest()[:40]
-        return notice_from_event(event_id, event)
+        return delivery_from_body(body, id_field="id", type_field="event", event_id=event_id)
+
+    def normalise_webhook(self, event_id: str, payload: str) -> WebhookNotice:
+        return notice_from_event(event_id, json.loads(payload))
+
+
+def _refund(refund: dict[str, Any]) -> GatewayRefund:
+    return GatewayRefund(NAME, refund["id"], _REFUND_STATUS.get(refund["status"], "pending"),
+                         int(refund["amount"]), refund["currency"])
+
+
+def merchant_refund_key(refund: dict[str, Any]) -> str | None:
+    """Our `refund-<id>`: in the notes, or (refunds made before notes carried it) the receipt."""
+    notes = refund.get("notes")
+    key = notes.get(REFUND_NOTE_KEY) if isinstance(notes, dict) else None
+    return key or refund.get("receipt") or None
 
 
 def notice_from_event(event_id: str, event: dict[str, Any]) -> WebhookNotice:
@@ -145,7 +183,8 @@ def notice_from_event(event_id: str, event: dict[str, Any]) -> WebhookNotice:
         r = payload["refund"]["entity"]
         return WebhookNotice(**base, kind=REFUND_SUCCEEDED if etype == "refund.processed" else REFUND_FAILED,
                              capture_reference=r["payment_id"], refund_reference=r["id"],
-                             amount_minor=int(r["amount"]), currency=r["currency"])
+                             amount_minor=int(r["amount"]), currency=r["currency"],
+                             merchant_refund_key=merchant_refund_key(r))
     kinds = {"payment.dispute.created": DISPUTE_OPENED, "payment.dispute.won": DISPUTE_WON,
              "payment.dispute.lost": DISPUTE_LOST}
     if etype in kinds:

@@ -5,8 +5,15 @@ refunds already succeeded or pending (pending ones count so two concurrent reque
 take the last rupee). Above the approval threshold of its currency a refund waits, status
 `pending` with `approval_required`, until someone other than the requester approves it; only
 then is it sent to the gateway. A gateway outage leaves an approved refund pending with the
-reason noted; `submit_pending_refunds` (run by the payments schedule) sends it again with the
-same idempotency key, so it is never paid twice.
+reason noted; `submit_pending_refunds` (run by the payments schedule) sends it again. A timeout
+does not say whether the gateway made the refund, so a resend first asks the gateway for a
+refund carrying our key (`find_refund`: Razorpay has no idempotency on refunds, Stripe keeps its
+keys for a day only) and adopts it; only if there is none is the refund sent again, with the
+same key. The key also travels with the refund, so its webhook finds this row (see webhooks).
+A gateway refund id is recorded once: (gateway, gateway_reference) is unique.
+
+Bank-transfer refunds are paid out by hand: finance records the bank's reference, the date and
+who recorded it (`record_manual_refund`).
 
 Chargebacks arrive from gateway webhooks (or are entered by hand for bank transfers): opened
 with the evidence due date, then won or lost. A lost dispute counts against the money received
@@ -18,17 +25,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from sqlalchemy import func, select
+import logging
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Booking, Dispute, Payment, Refund
+from tourstack.payments.bank_transfer import NAME as BANK_TRANSFER
 from tourstack.payments.errors import Conflict, Invalid, NotFound
-from tourstack.payments.gateway import Gateway, GatewayError, GatewayPayment, GatewayUnavailable
+from tourstack.payments.gateway import (
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    GatewayRefund,
+    GatewayUnavailable,
+    refund_key,
+)
 from tourstack.payments.plans import refresh_booking
+
+log = logging.getLogger("tourstack.payments.refunds")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def sendable() -> ColumnElement[bool]:
+    """Refunds due at the gateway but without its answer yet: pending, unnamed, not waiting
+    for approval."""
+    return and_(Refund.status == "pending", Refund.gateway_reference == "",
+                or_(Refund.approval_required.is_(False), Refund.approved_at.is_not(None)))
 
 
 def refundable_minor(session: Session, payment: Payment, *, exclude_refund_id: int | None = None) -> int:
@@ -61,7 +87,7 @@ def request_refund(session: Session, payment: Payment, amount_minor: int | None,
     if amount > refundable:
         raise Invalid(f"the refund exceeds what is refundable ({refundable} minor units)")
     threshold = thresholds.get(payment.currency, thresholds.get("*"))
-    refund = Refund(payment_id=payment.id, amount_minor=amount, currency=payment.currency,
+    refund = Refund(payment_id=payment.id, gateway=payment.gateway, amount_minor=amount, currency=payment.currency,
                     reason=reason[:64], status="pending", gateway_reference="", refunded_at=now,
                     approval_required=threshold is not None and amount > threshold,
                     requested_by_key_id=requested_by_key_id)
@@ -92,18 +118,29 @@ def approve_refund(session: Session, refund: Refund, *, approver_key_id: int | N
 
 
 def submit_refund(session: Session, refund: Refund, gateways: Mapping[str, Gateway],
-                  *, now: dt.datetime | None = None) -> Refund:
-    """Send the refund to its payment's gateway; idempotent on `refund-<id>`."""
+                  *, now: dt.datetime | None = None, resend: bool = False) -> Refund:
+    """Send the refund to its payment's gateway under `refund-<id>`. On a `resend` (an earlier
+    attempt got no answer) adopt the gateway's refund under that key if there is one."""
     payment = session.get(Payment, refund.payment_id)
     gateway = gateways.get(payment.gateway)
     if gateway is None:
         refund.failure_reason = f"gateway {payment.gateway} is not configured"
         session.flush()
         return refund
+    refund.gateway = refund.gateway or payment.gateway
+    key = refund_key(refund.id)
+    if resend:
+        try:
+            found = gateway.find_refund(_as_gateway_payment(payment), key)
+        except GatewayError as exc:  # without the look-up a resend could pay twice: wait
+            refund.failure_reason = f"look-up before resending failed: {exc}"[:200]
+            session.flush()
+            return refund
+        if found is not None:
+            return _record_gateway_refund(session, refund, found, now=now)
     try:
-        result = gateway.refund(_as_gateway_payment(payment), refund.amount_minor, f"refund-{refund.id}",
-                                refund.reason)
-    except GatewayUnavailable as exc:
+        result = gateway.refund(_as_gateway_payment(payment), refund.amount_minor, key, refund.reason)
+    except GatewayUnavailable as exc:  # unknown whether it was made: looked up and resent later
         refund.failure_reason = str(exc)[:200]
         session.flush()
         return refund
@@ -111,8 +148,24 @@ def submit_refund(session: Session, refund: Refund, gateways: Mapping[str, Gatew
         refund.status, refund.failure_reason = "failed", str(exc)[:200]
         session.flush()
         return refund
+    return _record_gateway_refund(session, refund, result, now=now)
+
+
+def _record_gateway_refund(session: Session, refund: Refund, result: GatewayRefund,
+                           *, now: dt.datetime | None) -> Refund:
+    twin = session.scalar(select(Refund).where(Refund.gateway == refund.gateway, Refund.id != refund.id,
+                                               Refund.gateway_reference == result.reference))
+    if twin is not None:
+        # A webhook already recorded this gateway refund on its own row (an event without our
+        # key): that row counts it, this one must not count it again.
+        log.error("refund %s is gateway refund %s, already recorded as refund %s; marking it failed",
+                  refund.id, result.reference, twin.id)
+        refund.status, refund.failure_reason = "failed", f"recorded as refund {twin.id} ({result.reference})"
+        session.flush()
+        return refund
     refund.gateway_reference = result.reference
     refund.failure_reason = None
+    session.flush()
     apply_refund_state(session, refund, result.status, now=now)
     return refund
 
@@ -131,15 +184,44 @@ def apply_refund_state(session: Session, refund: Refund, status: str, *, now: dt
 
 
 def submit_pending_refunds(session: Session, gateways: Mapping[str, Gateway], *, now: dt.datetime | None = None) -> int:
-    """Re-send approved (or approval-free) refunds a gateway outage left unsent."""
-    rows = session.scalars(select(Refund).where(
-        Refund.status == "pending", Refund.gateway_reference == "",
-        (Refund.approval_required.is_(False)) | (Refund.approved_at.is_not(None))))
+    """Re-send approved (or approval-free) refunds a gateway outage left without an answer."""
     sent = 0
-    for refund in list(rows):
-        submit_refund(session, refund, gateways, now=now)
+    for refund in list(session.scalars(select(Refund).where(sendable()).order_by(Refund.id))):
+        submit_refund(session, refund, gateways, now=now, resend=True)
         sent += refund.gateway_reference != ""
     return sent
+
+
+def record_manual_refund(session: Session, refund: Refund, *, reference: str, paid_on: dt.date,
+                         recorded_by_key_id: int | None, now: dt.datetime | None = None) -> Refund:
+    """A bank-transfer refund finance paid out from the bank: the bank's reference, the day it
+    left the account and who recorded it. The refund counts from then on."""
+    now = now or _now()
+    payment = session.get(Payment, refund.payment_id)
+    if payment.gateway != BANK_TRANSFER:
+        raise Conflict(f"refund {refund.id} is paid by {payment.gateway}, not by hand")
+    if refund.status != "pending":
+        raise Conflict(f"refund {refund.id} is {refund.status}")
+    if refund.approval_required and refund.approved_at is None:
+        raise Conflict(f"refund {refund.id} waits for approval")
+    reference = reference.strip()
+    if not reference:
+        raise Invalid("the bank reference is required")
+    if paid_on > now.date():
+        raise Invalid("the payout date is in the future")
+    twin = session.scalar(select(Refund.id).where(Refund.gateway == BANK_TRANSFER, Refund.id != refund.id,
+                                                  Refund.gateway_reference == reference))
+    if twin is not None:
+        raise Conflict(f"bank reference {reference} is already recorded for refund {twin}")
+    refund.gateway, refund.gateway_reference, refund.failure_reason = BANK_TRANSFER, reference[:64], None
+    refund.paid_out_by_key_id, refund.paid_out_recorded_at = recorded_by_key_id, now
+    session.flush()
+    apply_refund_state(session, refund, "succeeded", now=now)
+    refund.refunded_at = dt.datetime.combine(paid_on, dt.time(), dt.UTC)
+    session.flush()
+    log.info("refund %s paid out by hand: bank reference %s on %s, recorded by key %s",
+             refund.id, refund.gateway_reference, paid_on, recorded_by_key_id)
+    return refund
 
 
 def get_refund(session: Session, refund_id: int) -> Refund:

@@ -9,6 +9,10 @@ Fallback only happens for availability failures (`GatewayUnavailable`): the next
 the rule is tried and the failure is counted by the circuit breaker, which makes later
 payments skip an open gateway without waiting for its timeout. A decline is final: it is the
 payer's problem, and retrying it elsewhere would look like card testing.
+
+A caller's preferred gateway (or the one its payment method implies) only reorders the rule's
+own candidates: a gateway the rules do not allow for the payment is refused (422), so the
+preference can never route around the table.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tourstack.payments.breaker import CircuitBreaker
+from tourstack.payments.errors import Invalid
 from tourstack.payments.gateway import (
     Gateway,
     GatewayPayment,
@@ -85,9 +90,13 @@ class PaymentRouter:
 
     def create(self, request: PaymentRequest, *, country: str | None = None,
                prefer: str | None = None) -> GatewayPayment:
-        """Create the payment on the first healthy gateway; `prefer` goes first if it is known."""
+        """Create the payment on the first healthy gateway; `prefer` (one of the rule's
+        candidates, else Invalid) goes first."""
         order = self.candidates(request.currency, country, request.amount_minor)
-        if prefer and prefer in self.gateways:
+        if prefer:
+            if prefer not in order:
+                raise Invalid(f"{prefer} does not take {request.currency} payments of this kind "
+                              f"(available: {', '.join(order) or 'none'})")
             order = [prefer] + [g for g in order if g != prefer]
         tried: list[str] = []
         skipped: list[str] = []

@@ -4,28 +4,41 @@ Why our own idempotency on top of the gateways': only Stripe and PayPal honour a
 orders and bank transfers do not, and a fallback may move a retried request to a different
 gateway. `payments.idempotency_key` is unique, so a replay of the same key returns the payment
 already recorded (with its next action re-read from the gateway while it is pending) instead of
-charging twice. The key is scoped by the caller (agency or staff) so two callers can never
-collide on, or read, each other's keys.
+charging twice. The key is scoped by the caller (agency, or the staff member's API key) so two
+callers can never collide on, or read, each other's keys. The row keeps a fingerprint of the
+request's parameters: the same key with different parameters is refused (409), never answered
+with a payment the caller did not ask for.
+
+Never more than is owed: a new payment may take at most the outstanding amount less what
+checkouts started within PENDING_HOLD still hold (a payer may be completing one right now), and
+the booking row is locked (SELECT ... FOR UPDATE) while the payment is taken, so two concurrent
+requests for the same booking are decided one after the other. Bank-transfer payments hold
+nothing: they are instructions, and money arrives by bank line whatever was announced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Agency, Booking, Installment, Invoice, Payment
 from tourstack.payments.bank_transfer import NAME as BANK_TRANSFER
-from tourstack.payments.errors import Conflict, Invalid, NotFound
+from tourstack.payments.errors import Conflict, IdempotencyKeyReused, Invalid, NotFound, PaymentInProgress
 from tourstack.payments.gateway import Gateway, GatewayDeclined, GatewayError, PaymentRequest
 from tourstack.payments.plans import current_plan, outstanding_minor, plan_installments, refresh_booking
 from tourstack.payments.retry_policy import schedule_retry
 from tourstack.payments.routing import PaymentRouter
 from tourstack.sales.pagination import Page, decode_cursor, encode_cursor
+
+# How long a started checkout (Stripe.js, Razorpay Checkout, PayPal approval) holds its amount.
+PENDING_HOLD = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -48,6 +61,28 @@ class PaymentInput:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def fingerprint(data: PaymentInput) -> str:
+    """A digest of what the caller asked for (not of what we derived from it)."""
+    asked = {"booking": data.booking.id, "amount": data.amount_minor, "installment": data.installment_id,
+             "method": data.method, "gateway": data.gateway, "payment_method": data.payment_method}
+    return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
+
+
+def held_minor(session: Session, booking: Booking, *, now: dt.datetime) -> tuple[int, int | None]:
+    """What pending checkouts started within PENDING_HOLD hold, and the newest of them."""
+    recent = (Payment.booking_id == booking.id, Payment.status == "pending", Payment.currency == booking.currency,
+              Payment.gateway != BANK_TRANSFER, Payment.attempted_at >= now - PENDING_HOLD)
+    held = session.scalar(select(func.coalesce(func.sum(Payment.amount_minor), 0)).where(*recent))
+    newest = session.scalar(select(Payment.id).where(*recent).order_by(Payment.id.desc()).limit(1))
+    return int(held), newest
+
+
+def _lock_booking(session: Session, booking: Booking) -> None:
+    """Serialise payments of one booking (a no-op on SQLite, which has one writer anyway)."""
+    session.scalar(select(Booking).where(Booking.id == booking.id).with_for_update()
+                   .execution_options(populate_existing=True))
 
 
 def _open_installment(session: Session, booking: Booking, installment_id: int | None) -> Installment | None:
@@ -78,10 +113,16 @@ def _invoice_for(session: Session, booking: Booking) -> int | None:
         Invoice.status.in_(("issued", "partially_paid", "paid"))).order_by(Invoice.id.desc()).limit(1))
 
 
-def replay(session: Session, key: str, gateways: dict[str, Gateway]) -> PaymentResult | None:
+def replay(session: Session, data: PaymentInput, gateways: dict[str, Gateway]) -> PaymentResult | None:
+    key = data.idempotency_key
     payment = session.scalar(select(Payment).where(Payment.idempotency_key == key))
     if payment is None:
         return None
+    if payment.booking_id != data.booking.id:
+        raise IdempotencyKeyReused("this idempotency key was used for another booking")
+    if payment.request_fingerprint is not None and payment.request_fingerprint != fingerprint(data):
+        raise IdempotencyKeyReused("this idempotency key was used for a request with other parameters "
+                                   f"(payment {payment.id}); use a new key for a new payment")
     action: dict[str, Any] = {}
     if payment.status == "pending":
         if payment.gateway == BANK_TRANSFER and BANK_TRANSFER in gateways:
@@ -101,10 +142,9 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
     """Record a payment attempt for the booking through the routed gateway (or bank transfer)."""
     now = now or _now()
     booking = data.booking
-    replayed = replay(session, data.idempotency_key, dict(router.gateways))
+    _lock_booking(session, booking)
+    replayed = replay(session, data, dict(router.gateways))
     if replayed is not None:
-        if replayed.payment.booking_id != booking.id:
-            raise Conflict("this idempotency key was used for another booking")
         return replayed
     if booking.status not in ("pending", "confirmed", "paid"):
         raise Conflict(f"booking {booking.booking_ref} is {booking.status}")
@@ -117,6 +157,12 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
         raise Invalid("the amount must be positive")
     if amount > outstanding:
         raise Invalid(f"the amount exceeds what is outstanding ({outstanding} minor units)")
+    held, newest = held_minor(session, booking, now=now) if data.method != BANK_TRANSFER else (0, None)
+    if amount > outstanding - held:
+        raise PaymentInProgress(
+            f"payment {newest} and other checkouts started in the last {int(PENDING_HOLD.total_seconds() // 60)} "
+            f"minutes hold {held} of the {outstanding} minor units outstanding; complete that payment "
+            f"(replay its Idempotency-Key) or pay at most {max(outstanding - held, 0)}")
     request = PaymentRequest(amount_minor=amount, currency=booking.currency,
                              idempotency_key=data.idempotency_key, reference=booking.booking_ref,
                              description=f"Booking {booking.booking_ref}", payment_method=data.payment_method)
@@ -124,7 +170,7 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
         booking_id=booking.id, invoice_id=_invoice_for(session, booking),
         installment_id=inst.id if inst else None, amount_minor=amount, currency=booking.currency,
         fee_minor=0, attempted_at=now, idempotency_key=data.idempotency_key,
-        payment_method_reference=data.payment_method,
+        payment_method_reference=data.payment_method, request_fingerprint=fingerprint(data),
     )
     if data.method == BANK_TRANSFER:
         if BANK_TRANSFER not in router.gateways:
@@ -136,7 +182,8 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
             result = router.create(request, country=country, prefer=data.gateway)
         except GatewayDeclined as exc:
             payment.gateway = exc.gateway
-            payment.gateway_reference = f"declined-{data.idempotency_key}"[:64]
+            # the declined attempt's own id (a Stripe PaymentIntent) lets its events find this row
+            payment.gateway_reference = (exc.reference or f"declined-{data.idempotency_key}")[:64]
             payment.method = "card"
             payment.status = "failed"
             payment.failure_code = (exc.code or "declined")[:32]
@@ -147,7 +194,7 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
     payment.capture_reference = result.capture_reference
     payment.method = result.method
     payment.status = result.status
-    payment.fee_minor = result.fee_minor
+    payment.fee_minor = result.fee_minor or 0  # unknown (None) is filled in by the maintenance run
     payment.failure_code = result.failure_code
     schedule_retry(payment, now=now)
     _save(session, payment, data.idempotency_key)

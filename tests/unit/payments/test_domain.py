@@ -4,22 +4,16 @@ idempotency, refund approval, disputes, webhook storage and ordering, and the Da
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
-from sqlalchemy.orm import Session
 
-from tests import factories as f
-from tests.fakes.memory_gateway import MemoryGateway
-from tourstack.db.engine import make_engine
+from tests.unit.payments.conftest import NOW, deliver, make_booking
 from tourstack.db.models import Dispute, Payment, WebhookEvent
 from tourstack.payments import (
-    CircuitBreaker,
     Conflict,
     Invalid,
     InvalidSignature,
     PaymentInput,
-    PaymentRouter,
     PlanTerms,
     approve_refund,
     create_plan,
@@ -30,31 +24,7 @@ from tourstack.payments import (
     take_payment,
 )
 
-NOW = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def session(migrated_sqlite_url):
-    engine = make_engine(migrated_sqlite_url)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
-
-
-@pytest.fixture
-def gateways():
-    return {"razorpay": MemoryGateway("razorpay"), "stripe": MemoryGateway("stripe"), "paypal": MemoryGateway("paypal")}
-
-
-@pytest.fixture
-def router(gateways):
-    return PaymentRouter(gateways, CircuitBreaker())
-
-
-def _booking(session, **kw):
-    b = f.make_booking(session, status="pending", total_sell_minor=100_000_00, travel_start=dt.date(2026, 9, 1), **kw)
-    session.commit()
-    return b
+_booking = make_booking
 
 
 def test_deposit_confirms_and_balance_pays_the_booking(session, router):
@@ -109,12 +79,10 @@ def test_refund_threshold_approval_and_never_more_than_paid(session, router, gat
     assert big.status == "succeeded"
 
 
-def _deliver(session, gateway, event_id, kind, **fields):
-    body = json.dumps({"event_id": event_id, "gateway_type": kind, "kind": kind, **fields}).encode()
-    return receive(session, gateway, body, {"x-sig": "ok"}, now=NOW)
+_deliver = deliver
 
 
-def test_webhooks_are_stored_first_idempotent_and_reordered(session, router, gateways, monkeypatch):
+def test_webhooks_are_stored_first_idempotent_and_reordered(session, router, gateways):
     gw = gateways["razorpay"]
     booking = _booking(session)
     gw.outcome = "pending"
@@ -137,11 +105,7 @@ def test_webhooks_are_stored_first_idempotent_and_reordered(session, router, gat
     # the parked event becomes applicable once its payment is known under that reference
     parked.event.payload = parked.event.payload.replace("unknown", payment.gateway_reference)
     session.commit()
-    from tourstack.payments import webhooks
-
-    monkeypatch.setitem(webhooks.NOTICE_FROM_ROW, "razorpay", lambda row: gw.parse_webhook(
-        row.payload.encode(), {"x-sig": "ok"}))
-    assert retry_events(session, now=NOW) == {"processed": 1}
+    assert retry_events(session, gateways=gateways, now=NOW) == {"processed": 1}
     dispute = session.query(Dispute).one()
     assert (dispute.status, dispute.gateway_reference) == ("open", "d1")
     lost = _deliver(session, gw, "e4", "dispute.lost", payment_reference=payment.gateway_reference,

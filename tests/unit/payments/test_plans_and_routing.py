@@ -71,7 +71,17 @@ def test_default_rules_route_by_currency():
     assert router.create(_request("INR")).gateway == "razorpay"
     assert router.create(_request("EUR")).gateway == "stripe"
     assert router.create(_request("AUD")).gateway == "paypal"
-    assert router.create(_request("INR"), prefer="stripe").gateway == "stripe"
+    assert router.create(_request("INR"), prefer="paypal").gateway == "paypal"  # reorders the rule's own
+
+
+def test_a_preference_cannot_route_around_the_rules():
+    stripe, razorpay = MemoryGateway("stripe"), MemoryGateway("razorpay")
+    router = _router(stripe=stripe, razorpay=razorpay, paypal=MemoryGateway("paypal"))
+    with pytest.raises(Invalid, match="stripe does not take INR"):
+        router.create(_request("INR"), prefer="stripe")
+    with pytest.raises(Invalid):
+        router.create(_request("USD"), prefer="razorpay")  # e.g. method "upi" on a USD booking
+    assert stripe.calls == razorpay.calls == 0
 
 
 def test_rules_by_country_and_amount_from_json():
@@ -103,3 +113,24 @@ def test_a_decline_is_final_not_a_fallback():
     with pytest.raises(GatewayDeclined):
         router.create(_request())
     assert paypal.calls == 0 and router.breaker.state("razorpay") == "closed"
+
+
+def test_half_open_breaker_lets_one_probe_through_the_router():
+    now = [1000.0]
+    razorpay, paypal = MemoryGateway("razorpay", outcome="down"), MemoryGateway("paypal")
+    router = PaymentRouter({"razorpay": razorpay, "paypal": paypal},
+                           CircuitBreaker(threshold=2, cooldown_seconds=60, clock=lambda: now[0]))
+    for i in range(3):
+        assert router.create(_request(key=f"a{i}")).gateway == "paypal"
+    assert razorpay.calls == 2 and router.breaker.state("razorpay") == "open"
+
+    now[0] += 60  # half-open: the next payment probes Razorpay; it is still down
+    assert router.create(_request(key="probe1")).gateway == "paypal"
+    assert razorpay.calls == 3 and router.breaker.state("razorpay") == "open"
+    assert router.create(_request(key="skip")).gateway == "paypal" and razorpay.calls == 3
+
+    now[0] += 60
+    razorpay.outcome = "succeeded"  # the probe succeeds: closed again, Razorpay takes payments
+    assert router.create(_request(key="probe2")).gateway == "razorpay"
+    assert router.breaker.state("razorpay") == "closed"
+    assert router.create(_request(key="after")).gateway == "razorpay" and razorpay.calls == 5
