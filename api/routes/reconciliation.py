@@ -1,8 +1,11 @@
-"""Manual reconciliation for finance: match, split, unmatch, write off; the exception queue.
+"""Manual reconciliation for finance: match, split, unmatch, write off; the exception queue and
+the audit trail.
 
-Finance and admin only (agents and ops get 403). Each write records a decision with the caller's
-key (the audit trail in reconciliation_decisions) and commits once at the end; the daily run
-keeps these decisions (tourstack.reconcile.operational).
+Writes are finance and admin only (agents and ops get 403). Each write records a decision with
+the caller's key (the audit trail in reconciliation_decisions) and commits once at the end; the
+daily run keeps these decisions (tourstack.reconcile.operational). Reading the trail and a
+transaction's current matches is open to ops as well; agents never see reconciliation data.
+Cross-currency allocations are converted with the same FX source the daily run uses.
 """
 
 from __future__ import annotations
@@ -27,11 +30,29 @@ from api.schemas.reconciliation import (
 from tourstack.auth import Principal
 from tourstack.db.models import Invoice, ReconciliationDecision, ReconciliationMatch
 from tourstack.money import exponent, from_minor, quantum
-from tourstack.reconcile.decisions import Actor, ReconciliationError, allocate, list_exceptions, unmatch, write_off
+from tourstack.fx import EcbOfflineSource, RateSource
+from tourstack.reconcile.audit import list_decisions, list_exceptions, list_matches
+from tourstack.reconcile.decisions import (
+    Actor,
+    ReconciliationError,
+    allocate,
+    get_transaction,
+    unmatch,
+    write_off,
+)
 
 router = APIRouter(prefix="/api/v1/reconciliation", tags=["reconciliation"])
 log = logging.getLogger("api.reconciliation")
 CanReconcile = Annotated[Principal, Depends(require_role("finance", "admin"))]
+CanReadReconciliation = Annotated[Principal, Depends(require_role("finance", "ops", "admin"))]
+
+
+def get_fx_rates() -> RateSource:
+    """The rates the daily run converts with (the bundled ECB history)."""
+    return EcbOfflineSource()
+
+
+FxRatesDep = Annotated[RateSource, Depends(get_fx_rates)]
 _STATUS = {"not_found": 404, "conflict": 409, "invalid": 422}
 
 
@@ -68,18 +89,26 @@ def _match_out(m: ReconciliationMatch) -> MatchOut:
 
 
 def _decision_out(d: ReconciliationDecision) -> DecisionOut:
-    amount = str(from_minor(d.amount_minor, d.currency)) if d.amount_minor is not None and d.currency else None
-    return DecisionOut(id=d.id, action=d.action, txn_key=d.txn_key, invoice_id=d.invoice_id, amount=amount,
-                       currency=d.currency, actor_role=d.actor_role, actor_key_id=d.actor_key_id,
-                       decided_at=d.decided_at, note=d.note)
+    def money(minor: int | None, currency: str | None) -> str | None:
+        return str(from_minor(minor, currency)) if minor is not None and currency else None
+
+    return DecisionOut(id=d.id, action=d.action, txn_key=d.txn_key, invoice_id=d.invoice_id,
+                       booking_id=d.booking_id, settlement_batch_id=d.settlement_batch_id, match_id=d.match_id,
+                       amount=money(d.amount_minor, d.currency), currency=d.currency,
+                       txn_amount=money(d.txn_amount_minor, d.txn_currency), txn_currency=d.txn_currency,
+                       fx_rate=None if d.fx_rate is None else format(d.fx_rate, "f"), fx_rate_date=d.fx_rate_date,
+                       fx_source=d.fx_source, actor_role=d.actor_role, actor_key_id=d.actor_key_id,
+                       actor_staff_user_id=d.actor_staff_user_id, decided_at=d.decided_at,
+                       revoked_at=d.revoked_at, note=d.note)
 
 
 @router.post("/matches", status_code=status.HTTP_201_CREATED, response_model=MatchOut,
              responses=problem_responses(403, 404, 409, 422))
-def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile) -> MatchOut:
+def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile, rates: FxRatesDep) -> MatchOut:
     amount = _minor(session, body.invoice_id, body.amount)
     try:
-        (row,) = allocate(session, _actor(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note)
+        (row,) = allocate(session, _actor(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note,
+                          rates=rates)
     except ReconciliationError as exc:
         session.rollback()
         raise _problem(exc) from None
@@ -90,10 +119,10 @@ def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile
 
 @router.post("/matches/split", status_code=status.HTTP_201_CREATED, response_model=list[MatchOut],
              responses=problem_responses(403, 404, 409, 422))
-def split(body: SplitCreate, session: SessionDep, principal: CanReconcile) -> list[MatchOut]:
+def split(body: SplitCreate, session: SessionDep, principal: CanReconcile, rates: FxRatesDep) -> list[MatchOut]:
     parts = [(a.invoice_id, _minor(session, a.invoice_id, a.amount)) for a in body.allocations]
     try:
-        rows = allocate(session, _actor(principal), body.txn_key, parts, note=body.note)
+        rows = allocate(session, _actor(principal), body.txn_key, parts, note=body.note, rates=rates)
     except ReconciliationError as exc:
         session.rollback()
         raise _problem(exc) from None
@@ -143,3 +172,35 @@ def exceptions(
                           booked_on=e.booked_on, age_days=e.age_days) for e in page.items]
     return Page[ExceptionOut](items=items, next_cursor=page.next_cursor)
 
+
+@router.get("/decisions", response_model=Page[DecisionOut], responses=problem_responses(400, 403, 422))
+def decisions(
+    session: SessionDep,
+    principal: CanReadReconciliation,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    txn_key: Annotated[str | None, Query(max_length=40, description="e.g. bank:12, payment:34")] = None,
+    invoice_id: Annotated[int | None, Query(ge=1)] = None,
+    action: Annotated[str | None, Query(pattern="^(match|split|unmatch|write_off)$")] = None,
+) -> Page[DecisionOut]:
+    """The audit trail, newest first: who matched, split, unmatched or wrote off what, and when."""
+    page = list_decisions(session, cursor=cursor, limit=limit, txn_key=txn_key, invoice_id=invoice_id, action=action)
+    return Page[DecisionOut](items=[_decision_out(d) for d in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/transactions/{txn_key}/matches", response_model=Page[MatchOut],
+            responses=problem_responses(400, 403, 404, 422))
+def transaction_matches(
+    txn_key: str,
+    session: SessionDep,
+    principal: CanReadReconciliation,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[MatchOut]:
+    """The allocations standing now for one transaction (automatic and manual), newest first."""
+    try:
+        get_transaction(session, txn_key)
+    except ReconciliationError as exc:
+        raise _problem(exc) from None
+    page = list_matches(session, txn_key, cursor=cursor, limit=limit)
+    return Page[MatchOut](items=[_match_out(m) for m in page.items], next_cursor=page.next_cursor)

@@ -49,15 +49,27 @@ class MatchOut(BaseModel):
 
 
 class DecisionOut(BaseModel):
+    """One step of the audit trail: who (role, key, staff user) did what, when, on what."""
+
     id: int
-    action: str
+    action: str = Field(description="match, split, unmatch or write_off")
     txn_key: str | None
     invoice_id: int | None
-    amount: str | None
+    booking_id: int | None = None
+    settlement_batch_id: int | None = None
+    match_id: int | None = Field(default=None, description="for an unmatch: the allocation it removed")
+    amount: str | None = Field(description="in `currency`, the invoice's")
     currency: str | None
+    txn_amount: str | None = Field(default=None, description="the allocation in the transaction's currency")
+    txn_currency: str | None = None
+    fx_rate: str | None = Field(default=None, description="1 unit of `currency` in `txn_currency`, when they differ")
+    fx_rate_date: dt.date | None = None
+    fx_source: str | None = None
     actor_role: str | None
     actor_key_id: int | None
+    actor_staff_user_id: int | None = None
     decided_at: dt.datetime
+    revoked_at: dt.datetime | None = Field(default=None, description="set when a later unmatch undid it")
     note: str | None
 
 

@@ -5,8 +5,9 @@ reconciliation of the operational database.
     tourstack reconcile --daily [--as-of DATE]
 
 The file form writes DIR/matches.csv, DIR/exceptions.csv and DIR/summary.json. A malformed input (missing
-column, bad amount or date, unknown currency, duplicate id) is a user error: one line on stderr
-naming the file, line and column, exit code 2, no traceback, and no output files.
+column, bad amount or date, unknown currency, duplicate id, a row with the wrong number of fields)
+is a user error: one line on stderr naming the file, line and column, exit code 2, no traceback,
+and no output files. A file with a header and no rows is valid: empty outputs, exit code 0.
 """
 
 from __future__ import annotations
@@ -98,9 +99,10 @@ def _files(transactions: Path, receivables: Path, out: Path, as_of_date: dt.date
     except OSError as exc:
         err_console.print(f"[red]error:[/red] cannot write to {escape(str(out))}: {exc.strerror}", highlight=False)
         raise typer.Exit(USAGE_ERROR) from None
+    rate = "no transactions" if summary["match_rate"] is None else f"{summary['match_rate']:.2%}"
     console.print(
         f"{summary['transactions_matched']:,} of {summary['transactions']:,} transactions matched "
-        f"({summary['match_rate']:.2%}), {summary['allocations']:,} allocations, "
+        f"({rate}), {summary['allocations']:,} allocations, "
         f"{summary['exceptions']:,} exceptions ({summary['duplicates']:,} duplicates) -> {out}",
         highlight=False,
     )

@@ -48,13 +48,14 @@ def _open_warehouse():
 @report_app.command("finance")
 def finance(
     name: str = typer.Argument(..., help="profit-and-loss, ar-aging, ap-aging, cash-flow, "
-                               "revenue-by-agent, commission-summary, tax-summary, trial-balance"),
+                               "revenue-by-agent, commission-summary, tax-summary, trial-balance, "
+                               "reconciliation"),
     as_of: str = typer.Option(None, "--as-of", help="report date, YYYY-MM-DD (default: today)"),
     fmt: str = typer.Option("csv", "--format", help="csv or xlsx"),
     out: Path = typer.Option(None, "--out", help="output file (default: stdout for csv, "
                              "NAME-DATE.xlsx for xlsx)"),
 ) -> None:
-    """Write finance report NAME as of a date, in base currency."""
+    """Write finance report NAME as of a date, in base currency (reconciliation: per currency)."""
     from tourstack.finance_reports import REPORTS, run_report
     from tourstack.finance_reports.export import to_csv, write
 

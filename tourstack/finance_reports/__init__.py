@@ -1,4 +1,5 @@
-"""Finance reports over the warehouse ledger (marts.fct_journal_lines and friends).
+"""Finance reports over the warehouse ledger (marts.fct_journal_lines and friends) and the
+reconciliation mart (marts.rpt_reconciliation).
 
 Every report is computed as of a date from entries dated on or before it, on DuckDB or
 PostgreSQL alike: `run_report(name, as_of, conn)` returns a `Report`; `ar_aging` / `ap_aging`
@@ -19,6 +20,7 @@ from tourstack.finance_reports.listings import (
     revenue_by_agent,
     tax_summary,
 )
+from tourstack.finance_reports.reconciliation import reconciliation_status
 from tourstack.finance_reports.report import Column, Report
 from tourstack.finance_reports.statements import cash_flow, profit_and_loss, trial_balance
 
@@ -31,6 +33,7 @@ REPORTS: dict[str, Callable[[Any, dt.date], Report]] = {
     "commission-summary": commission_summary,
     "tax-summary": tax_summary,
     "trial-balance": trial_balance,
+    "reconciliation": reconciliation_status,
 }
 
 

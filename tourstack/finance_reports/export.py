@@ -11,8 +11,9 @@ from pathlib import Path
 
 from tourstack.finance_reports.report import Report
 
-NUMBER_FORMATS = {"money": "#,##0.00;[Red]-#,##0.00", "int": "0", "date": "yyyy-mm-dd"}
-WIDTHS = {"money": 16, "int": 10, "date": 12}
+NUMBER_FORMATS = {"money": "#,##0.00;[Red]-#,##0.00", "amount": "#,##0.00;[Red]-#,##0.00", "int": "0",
+                  "date": "yyyy-mm-dd", "ratio": "0.00%"}
+WIDTHS = {"money": 16, "amount": 16, "int": 10, "date": 12, "ratio": 10}
 
 
 def to_csv(report: Report) -> str:
@@ -28,6 +29,8 @@ def to_csv(report: Report) -> str:
 def _csv_value(value, kind: str) -> str:
     if kind == "money":
         return f"{Decimal(value):.2f}"
+    if kind in ("amount", "ratio"):
+        return format(Decimal(value), "f")  # exact: the currency's places, or the stored ratio
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -63,7 +66,7 @@ def write_xlsx(report: Report, path: str | Path) -> Path:
 def _xlsx_value(value, kind: str):
     if value is None:
         return None
-    if kind == "money":
+    if kind in ("money", "amount", "ratio"):
         return Decimal(value)
     if kind == "int":
         return int(value)

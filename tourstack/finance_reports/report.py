@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["text", "date", "int", "money"]
+# money: base currency, two places; amount: a Decimal in its row's own currency, written with
+# that currency's places (JPY 0, KWD 3); ratio: a fraction, 0.985 = 98.5 %
+Kind = Literal["text", "date", "int", "money", "amount", "ratio"]
 
 
 @dataclass(frozen=True)

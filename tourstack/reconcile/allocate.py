@@ -8,7 +8,9 @@ amount of the current transaction). Nothing is applied above either.
 
 Outcomes per transaction: one or more allocations (a refund's are negative), and/or one
 exception row (no_match, low_confidence, ambiguous, duplicate, overpayment, refund_unmatched,
-...) with the amount left unallocated and up to three suggestions.
+...) with the amount left unallocated and up to three suggestions. Pairs a person unmatched
+(`excluded`) are never allocated; a refund linked to the payment it returns follows that
+payment (refunds.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from tourstack.reconcile.refunds import allocate_linked
 from tourstack.reconcile.scoring import AUTO_MATCH, FX_TOLERANCE_BPS, SUGGEST
 
 DUPLICATE_WINDOW_DAYS = 14
@@ -44,8 +47,13 @@ class Ledger:
     fx_minor: object  # callable(amount_minor, src, dst, day_ordinal) -> int | None
     matches: list[tuple[int, int, int, str, int]] = field(default_factory=list)
     exceptions: list[tuple[int, str, str, int]] = field(default_factory=list)
+    excluded: set[tuple[int, int]] = field(default_factory=set)  # (t, i) a person unmatched
+    links: dict[int, tuple[int, bool]] = field(default_factory=dict)  # refund t -> (original, strong)
+    link_names: dict[int, str] = field(default_factory=dict)  # original t -> its txn_id
 
     def __post_init__(self) -> None:
+        self.originals = {t0 for t0, _ in self.links.values()}
+        self.paid_by: dict[int, list[list[int]]] = {}  # original t -> [[i, applied, refunded], ...]
         self.remaining = list(self.i_due)
         self.allocated = [0] * len(self.i_due)
         self.last_payment: dict[int, tuple[int, str, int]] = {}
@@ -78,6 +86,8 @@ def _apply(led: Ledger, t: int, i: int, amount: int, rule: str, conf: int, gross
     led.matches.append((t, i, amount, rule, conf))
     if amount > 0:
         led.last_payment[i] = (led.t_day[t], led.t_payer[t], gross)
+        if t in led.originals:
+            led.paid_by.setdefault(t, []).append([i, amount, 0])
 
 
 def _rule(base: str, fx: bool, used_fee: bool) -> str:
@@ -170,6 +180,8 @@ def _by_agency(led: Ledger, t: int) -> bool:
         return False
     amount, fee, cur, day = led.t_amount[t], led.t_fee[t], led.t_currency[t], led.t_day[t]
     open_ = _agency_open(led, a, day)
+    if led.excluded:
+        open_ = [i for i in open_ if (t, i) not in led.excluded]
     if not open_:
         return False
     hits, near = [], []
@@ -247,6 +259,11 @@ def _refund(led: Ledger, t: int, cands: list[tuple]) -> None:
 def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
     """cands: (i, confidence, ref_kind, amt_inv, gross_inv, fx), best first."""
     if led.t_amount[t] < 0:
+        link = led.links.get(t)
+        # A shared reference links only when the refund quotes no invoice or booking of its own.
+        if link and (link[1] or not any(c[2] >= 2 for c in cands)):
+            allocate_linked(led, t, link[0], link[1], led.link_names.get(link[0], ""))
+            return
         _refund(led, t, cands)
         return
     if led.t_amount[t] == 0:

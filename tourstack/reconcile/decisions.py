@@ -1,20 +1,28 @@
-"""Manual reconciliation: match, split, unmatch, write off, and the exception queue listing.
+"""Manual reconciliation: match, split, unmatch and write off, each recorded as a decision.
 
 Why every step is a row in reconciliation_decisions: finance must be able to say who allocated
-or removed which money and when, and the daily run must respect it (operational.py keeps any
-transaction with a live decision out of automatic matching and counts manual allocations and
-write-offs as settled). Decisions are never deleted; undoing a manual match revokes its
-decision (revoked_at) and records an 'unmatch'. Nothing here commits: the caller does, once.
+or removed which money and when, and the daily run must respect it (operational.py): a
+transaction with a live manual allocation stays out of automatic matching and only its
+unallocated remainder is queued; an unmatch excludes exactly the (transaction, invoice / booking
+/ settlement batch) pair it undid, so the transaction can be matched elsewhere or queued; manual
+allocations and write-offs count as settled. Decisions are never deleted; undoing a manual match
+revokes its decision (revoked_at) and records an 'unmatch'. Nothing here commits: the caller
+does, once.
 
-Guards: an allocation never exceeds the invoice's open amount (total minus every allocation
-and write-off) nor, in the same currency, the transaction's unallocated amount; a write-off
-covers only a small difference (at most WRITE_OFF_LIMIT_BPS of the invoice and its open amount).
+Guards: an allocation never exceeds the invoice's open amount (total minus every allocation and
+write-off) nor the transaction's amount. Allocations are in the invoice's currency; each is also
+recorded in the transaction's currency, converted with tourstack.fx at the transaction's booking
+date when the currencies differ (the rate, its date and its source are kept on the decision), and
+their total may exceed the transaction only by the matcher's FX tolerance (FX_TOLERANCE_BPS) on
+the converted part. Write-offs cover small differences only: all live write-offs of an invoice
+together stay within WRITE_OFF_LIMIT_BPS of its total.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -28,7 +36,9 @@ from tourstack.db.models import (
     ReconciliationMatch,
     Refund,
 )
-from tourstack.sales.pagination import Page, check_limit, decode_cursor, encode_cursor
+from tourstack.fx import FxError, RateSource, convert
+from tourstack.money import Money, format_money
+from tourstack.reconcile.scoring import FX_TOLERANCE_BPS
 
 WRITE_OFF_LIMIT_BPS = 100  # 1% of the invoice total
 
@@ -102,8 +112,42 @@ def _take_over(session: Session, txn: Transaction) -> None:
     session.execute(delete(ReconciliationException).where(ReconciliationException.txn_key == txn.key))
 
 
+@dataclass(frozen=True)
+class Equivalent:
+    """An allocation in the transaction's currency, and the conversion that produced it."""
+
+    minor: int
+    rate: Decimal | None = None
+    rate_date: dt.date | None = None
+    source: str | None = None
+
+
+def to_transaction_currency(amount: int, currency: str, txn: Transaction, rates: RateSource | None) -> Equivalent:
+    """`amount` minor units of `currency` in the transaction's currency at its booking date."""
+    if currency == txn.currency:
+        return Equivalent(amount)
+    if rates is None:
+        raise ReconciliationError("invalid", f"no FX rates available to convert {currency} to {txn.currency}")
+    try:
+        conv = convert(Money.from_minor(amount, currency), txn.currency, txn.booked_on, rates)
+    except (FxError, ValueError) as exc:
+        raise ReconciliationError("invalid", f"cannot convert {currency} to {txn.currency} on "
+                                  f"{txn.booked_on.isoformat()}: {exc}") from None
+    rate = conv.rate.quantize(Decimal("1e-8"), rounding=ROUND_HALF_EVEN)
+    return Equivalent(conv.converted.minor, rate, conv.rate_date, conv.source)
+
+
+def _recorded_equivalent(session: Session, match: ReconciliationMatch, txn: Transaction,
+                         rates: RateSource | None) -> int:
+    """What an existing manual allocation took from the transaction, as recorded when it was made."""
+    decision = session.get(ReconciliationDecision, match.decision_id) if match.decision_id else None
+    if decision is not None and decision.txn_amount_minor is not None and decision.txn_currency == txn.currency:
+        return decision.txn_amount_minor
+    return to_transaction_currency(match.amount_minor, match.currency, txn, rates).minor
+
+
 def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int, int]], *,
-             note: str | None = None) -> list[ReconciliationMatch]:
+             note: str | None = None, rates: RateSource | None = None) -> list[ReconciliationMatch]:
     """Manual match (one part) or split (several): [(invoice_id, amount_minor in the invoice's currency)]."""
     if not parts:
         raise ReconciliationError("invalid", "at least one allocation is needed")
@@ -112,8 +156,8 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
     session.flush()
     action = "match" if len(parts) == 1 else "split"
     manual = session.scalars(select(ReconciliationMatch).where(ReconciliationMatch.txn_key == txn.key)).all()
-    same_currency_used = sum(m.amount_minor for m in manual if m.currency == txn.currency)
-    new_same = 0
+    used = sum(_recorded_equivalent(session, m, txn, rates) for m in manual)
+    converted = sum(abs(_recorded_equivalent(session, m, txn, rates)) for m in manual if m.currency != txn.currency)
     rows = []
     for invoice_id, amount in parts:
         invoice = _invoice(session, invoice_id)
@@ -124,23 +168,34 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
         if amount > 0 and amount > open_minor:
             raise ReconciliationError("conflict", f"invoice {invoice.invoice_number} has only {open_minor} "
                                       f"minor units open, cannot apply {amount}")
-        if invoice.currency == txn.currency:
-            new_same += amount
-        decision = _decision(session, actor, action, txn_key=txn.key, invoice_id=invoice.id, amount_minor=amount,
-                             currency=invoice.currency, note=note)
+        equivalent = to_transaction_currency(amount, invoice.currency, txn, rates)
+        used += equivalent.minor
+        if invoice.currency != txn.currency:
+            converted += abs(equivalent.minor)
+        decision = _decision(session, actor, action, txn_key=txn.key, invoice_id=invoice.id,
+                             booking_id=invoice.booking_id, amount_minor=amount, currency=invoice.currency,
+                             txn_amount_minor=equivalent.minor, txn_currency=txn.currency,
+                             fx_rate=equivalent.rate, fx_rate_date=equivalent.rate_date,
+                             fx_source=equivalent.source, note=note)
         row = ReconciliationMatch(txn_key=txn.key, invoice_id=invoice.id, booking_id=invoice.booking_id,
                                   amount_minor=amount,
                                   currency=invoice.currency, rule=f"manual_{action}", confidence=99,
                                   origin="manual", decision_id=decision.id, booked_on=txn.booked_on)
         session.add(row)
         rows.append(row)
-    if abs(same_currency_used + new_same) > abs(txn.amount_minor):
-        raise ReconciliationError("conflict", f"allocations exceed the transaction's {txn.amount_minor} minor units")
+    allowed = abs(txn.amount_minor) + converted * FX_TOLERANCE_BPS // 10_000
+    if abs(used) > allowed:
+        raise ReconciliationError(
+            "conflict", f"allocations come to {format_money(abs(used), txn.currency)} at the recorded rates, "
+                        f"more than the transaction's {format_money(abs(txn.amount_minor), txn.currency)}"
+                        + (f" (+{FX_TOLERANCE_BPS / 100:.1f}% FX tolerance on converted amounts)" if converted else ""))
     session.flush()
     return rows
 
 
 def unmatch(session: Session, actor: Actor, match_id: int, *, note: str | None = None) -> ReconciliationDecision:
+    """Remove an allocation. An automatic one goes with every row of its pair (the run stores one
+    row per installment it fills); the next run will not propose the pair again."""
     match = session.get(ReconciliationMatch, match_id)
     if match is None:
         raise ReconciliationError("not_found", f"no match {match_id}")
@@ -148,11 +203,25 @@ def unmatch(session: Session, actor: Actor, match_id: int, *, note: str | None =
         original = session.get(ReconciliationDecision, match.decision_id)
         if original is not None:
             original.revoked_at = dt.datetime.now(dt.UTC)
+    removed = [match]
+    if match.origin == "auto":
+        removed = list(session.scalars(select(ReconciliationMatch).where(
+            ReconciliationMatch.origin == "auto", ReconciliationMatch.txn_key == match.txn_key,
+            _same(ReconciliationMatch.invoice_id, match.invoice_id),
+            _same(ReconciliationMatch.booking_id, match.booking_id),
+            _same(ReconciliationMatch.settlement_batch_id, match.settlement_batch_id))))
     decision = _decision(session, actor, "unmatch", txn_key=match.txn_key, invoice_id=match.invoice_id,
-                         amount_minor=match.amount_minor, currency=match.currency, match_id=match.id, note=note)
-    session.delete(match)
+                         booking_id=match.booking_id, settlement_batch_id=match.settlement_batch_id,
+                         amount_minor=sum(m.amount_minor for m in removed), currency=match.currency,
+                         match_id=match.id, note=note)
+    for row in removed:
+        session.delete(row)
     session.flush()
     return decision
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def write_off(session: Session, actor: Actor, invoice_id: int, amount_minor: int, *,
@@ -161,27 +230,15 @@ def write_off(session: Session, actor: Actor, invoice_id: int, amount_minor: int
     if amount_minor <= 0:
         raise ReconciliationError("invalid", "a write-off is a positive amount")
     limit = invoice.total_minor * WRITE_OFF_LIMIT_BPS // 10_000
-    if amount_minor > limit:
-        raise ReconciliationError("invalid", f"write-offs cover small differences only: at most {limit} minor units "
-                                  f"({WRITE_OFF_LIMIT_BPS / 100:.0f}% of the invoice)")
+    already = int(session.scalar(select(func.coalesce(func.sum(ReconciliationDecision.amount_minor), 0)).where(
+        ReconciliationDecision.invoice_id == invoice.id, ReconciliationDecision.action == "write_off",
+        ReconciliationDecision.revoked_at.is_(None))))
+    if already + amount_minor > limit:
+        raise ReconciliationError(
+            "invalid", f"write-offs cover small differences only: at most {limit} minor units in total "
+                       f"({WRITE_OFF_LIMIT_BPS / 100:.0f}% of the invoice), {already} already written off")
     open_minor = invoice_open_minor(session, invoice)
     if amount_minor > open_minor:
         raise ReconciliationError("conflict", f"invoice {invoice.invoice_number} has only {open_minor} minor units open")
-    return _decision(session, actor, "write_off", invoice_id=invoice.id, amount_minor=amount_minor,
-                     currency=invoice.currency, note=note)
-
-
-def list_exceptions(session: Session, *, cursor: str | None = None, limit: int = 50,
-                    reason: str | None = None) -> Page[ReconciliationException]:
-    """Oldest first would hide new items behind a long tail: newest id first, keyset-paginated."""
-    check_limit(limit)
-    stmt = select(ReconciliationException).order_by(ReconciliationException.id.desc())
-    if reason:
-        stmt = stmt.where(ReconciliationException.reason == reason)
-    if cursor:
-        stmt = stmt.where(ReconciliationException.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(items=rows, next_cursor=encode_cursor(rows[-1].id))
-    return Page(items=rows, next_cursor=None)
+    return _decision(session, actor, "write_off", invoice_id=invoice.id, booking_id=invoice.booking_id,
+                     amount_minor=amount_minor, currency=invoice.currency, note=note)

@@ -20,6 +20,7 @@ from tourstack.fx import RateSource
 from tourstack.reconcile import candidates
 from tourstack.reconcile.allocate import Ledger, allocate_one
 from tourstack.reconcile.fxrates import FxConverter
+from tourstack.reconcile.refunds import refund_links
 from tourstack.reconcile.scoring import AUTO_MATCH, score
 from tourstack.reconcile.text import norm_name
 
@@ -55,7 +56,11 @@ def _agency_index(txn: pl.DataFrame, inv: pl.DataFrame) -> tuple[pl.DataFrame, p
 
 
 def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
-              rates: RateSource | None = None, as_of: dt.date | None = None) -> ReconcileResult:
+              rates: RateSource | None = None, as_of: dt.date | None = None,
+              exclude: pl.DataFrame | None = None) -> ReconcileResult:
+    """`exclude`: (txn_id, invoice_number) pairs never to allocate (a person unmatched them);
+    the transaction may still be matched to another receivable or queued as an exception.
+    An optional `refund_of` column in `transactions` names the txn_id a refund returns."""
     fx = FxConverter(rates)
     txn = (transactions.sort("booked_on", "txn_id").with_row_index("t")
            .with_columns(norm_name(pl.col("counterparty")).alias("cp_name")))
@@ -64,7 +69,12 @@ def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
                          norm_name(pl.col("customer_name")).alias("customer_norm")))
     txn, inv = _agency_index(txn, inv)
     cand = score(candidates.build(txn, inv, fx), inv, txn)
+    excluded = _excluded_pairs(txn, inv, exclude)
+    if not excluded.is_empty():
+        cand = cand.join(excluded, on=["t", "i"], how="anti")
     cand = cand.sort(["t", "confidence", "ref_kind", "i"], descending=[False, True, True, False])
+    links = refund_links(txn)
+    ids = txn["txn_id"].to_list() if links else []
 
     def fx_minor(amount: int, src: str, dst: str, day: int) -> int | None:
         return fx.minor(amount, src, dst, _EPOCH + dt.timedelta(days=day))
@@ -77,14 +87,34 @@ def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
         i_currency=inv["currency"].to_list(), i_due_day=inv.select(day(pl.col("due_on")))[:, 0].to_list(),
         i_issued_day=inv.select(day(pl.col("issued_on")))[:, 0].to_list(),
         i_agency=inv["agency_idx"].to_list(), i_number=inv["invoice_number"].to_list(), fx_minor=fx_minor,
+        excluded=set(excluded.iter_rows()), links=links,
+        link_names={t0: ids[t0] for t0, _ in links.values()},
     )
     rows = list(zip(cand["i"].to_list(), cand["confidence"].to_list(), cand["ref_kind"].to_list(),
                     cand["amt_inv"].to_list(), cand["gross_inv"].to_list(), cand["fx"].to_list(), strict=True))
     bounds = np.searchsorted(cand["t"].to_numpy(), np.arange(len(txn) + 1)).tolist()
+    # A linked refund sorted before the payment it returns (same day, or misdated) waits for it.
+    waiting: dict[int, list[int]] = {}
+    for t, (t0, _) in links.items():
+        if t0 > t:
+            waiting.setdefault(t0, []).append(t)
+    deferred = {t for group in waiting.values() for t in group}
     for t in range(len(txn)):
-        start = bounds[t]
-        allocate_one(led, t, rows[start:min(bounds[t + 1], start + MAX_CANDIDATES)])
+        if t in deferred:
+            continue
+        for u in (t, *waiting.get(t, ())):
+            start = bounds[u]
+            allocate_one(led, u, rows[start:min(bounds[u + 1], start + MAX_CANDIDATES)])
     return _result(txn, inv, led, as_of)
+
+
+def _excluded_pairs(txn: pl.DataFrame, inv: pl.DataFrame, exclude: pl.DataFrame | None) -> pl.DataFrame:
+    schema = {"t": pl.UInt32, "i": pl.UInt32}
+    if exclude is None or exclude.is_empty():
+        return pl.DataFrame(schema=schema)
+    return (exclude.select("txn_id", "invoice_number")
+            .join(txn.select("t", "txn_id"), on="txn_id").join(inv.select("i", "invoice_number"), on="invoice_number")
+            .select(pl.col("t").cast(pl.UInt32), pl.col("i").cast(pl.UInt32)).unique())
 
 
 def _result(txn: pl.DataFrame, inv: pl.DataFrame, led: Ledger, as_of: dt.date | None) -> ReconcileResult:
@@ -121,26 +151,33 @@ def _sum_by_currency(frame: pl.DataFrame, value: str) -> dict[str, str]:
 
 
 def _summary(txn, inv, matches, exceptions, as_of) -> dict:
+    """Counts are of transactions, each once (an allocation split over several invoices, or a
+    partial allocation with an exception for the rest, is one matched transaction). Money keeps
+    its currency: matched and refunded amounts in the invoice's, unallocated amounts in the
+    transaction's, with payments (inflows) and refunds (outflows, negative like in matches.csv)
+    apart, never netted. No transactions: match_rate is null (nothing to rate)."""
     matched_ids = matches["txn_id"].unique()
-    fully_unmatched = exceptions.filter(~pl.col("txn_id").is_in(matched_ids.implode()))
+    unmatched_ids = exceptions.filter(~pl.col("txn_id").is_in(matched_ids.implode()))["txn_id"].unique()
     reasons = dict(sorted(exceptions.group_by("reason").len().rows()))
     n = len(txn)
     applied = matches.filter(pl.col("amount_applied") > 0)
     refunds = matches.filter(pl.col("amount_applied") < 0)
+    open_ = exceptions.filter(pl.col("reason") != "duplicate")
     return {
         "as_of": as_of.isoformat(),
         "auto_match_threshold": AUTO_MATCH / 100,
         "transactions": n,
         "receivables": len(inv),
         "transactions_matched": len(matched_ids),
-        "transactions_unmatched": len(fully_unmatched),
-        "match_rate": round(len(matched_ids) / n, 6) if n else 0.0,
+        "transactions_unmatched": len(unmatched_ids),
+        "match_rate": round(len(matched_ids) / n, 6) if n else None,
         "allocations": len(matches),
         "exceptions": len(exceptions),
         "exceptions_by_reason": reasons,
         "duplicates": reasons.get("duplicate", 0),
         "amount_matched": _sum_by_currency(applied, "amount_applied"),
         "amount_refunded": _sum_by_currency(refunds, "amount_applied"),
-        "amount_unmatched": _sum_by_currency(exceptions.filter(pl.col("reason") != "duplicate"), "unallocated"),
+        "amount_unmatched": _sum_by_currency(open_.filter(pl.col("unallocated") > 0), "unallocated"),
+        "amount_unmatched_refunds": _sum_by_currency(open_.filter(pl.col("unallocated") < 0), "unallocated"),
         "amount_duplicate": _sum_by_currency(exceptions.filter(pl.col("reason") == "duplicate"), "unallocated"),
     }

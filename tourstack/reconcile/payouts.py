@@ -6,7 +6,9 @@ true is that every settlement batch arrives, in full, on the bank account. A ban
 reference (or description) carries a batch reference is that batch's payout: equal net amount
 and currency is a match; a different amount is a `payout_mismatch` exception holding the
 difference. A batch with no payout line `PAYOUT_GRACE_DAYS` after its settlement date is a
-`payout_missing` exception keyed `batch:<id>`, aged from the settlement date.
+`payout_missing` exception keyed `batch:<id>`, aged from the settlement date. A (line, batch)
+pair a person unmatched is not matched again: the line is then an ordinary bank credit for the
+receivables matcher, and the batch waits for another payout line.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ class PayoutResult:
                 "payouts_missing": reasons.count("payout_missing")}
 
 
-def match_payouts(session: Session, *, as_of: dt.date) -> PayoutResult:
+def match_payouts(session: Session, *, as_of: dt.date, unmatched: set[tuple[int, int]] = frozenset()) -> PayoutResult:
+    """`unmatched`: (bank line id, settlement batch id) pairs people undid."""
     batches = {ref: (bid, cur, net, settled) for bid, ref, cur, net, settled in session.execute(
         select(SettlementBatch.id, SettlementBatch.batch_reference, SettlementBatch.currency,
                SettlementBatch.net_minor, SettlementBatch.settled_on))}
@@ -52,6 +55,8 @@ def match_payouts(session: Session, *, as_of: dt.date) -> PayoutResult:
         if ref is None:
             continue
         batch_id, batch_currency, net, _ = batches[ref]
+        if (line_id, batch_id) in unmatched:
+            continue
         result.payout_line_ids.add(line_id)
         key = f"bank:{line_id}"
         if batch_id in arrived:
