@@ -27,6 +27,7 @@ from api.schemas.invoicing import (
 )
 from tourstack.auth import Principal
 from tourstack.db.models import Invoice
+from tourstack.payments import refresh_booking_invoices
 from tourstack.invoicing import (
     Actor,
     CreditLineInput,
@@ -206,6 +207,8 @@ def post_issue(
 ) -> InvoiceDetail:
     """approved -> issued: assigns the next gapless number (INV/2025-26/000123)."""
     invoice = issue(session, invoice_id, actor=Actor.of(principal), config=config)
+    # payments taken before the invoice existed count towards it from the moment it is issued
+    refresh_booking_invoices(session, invoice.booking_id)
     return _step(session, principal, invoice, "issued")
 
 

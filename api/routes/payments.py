@@ -1,9 +1,10 @@
 """Payments: take one (routed to a gateway), list them, complete a payer-approved one, and
 start refunds or record chargebacks on it.
 
-`POST /payments` needs an `Idempotency-Key` header: the same key (per agency for agents, per
-staff for staff) returns the payment already created, never a second charge. Agents see and pay
-their own agency's bookings only; refunds and disputes are staff work.
+`POST /payments` needs an `Idempotency-Key` header: the same key (per agency for agents, per API
+key for staff) returns the payment already created, never a second charge; the same key with
+other parameters is refused (409 idempotency-key-reused). Agents see and pay their own agency's
+bookings only; refunds and disputes are staff work.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ from sqlalchemy import select
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
-# A payer's chosen method implies the gateway to try first (routing still falls back).
+# A payer's chosen method implies the gateway to try first (among the routing rule's gateways;
+# routing still falls back).
 METHOD_GATEWAY = {"upi": "razorpay", "paypal": "paypal", "card": None, None: None}
 
 
@@ -66,7 +68,9 @@ def parse_minor(label: str, value: str, currency: str) -> int:
 
 
 def _scope(principal: Principal) -> str:
-    return f"agency{principal.agency_id}" if principal.is_agent else "staff"
+    """Agents of one agency share its keys (a colleague may replay a payment); each staff API key
+    has its own, so two staff members can never collide on, or replay, each other's keys."""
+    return f"agency{principal.agency_id}" if principal.is_agent else f"key{principal.key_id}"
 
 
 @router.post("", response_model=PaymentCreated, status_code=201, responses=WRITE_PROBLEMS)

@@ -1,4 +1,5 @@
-"""Refund approval (finance): a refund above the threshold waits for a second person."""
+"""Refund approval (finance): a refund above the threshold waits for a second person; bank
+transfer refunds, paid out by hand, are recorded paid by finance with the bank's reference."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from fastapi import APIRouter
 
 from api.deps import CanApproveRefunds, CanRequestRefunds, PaymentsDep, SessionDep
 from api.schemas.common import problem_responses
-from api.schemas.payments import RefundOut
-from tourstack.payments import approve_refund, get_refund
+from api.schemas.payments import RefundOut, RefundPaidIn, RefundPaidOut
+from tourstack.payments import approve_refund, get_refund, record_manual_refund
 
 router = APIRouter(prefix="/api/v1/refunds", tags=["refunds"])
 
@@ -26,3 +27,15 @@ def post_approve(session: SessionDep, principal: CanApproveRefunds, payments: Pa
                             gateways=payments.gateways)
     session.commit()
     return RefundOut.build(refund)
+
+
+@router.post("/{refund_id}/mark-paid", response_model=RefundPaidOut,
+             responses=problem_responses(401, 403, 404, 409, 422))
+def post_mark_paid(session: SessionDep, principal: CanApproveRefunds, refund_id: int,
+                   body: RefundPaidIn) -> RefundPaidOut:
+    """Record a bank-transfer refund as paid out (finance): the bank's reference, the payout date
+    and the recording key are kept on the refund; a reference can pay one refund only (409)."""
+    refund = record_manual_refund(session, get_refund(session, refund_id), reference=body.reference,
+                                  paid_on=body.paid_on, recorded_by_key_id=principal.key_id)
+    session.commit()
+    return RefundPaidOut.build(refund)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import DecimalString, Money
-from tourstack.db.models import Dispute, Installment, Payment, PaymentPlan, Refund
+from tourstack.db.models import Dispute, Installment, Payment, PaymentPlan, Refund, WebhookEvent
 
 
 class PlanIn(BaseModel):
@@ -116,6 +116,51 @@ class RefundOut(BaseModel):
         return cls(id=r.id, payment_id=r.payment_id, amount=Money.of(r.amount_minor, r.currency), reason=r.reason,
                    status=r.status, approval_required=r.approval_required, approved_at=r.approved_at,
                    gateway_reference=r.gateway_reference, failure_reason=r.failure_reason)
+
+
+class RefundPaidIn(BaseModel):
+    """A bank-transfer refund paid out from the bank by hand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=64, description="the bank's reference of the payout")
+    paid_on: dt.date = Field(description="the day the money left the account")
+
+
+class RefundPaidOut(RefundOut):
+    paid_out_by_key_id: int | None
+    paid_out_recorded_at: dt.datetime | None
+    refunded_at: dt.datetime
+
+    @classmethod
+    def build(cls, r: Refund) -> RefundPaidOut:
+        return cls(**RefundOut.build(r).model_dump(), paid_out_by_key_id=r.paid_out_by_key_id,
+                   paid_out_recorded_at=r.paid_out_recorded_at, refunded_at=r.refunded_at)
+
+
+class WebhookEventOut(BaseModel):
+    """A stored webhook delivery, without its payload (it can carry payer details)."""
+
+    id: int
+    gateway: str
+    event_id: str
+    type: str
+    status: str
+    attempts: int
+    last_error: str | None
+    received_at: dt.datetime
+    processed_at: dt.datetime | None
+
+    @classmethod
+    def build(cls, e: WebhookEvent) -> WebhookEventOut:
+        return cls(id=e.id, gateway=e.gateway, event_id=e.event_id, type=e.type, status=e.status,
+                   attempts=e.attempts, last_error=e.last_error, received_at=e.received_at,
+                   processed_at=e.processed_at)
+
+
+class WebhookRetryOut(BaseModel):
+    event: WebhookEventOut
+    outcome: str
 
 
 class DisputeIn(BaseModel):
