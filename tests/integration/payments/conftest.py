@@ -1,5 +1,6 @@
-"""Gateway fixtures: localstripe as a subprocess, fake Razorpay and PayPal servers in threads,
-and an API app whose payments runtime drives the real SDKs against them (all on 127.0.0.1)."""
+"""Gateway fixtures: localstripe as a subprocess (optionally behind `StripeProxy`, which injects
+faults per call), fake Razorpay and PayPal servers in threads, and an API app whose payments
+runtime drives the real SDKs against them (all on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.asgi_server import ThreadedServer, free_port, wait_for_port
+from tests.fakes.faults import StripeProxy
 from tests.fakes.paypal import FakePayPal
 from tests.fakes.razorpay import FakeRazorpay
 from tests.unit.api.conftest import app, client, session_factory, world  # noqa: F401
@@ -51,6 +53,22 @@ def fake_paypal():
     with ThreadedServer(fake.app) as server:
         fake.base_url = server.url
         yield fake
+
+
+@pytest.fixture
+def stripe_proxy(localstripe_url):
+    proxy = StripeProxy(localstripe_url)
+    with ThreadedServer(proxy.app) as server:
+        proxy.url = server.url
+        yield proxy
+
+
+@pytest.fixture
+def proxied_runtime(app, stripe_proxy, fake_razorpay, fake_paypal):  # noqa: F811
+    """The runtime with Stripe reached through `stripe_proxy`."""
+    rt = build_runtime(gateway_config(stripe_proxy.url, fake_razorpay, fake_paypal))
+    app.state.payments = rt
+    return rt
 
 
 def gateway_config(localstripe_url: str, razorpay: FakeRazorpay, paypal: FakePayPal, **overrides) -> GatewayConfig:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fakes.asgi_server import ThreadedServer
 from tests.fakes.faults import down_app
-from tests.integration.payments.conftest import gateway_config, razorpay_signed, stripe_signed
+from tests.integration.payments.conftest import gateway_config, paypal_signed, razorpay_signed, stripe_signed
 from tests.integration.payments.helpers import new_booking, pay
 from tests.unit.api.conftest import auth
 from tourstack.db.models import Payment, Refund, WebhookEvent
@@ -47,11 +47,13 @@ def test_webhook_signatures_and_duplicates(client, world, runtime, session_facto
              "data": {"object": {"id": created["gateway_reference"], "amount": 300_00, "currency": "usd",
                                  "status": "requires_payment_method"}}}
     b, h = stripe_signed(stale)
-    client.post("/api/v1/webhooks/stripe", content=b, headers=h)
+    late = client.post("/api/v1/webhooks/stripe", content=b, headers=h)
+    assert late.status_code == 200 and late.json() == {"event_id": "evt_late_fail", "outcome": "processed"}
     with session_factory() as s:
         assert s.get(Payment, created["id"]).status == "succeeded"
         assert s.query(WebhookEvent).filter_by(signature_valid=True).count() == 2
         assert s.query(WebhookEvent).filter_by(event_id="evt_dup_1").one().attempts == 1
+        assert s.query(WebhookEvent).filter_by(event_id="evt_late_fail").one().status == "processed"
 
     rz = client.post("/api/v1/webhooks/razorpay", content=b"{}", headers={"X-Razorpay-Signature": "nope"})
     assert rz.status_code == 400
@@ -111,9 +113,9 @@ def test_stripe_5xx_falls_back_and_all_down_is_503(app, client, world, localstri
 
 def test_declined_card_is_not_a_fallback_and_is_retried_on_schedule(client, world, runtime, session_factory):
     ref = new_booking(session_factory, world, currency="USD", total_minor=100_00)
-    failed = pay(client, world.keys["agent_a"], {"booking_ref": ref, "payment_method": "pm_card_chargeDeclined"})
+    failed = pay(client, world.keys["agent_a"], {"booking_ref": ref, "payment_method": "pm_card_chargeCustomerFail"})
     body = failed.json()
-    assert (body["gateway"], body["status"]) == ("stripe", "failed"), failed.text
+    assert (body["gateway"], body["status"], body["failure_code"]) == ("stripe", "failed", "card_declined"), failed.text
     assert body["next_retry_at"] is not None
     with session_factory() as s:
         row = s.get(Payment, body["id"])
@@ -136,3 +138,27 @@ def test_idempotency_key_is_scoped_and_reused(client, world, runtime, fake_razor
     listed = client.get("/api/v1/payments?limit=1", headers=auth(world.keys["agent_a"])).json()
     assert listed["items"][0]["id"] == a.json()["id"]
     assert client.get("/api/v1/payments", headers=auth(world.keys["agent_b"])).json()["items"] == []
+
+
+def test_paypal_verification_api_down_is_503_and_the_redelivery_is_processed(client, world, runtime, fake_paypal,
+                                                                             session_factory):
+    ref = new_booking(session_factory, world, currency="AUD", total_minor=400_00)
+    created = pay(client, world.keys["agent_a"], {"booking_ref": ref}).json()
+    capture = {"id": "CAP-WH-1", "status": "COMPLETED", "amount": {"currency_code": "AUD", "value": "400.00"},
+               "supplementary_data": {"related_ids": {"order_id": created["gateway_reference"]}}}
+    event = {"id": "WH-CAPTURE-1", "event_type": "PAYMENT.CAPTURE.COMPLETED", "resource": capture}
+    body, headers = paypal_signed(fake_paypal, event, "tx-capture-1")
+
+    fake_paypal.verify_faults.mode = "down"
+    down = client.post("/api/v1/webhooks/paypal", content=body, headers=headers)
+    assert down.status_code == 503 and down.json()["type"] == "/problems/gateway-unavailable"
+    with session_factory() as s:  # nothing half-stored, nothing applied: PayPal delivers it again
+        assert s.query(WebhookEvent).count() == 0
+        assert s.get(Payment, created["id"]).status == "pending"
+
+    fake_paypal.verify_faults.mode = "ok"
+    again = client.post("/api/v1/webhooks/paypal", content=body, headers=headers)
+    assert again.json() == {"event_id": "WH-CAPTURE-1", "outcome": "processed"}
+    with session_factory() as s:
+        payment = s.get(Payment, created["id"])
+        assert (payment.status, payment.capture_reference) == ("succeeded", "CAP-WH-1")
