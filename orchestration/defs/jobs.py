@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, ScheduleDefinition, define_asset_job
+from dagster import AssetSelection, DefaultScheduleStatus, ScheduleDefinition, define_asset_job
 
 from orchestration.defs.dbt.assets import tourstack_dbt_models
 from orchestration.defs.gateways import gateway_assets
@@ -23,4 +23,5 @@ hourly_warehouse_refresh = ScheduleDefinition(
     job=warehouse_refresh_job,
     cron_schedule="5 * * * *",
     execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
 )

@@ -12,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
+    DefaultScheduleStatus,
     MaterializeResult,
     ScheduleDefinition,
     asset,
@@ -67,4 +68,5 @@ hourly_ai_request_drafts = ScheduleDefinition(
     job=ai_request_drafts_job,
     cron_schedule="15 * * * *",
     execution_timezone="Asia/Kolkata",
+    default_status=DefaultScheduleStatus.RUNNING,
 )

@@ -9,6 +9,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
+    DefaultScheduleStatus,
     MaterializeResult,
     ScheduleDefinition,
     asset,
@@ -67,4 +68,5 @@ weekly_ai_site_descriptions = ScheduleDefinition(
     job=ai_site_descriptions_job,
     cron_schedule="0 3 * * 1",
     execution_timezone="Asia/Kolkata",
+    default_status=DefaultScheduleStatus.RUNNING,
 )

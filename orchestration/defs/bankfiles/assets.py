@@ -15,6 +15,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
+    DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
     RunRequest,
@@ -86,7 +87,8 @@ def inbox_fingerprint(inbox: Path) -> str:
 
 
 @sensor(job=bank_statement_import_job, minimum_interval_seconds=60,
-        description="Requests an import run when new statement files wait in the bank inbox.")
+        description="Requests an import run when new statement files wait in the bank inbox.",
+        default_status=DefaultSensorStatus.RUNNING)
 def bank_inbox_sensor(context: SensorEvaluationContext):
     inbox = _inbox()
     fingerprint = inbox_fingerprint(inbox)

@@ -20,6 +20,7 @@ from dagster import (
     Config,
     DagsterEventType,
     DagsterInstance,
+    DefaultScheduleStatus,
     EventRecordsFilter,
     MaterializeResult,
     MetadataValue,
@@ -169,10 +170,12 @@ daily_executive_email_schedule = ScheduleDefinition(
     job=daily_executive_email_job,
     cron_schedule="0 7 * * *",
     execution_timezone=TIMEZONE,
+    default_status=DefaultScheduleStatus.RUNNING,
 )
 weekly_executive_email_schedule = ScheduleDefinition(
     name="weekly_executive_email_schedule",
     job=weekly_executive_email_job,
     cron_schedule="30 7 * * 1",
     execution_timezone=TIMEZONE,
+    default_status=DefaultScheduleStatus.RUNNING,
 )

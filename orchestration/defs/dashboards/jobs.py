@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dagster import (
     DagsterRunStatus,
+    DefaultSensorStatus,
     RunRequest,
     define_asset_job,
     run_status_sensor,
@@ -28,6 +29,7 @@ dashboards_job = define_asset_job(
     monitored_jobs=[warehouse_refresh_job],
     request_job=dashboards_job,
     description="Rebuild the dashboards after each successful warehouse refresh.",
+    default_status=DefaultSensorStatus.RUNNING,
 )
 def dashboards_after_refresh(context):
     return RunRequest(run_key=context.dagster_run.run_id)

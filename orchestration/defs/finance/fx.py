@@ -13,6 +13,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
+    DefaultScheduleStatus,
     MaterializeResult,
     ScheduleDefinition,
     asset,
@@ -76,4 +77,5 @@ daily_fx_rates_sync = ScheduleDefinition(
     job=fx_rates_sync_job,
     cron_schedule="30 16 * * *",
     execution_timezone="Europe/Berlin",
+    default_status=DefaultScheduleStatus.RUNNING,
 )

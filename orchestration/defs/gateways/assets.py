@@ -12,6 +12,7 @@ from dagster import (
     AssetKey,
     AssetSelection,
     AssetsDefinition,
+    DefaultScheduleStatus,
     MaterializeResult,
     ScheduleDefinition,
     asset,
@@ -70,4 +71,5 @@ gateway_feeds_job = define_asset_job(
 
 hourly_gateway_feeds = ScheduleDefinition(
     job=gateway_feeds_job, cron_schedule="50 * * * *", execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
 )
