@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,12 +131,29 @@ class Settings(BaseSettings):
     # Report builder (tourstack.reporting): the semantic manifest to compile against; unset means
     # dbt_project/target/semantic_manifest.json (it names the database, so parse it per target).
     semantic_manifest: Path | None = Field(default=None, description="semantic_manifest.json to use")
+    # Scheduled reports may only go to these e-mail domains (checked on create/update and at
+    # send time); empty allows any. Comma-separated or a JSON list: "example.com,example.org".
+    report_recipient_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="allowed recipient domains of scheduled reports; empty = any"
+    )
 
     # Analytics dashboards (tourstack.dashboards): static HTML pages written by the Dagster asset.
     dashboards_dir: Path = Field(
         default_factory=lambda data: data["home"] / "dashboards",
         description="where the dashboards asset writes its pages; default: <home>/dashboards",
     )
+
+    @field_validator("report_recipient_domains", mode="before")
+    @classmethod
+    def _domain_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [d.strip() for d in text.split(",") if d.strip()]
+        return value
 
     @property
     def operational_url(self) -> str:

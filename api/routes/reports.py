@@ -4,6 +4,9 @@ Staff only: running and reading need `analytics:read`, saving, deleting and sche
 `reports:manage` (agents have neither: company-wide figures cannot be scoped to one agency).
 Saved reports and schedules are visible to their owner (the API key that saved them) and to
 admins; anyone else gets 404. A spec that does not validate is a 422 problem naming the field.
+Schedules are created, changed (PATCH: cron, timezone, recipients, format; `active` pauses and
+resumes) and deleted by `reports:manage` keys; recipients must be in
+TOURSTACK_REPORT_RECIPIENT_DOMAINS when that allow-list is set.
 The warehouse comes from the `get_report_source` dependency (settings by default; tests and
 other deployments override it).
 """
@@ -17,7 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
-from api.deps import SessionDep, require_permission
+from api.deps import SessionDep, SettingsDep, require_permission
 from api.problems import ApiProblem
 from api.schemas.common import problem_responses
 from api.schemas.reports import (
@@ -32,6 +35,7 @@ from api.schemas.reports import (
     SavedReportUpdate,
     ScheduleCreate,
     ScheduleOut,
+    ScheduleUpdate,
 )
 from tourstack.auth import Permission, Principal
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
@@ -263,11 +267,13 @@ def export_saved(report_id: int, session: SessionDep, principal: CanReadAnalytic
 
 @router.post("/schedules", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut,
              responses=problem_responses(401, 403, 404, 422))
-def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanManageReports) -> ScheduleOut:
+def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanManageReports,
+                    settings: SettingsDep) -> ScheduleOut:
     try:
         row = store.create_schedule(session, _owner(principal), body.saved_report_id, cron=body.cron,
                                     timezone=body.timezone, recipients=body.recipients,
-                                    format=body.format, active=body.active)
+                                    format=body.format, active=body.active,
+                                    allowed_domains=settings.report_recipient_domains)
     except store.ReportStoreError as exc:
         session.rollback()
         raise _store_problem(exc) from None
@@ -291,6 +297,24 @@ def get_schedule(schedule_id: int, session: SessionDep, principal: CanReadAnalyt
         return _schedule_out(store.get_schedule(session, _owner(principal), schedule_id))
     except store.ReportStoreError as exc:
         raise _store_problem(exc) from None
+
+
+@router.patch("/schedules/{schedule_id}", response_model=ScheduleOut,
+              responses=problem_responses(401, 403, 404, 422))
+def update_schedule(schedule_id: int, body: ScheduleUpdate, session: SessionDep, principal: CanManageReports,
+                    settings: SettingsDep) -> ScheduleOut:
+    """Change a schedule, pause it (`{"active": false}`) or resume it (`{"active": true}`)."""
+    try:
+        row = store.update_schedule(session, _owner(principal), schedule_id,
+                                    allowed_domains=settings.report_recipient_domains,
+                                    **body.model_dump(exclude_unset=True))
+    except store.ReportStoreError as exc:
+        session.rollback()
+        raise _store_problem(exc) from None
+    session.commit()
+    log.info("report schedule updated", extra={"schedule_id": row.id, "key_id": principal.key_id,
+                                               "fields": sorted(body.model_fields_set)})
+    return _schedule_out(row)
 
 
 @router.delete("/schedules/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT,

@@ -86,6 +86,18 @@ class ScheduleCreate(BaseModel):
     active: bool = True
 
 
+class ScheduleUpdate(BaseModel):
+    """PATCH body: only the fields given change. `active: false` pauses, `true` resumes (the next
+    run is then the next cron time from now; missed runs are not caught up)."""
+
+    model_config = ConfigDict(extra="forbid")
+    cron: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+    recipients: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    format: Literal["csv", "xlsx", "pdf"] | None = None
+    active: bool | None = None
+
+
 class ScheduleOut(BaseModel):
     id: int
     saved_report_id: int
@@ -96,5 +108,6 @@ class ScheduleOut(BaseModel):
     active: bool
     last_run_at: dt.datetime | None
     next_run_at: dt.datetime | None
-    last_status: str | None
+    last_status: str | None = Field(description="sent, failed, or disabled (the owner key was revoked "
+                                                "or no longer manages reports); null before the first run")
     last_error: str | None

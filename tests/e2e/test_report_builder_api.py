@@ -1,10 +1,12 @@
 """/api/v1/reports on the tiny demo warehouse: auth (401/403), catalogue, run, export, saved
-reports CRUD with ownership, schedule validation. The warehouse is injected by overriding the
+reports CRUD with ownership, schedule validation, schedule updates (PATCH: pause, resume,
+change) and the recipient-domain allow-list. The warehouse is injected by overriding the
 `get_report_source` dependency."""
 
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,17 +35,23 @@ def keys(session):
     return keys
 
 
-@pytest.fixture
-def client(db_url, tiny_warehouse):
+@contextmanager
+def _client(db_url, tiny_warehouse, **settings):
     from tourstack.db.engine import make_engine, make_sessionmaker
 
     engine = make_engine(db_url)
-    app = create_app(settings=Settings(database_url=db_url), sessionmaker=make_sessionmaker(engine))
+    app = create_app(settings=Settings(database_url=db_url, **settings), sessionmaker=make_sessionmaker(engine))
     source = ReportSource("duckdb", tiny_warehouse.semantic_manifest, duckdb_path=tiny_warehouse.duckdb_path)
     app.dependency_overrides[get_report_source] = lambda: source
     with TestClient(app) as c:
         yield c
     engine.dispose()
+
+
+@pytest.fixture
+def client(db_url, tiny_warehouse):
+    with _client(db_url, tiny_warehouse) as c:
+        yield c
 
 
 def h(key: str) -> dict[str, str]:
@@ -90,7 +98,9 @@ def test_run_returns_typed_rows_with_comparison(client, keys):
 
 @pytest.mark.parametrize("spec, detail", [
     ({**SPEC, "metrics": ["revenue", "profit"]}, "metrics[1]: unknown metric 'profit'"),
-    ({**SPEC, "filters": [{"dimension": "booking__country", "value": "x' or '1'='1"}]}, "filters[0].value"),
+    ({**SPEC, "filters": [{"dimension": "booking__country", "value": "x" * 201}]}, "filters[0].value"),
+    ({**SPEC, "filters": [{"dimension": "booking__booked_date", "op": ">=", "value": "June"}]}, "date"),
+    ({**SPEC, "filters": [{"dimension": "booking__is_repeat_booking", "value": "maybe"}]}, "does not fit"),
     ({**SPEC, "dimensions": ["booking__region; drop table x"]}, "dimensions"),
     ({**SPEC, "grain": "hour"}, "grain"),
     (["not", "a", "mapping"], None),
@@ -174,3 +184,72 @@ def test_schedules_crud(client, keys):
     assert client.get(f"/api/v1/reports/schedules/{schedule['id']}", headers=ops).status_code == 404
     assert client.delete(f"/api/v1/reports/schedules/{schedule['id']}", headers=fin).status_code == 204
     assert client.get("/api/v1/reports/schedules", headers=fin).json() == []
+
+
+def test_quoted_filter_values_are_data_not_sql(client, keys):
+    """A value that would break out of a SQL literal is compared as text: no match, no error."""
+    spec = {**SPEC, "filters": [{"dimension": "agency__agency_name", "op": "in",
+                                 "value": ["x' or '1'='1", "O'Brien Travels"]}]}
+    r = client.post("/api/v1/reports/run?as_of=2026-06-30", json=spec, headers=h(keys["finance"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["rows"] == [] and "O'Brien Travels" in r.json()["filters_text"]
+
+
+def _schedule(client, headers, **changes):
+    sid = client.post("/api/v1/reports/saved", json={"name": "S", "spec": SPEC}, headers=headers).json()["id"]
+    body = {"saved_report_id": sid, "cron": "0 7 * * 1", "timezone": "Asia/Kolkata",
+            "recipients": ["ceo@example.com"], "format": "xlsx"} | changes
+    r = client.post("/api/v1/reports/schedules", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_schedule_patch_pauses_resumes_and_changes(client, keys):
+    fin, ops, admin, agent = h(keys["finance"]), h(keys["ops"]), h(keys["admin"]), h(keys["agent"])
+    schedule = _schedule(client, fin)
+    url = f"/api/v1/reports/schedules/{schedule['id']}"
+    r = client.patch(url, json={"active": False}, headers=fin)
+    assert r.status_code == 200 and r.json()["active"] is False
+    assert r.json()["cron"] == "0 7 * * 1" and r.json()["recipients"] == ["ceo@example.com"]
+    assert client.get(url, headers=fin).json()["active"] is False
+    r = client.patch(url, json={"active": True, "cron": "30 6 * * *", "timezone": "UTC",
+                                "recipients": ["cfo@example.com"], "format": "csv"}, headers=fin)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["active"], body["cron"], body["timezone"], body["recipients"], body["format"]) == \
+        (True, "30 6 * * *", "UTC", ["cfo@example.com"], "csv")
+    assert body["next_run_at"].endswith(("06:30:00Z", "06:30:00+00:00"))
+    # owner-scoped like the rest: another staff key does not see it, an agent may not manage
+    assert client.patch(url, json={"active": False}, headers=ops).status_code == 404
+    assert client.patch(url, json={"active": False}, headers=agent).status_code == 403
+    assert client.patch("/api/v1/reports/schedules/999999", json={"active": False}, headers=fin).status_code == 404
+    assert client.patch(url, json={"format": "pdf"}, headers=admin).status_code == 200
+
+
+@pytest.mark.parametrize("changes, detail", [
+    ({"cron": "every monday"}, "cron"), ({"timezone": "Europe/Atlantis"}, "timezone"),
+    ({"recipients": ["nobody"]}, "not an e-mail address"), ({"recipients": []}, None),
+    ({"format": "docx"}, None), ({"saved_report_id": 1}, None), ({"active": "maybe"}, None),
+])
+def test_schedule_patch_validation(client, keys, changes, detail):
+    fin = h(keys["finance"])
+    schedule = _schedule(client, fin)
+    r = client.patch(f"/api/v1/reports/schedules/{schedule['id']}", json=changes, headers=fin)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    if detail:
+        assert detail in r.json()["detail"]
+    assert client.get(f"/api/v1/reports/schedules/{schedule['id']}", headers=fin).json() == schedule
+
+
+def test_recipient_domain_allow_list(db_url, tiny_warehouse, keys):
+    with _client(db_url, tiny_warehouse, report_recipient_domains=["example.com"]) as client:
+        fin = h(keys["finance"])
+        sid = client.post("/api/v1/reports/saved", json={"name": "S", "spec": SPEC}, headers=fin).json()["id"]
+        body = {"saved_report_id": sid, "cron": "0 7 * * 1", "recipients": ["ceo@example.com", "x@evil.test"]}
+        r = client.post("/api/v1/reports/schedules", json=body, headers=fin)
+        assert r.status_code == 422 and "x@evil.test" in r.json()["detail"]
+        r = client.post("/api/v1/reports/schedules", json=body | {"recipients": ["ceo@example.com"]}, headers=fin)
+        assert r.status_code == 201
+        r = client.patch(f"/api/v1/reports/schedules/{r.json()['id']}", json={"recipients": ["x@evil.test"]},
+                         headers=fin)
+        assert r.status_code == 422 and "allowed domains (example.com)" in r.json()["detail"]

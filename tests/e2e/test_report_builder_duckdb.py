@@ -1,5 +1,6 @@
 """The report builder on the tiny demo warehouse (DuckDB): numbers equal direct SQL over the
-marts, exactly; every chart type exports to CSV, XLSX (native chart) and PDF; the CLI; scheduled
+marts, exactly (ratio metrics included); filter values with quotes and SQL syntax are bound, not
+pasted; every chart type exports to CSV, XLSX (native chart) and PDF; the CLI; scheduled
 delivery over a real SMTP server on 127.0.0.1."""
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from decimal import Decimal
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -71,6 +73,60 @@ def test_comparison_equals_two_direct_queries(source, tiny_warehouse):
     assert (row["revenue"], row["revenue_previous"]) == (Decimal(now), Decimal(before))
     assert row["revenue_delta"] == Decimal(now) - Decimal(before)
     assert row["revenue_pct_change"] == ((Decimal(now) - Decimal(before)) / Decimal(before)).quantize(Decimal("0.0001"))
+
+
+def test_ratio_metrics_are_exact_decimals_rounded_once(source, tiny_warehouse):
+    """avg_booking_value = revenue / bookings, in Decimal, rounded half up to cents once; the
+    quote conversion rate = converted / requested quotes to 8 places (the marts' KPI rule)."""
+    spec = parse_spec({
+        "title": "Averages", "metrics": ["avg_booking_value", "quote_conversion_rate"],
+        "dimensions": ["metric_time"], "grain": "month",
+        "date_range": {"start": "2025-07-01", "end": "2026-06-30"},
+    })
+    result = run_report(spec, source)
+    sums = {m: (Decimal(r), n) for m, r, n in _sql(tiny_warehouse, """
+        select date_trunc('month', booked_date)::date, sum(total_sell_amount_base), count(*)
+        from marts.fct_bookings where not is_deleted and not is_cancelled
+          and booked_date between '2025-07-01' and '2026-06-30' group by 1""")}
+    got = {r["metric_time"]: r["avg_booking_value"] for r in result.records() if r["avg_booking_value"] is not None}
+    assert len(got) >= 10
+    assert got == {m: (revenue / n).quantize(Decimal("0.01"), ROUND_HALF_UP) for m, (revenue, n) in sums.items()}
+    rates = [r["quote_conversion_rate"] for r in result.records() if r["quote_conversion_rate"] is not None]
+    assert rates and all(isinstance(v, Decimal) and v.as_tuple().exponent == -8 for v in rates)
+
+
+# Everything that could end a SQL literal, start a comment or a Jinja expression, or be a
+# driver placeholder.
+NASTY = 'O\'Brien "Goa North" \\ {{ Dimension(\'x\') }} 100% $1 ?; -- drop table x;\nline two'
+
+
+@pytest.fixture
+def renamed_agent(tiny_warehouse, tmp_path):
+    """A copy of the warehouse where the busiest agent is called NASTY."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(tiny_warehouse.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        (agent_id,) = con.execute(
+            "select agent_id from marts.fct_bookings where not is_deleted and not is_cancelled "
+            "group by 1 order by count(*) desc, 1 limit 1").fetchone()
+        con.execute("update marts.dim_agents set agent_name = ? where agent_id = ?", [NASTY, agent_id])
+    return copy, agent_id
+
+
+@pytest.mark.parametrize("op, value", [("=", NASTY), ("in", [NASTY, "Nobody's agent"])])
+def test_filter_values_are_bound_never_pasted_into_sql(source, tiny_warehouse, renamed_agent, op, value):
+    path, agent_id = renamed_agent
+    spec = parse_spec({"title": "One agent", "metrics": ["revenue", "bookings"],
+                       "dimensions": ["agent__agent_name"],
+                       "filters": [{"dimension": "agent__agent_name", "op": op, "value": value}]})
+    result = run_report(spec, ReportSource("duckdb", source.manifest, duckdb_path=path))
+    with duckdb.connect(str(path), read_only=True) as con:
+        revenue, bookings = con.execute(
+            "select sum(total_sell_amount_base), count(*) from marts.fct_bookings "
+            "where not is_deleted and not is_cancelled and agent_id = ?", [agent_id]).fetchone()
+    assert result.records() == [{"agent__agent_name": NASTY, "revenue": Decimal(revenue), "bookings": bookings}]
+    for sql in result.sql:
+        assert NASTY not in sql and "O'Brien" not in sql and "drop table" not in sql and "line two" not in sql
 
 
 def _specs():
@@ -166,8 +222,8 @@ def test_cli_run_and_metrics(cli_env, tiny_warehouse, tmp_path):
 
 @pytest.mark.parametrize("body, message", [
     ("title: x\nmetrics: [profit]\n", "metrics[0]: unknown metric 'profit'"),
-    ("title: x\nmetrics: [revenue]\nfilters: [{dimension: booking__country, value: \"IN' --\"}]\n",
-     "filters[0].value"),
+    ("title: x\nmetrics: [revenue]\nfilters: [{dimension: booking__country, value: \"\\0\"}]\n",
+     "filters[0].value: text may not contain NUL"),
     ("title: [x\n", "not valid YAML"),
 ])
 def test_cli_bad_spec_is_one_line_and_exit_2(cli_env, tmp_path, body, message):

@@ -1,10 +1,15 @@
 """The same report specs answer identically on the PostgreSQL warehouse and on DuckDB: the tiny
 demo is built once into a fresh PostgreSQL database (module scope), the semantic manifest is
-parsed for that database, and every example spec is compared row by row, exactly."""
+parsed for that database, and every example spec is compared row by row, exactly (ratio metrics
+too). Filter values with quotes and SQL syntax are bound by psycopg, and of two claimers of a
+due report schedule on a PostgreSQL operational database exactly one wins."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -12,7 +17,7 @@ import pytest
 
 from tests.e2e.conftest import PROJECT_DIR, tiny_warehouse  # noqa: F401 (the shared DuckDB build)
 from tests.pipeline_helpers import AS_OF, failed_checks, isolate_dbt_env, run_pipeline, seed_tiny
-from tourstack.reporting import ReportSource, load_spec, run_report
+from tourstack.reporting import ReportSource, load_spec, parse_spec, run_report
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.xdist_group("dbt_postgres")]
@@ -64,6 +69,85 @@ def test_spec_answers_identically_on_postgres_and_duckdb(example, pg_source, tin
         assert sorted(on_postgres.rows, key=repr) == sorted(on_duckdb.rows, key=repr)
     else:
         assert set(on_postgres.rows) == set(on_duckdb.rows)
+
+
+def test_ratio_metrics_answer_identically_on_postgres_and_duckdb(pg_source, tiny_warehouse):  # noqa: F811
+    spec = parse_spec({"title": "Ratios", "dimensions": ["metric_time", "booking__region"], "grain": "month",
+                       "metrics": ["avg_booking_value", "quote_conversion_rate", "cash_received_share"],
+                       "date_range": {"start": "2025-07-01", "end": "2026-06-30"}})
+    duck = ReportSource("duckdb", tiny_warehouse.semantic_manifest, duckdb_path=tiny_warehouse.duckdb_path)
+    on_duckdb, on_postgres = run_report(spec, duck), run_report(spec, pg_source)
+    assert set(on_postgres.rows) == set(on_duckdb.rows) and len(on_postgres.rows) >= 10
+    values = [v for row in on_postgres.rows for v in row[2:] if v is not None]
+    assert values and all(isinstance(v, Decimal) for v in values)
+
+
+# Everything that could end a SQL literal, start a comment or a Jinja expression, or be read as a
+# psycopg placeholder.
+NASTY = 'O\'Brien "Goa North" \\ {{ Dimension(\'x\') }} 100% %s %(p0)s $1; -- drop table x;\nline two'
+
+
+def test_filter_values_are_bound_by_psycopg(pg_source):
+    """The busiest agent renamed to NASTY (and back afterwards: the other tests read names)."""
+    with psycopg.connect(pg_source.postgres_url, autocommit=True) as con:
+        agent_id, revenue, bookings = con.execute(
+            "select agent_id, sum(total_sell_amount_base), count(*) from marts.fct_bookings "
+            "where not is_deleted and not is_cancelled group by 1 order by 3 desc, 1 limit 1").fetchone()
+        (name,) = con.execute("select agent_name from marts.dim_agents where agent_id = %s", [agent_id]).fetchone()
+        con.execute("update marts.dim_agents set agent_name = %s where agent_id = %s", [NASTY, agent_id])
+        try:
+            for op, value in [("=", NASTY), ("in", [NASTY, "Nobody's agent"])]:
+                spec = parse_spec({"title": "One agent", "metrics": ["revenue", "bookings"],
+                                   "dimensions": ["agent__agent_name"],
+                                   "filters": [{"dimension": "agent__agent_name", "op": op, "value": value}]})
+                result = run_report(spec, pg_source)
+                assert result.records() == [{"agent__agent_name": NASTY, "revenue": Decimal(revenue),
+                                             "bookings": bookings}], op
+                assert all(NASTY not in sql and "O'Brien" not in sql and "line two" not in sql
+                           for sql in result.sql)
+        finally:
+            con.execute("update marts.dim_agents set agent_name = %s where agent_id = %s", [name, agent_id])
+
+
+def test_of_two_claimers_exactly_one_wins_on_postgres(pg_url):
+    """Claimer A updates the row and holds its transaction open; claimer B's conditional UPDATE
+    waits for it and, once A commits, finds next_run_at moved and updates nothing."""
+    from tests import factories as f
+    from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.db.migrate import upgrade
+    from tourstack.db.models.reporting import ReportSchedule
+    from tourstack.reporting import store
+
+    upgrade(pg_url)
+    engine = make_engine(pg_url)
+    sessions = make_sessionmaker(engine)
+    now = dt.datetime(2026, 6, 30, 1, 30, tzinfo=dt.UTC)
+    try:
+        with sessions() as setup:
+            key = f.make_api_key(setup, "finance")[1]
+            owner = store.Owner(key.id, "finance")
+            report = store.save_report(setup, owner, "r", {"title": "Revenue", "metrics": ["revenue"]})
+            schedule = store.create_schedule(setup, owner, report.id, cron="30 1 * * *", timezone="UTC",
+                                             recipients=["ceo@example.com"], format="csv",
+                                             now=now - dt.timedelta(hours=1))
+            setup.commit()
+            schedule_id = schedule.id
+        with sessions() as a, sessions() as b:
+            seen_a = [(s.id, s.next_run_at, s.cron, s.timezone) for s in store.due_schedules(a, now)]
+            seen_b = [(s.id, s.next_run_at, s.cron, s.timezone) for s in store.due_schedules(b, now)]
+            assert seen_a == seen_b == [(schedule_id, now, "30 1 * * *", "UTC")]
+            assert store.claim_schedule(a, *seen_a[0], now=now) is True  # row locked, not committed
+            outcome: list[bool] = []
+            racer = threading.Thread(target=lambda: outcome.append(store.claim_schedule(b, *seen_b[0], now=now)))
+            racer.start()
+            a.commit()
+            racer.join(timeout=60)
+            b.commit()
+            assert outcome == [False]
+        with sessions() as check:
+            assert check.get(ReportSchedule, schedule_id).next_run_at == now + dt.timedelta(days=1)
+    finally:
+        engine.dispose()
 
 
 def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse):  # noqa: F811

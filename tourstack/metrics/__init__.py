@@ -2,7 +2,8 @@
 with MetricFlow, and run it on the warehouse (DuckDB read-only, or PostgreSQL).
 
 Only declared names (metrics, dimensions, grains) are accepted; filter values are type-checked
-and rendered as literals by this module, never pasted from user text.
+and bound as driver parameters, so no user text ever becomes SQL. Ratio metrics with plain
+inputs come back as exact Decimals (8 decimals, half up), not DOUBLE.
 """
 
 from tourstack.metrics.layer import (
@@ -11,8 +12,10 @@ from tourstack.metrics.layer import (
     MetricInfo,
     MetricQuery,
     MetricQueryError,
+    PreparedQuery,
     QueryResult,
     SemanticLayer,
+    exact_ratio,
 )
 
 __all__ = [
@@ -21,6 +24,8 @@ __all__ = [
     "MetricInfo",
     "MetricQuery",
     "MetricQueryError",
+    "PreparedQuery",
     "QueryResult",
     "SemanticLayer",
+    "exact_ratio",
 ]

@@ -9,6 +9,15 @@
 
 The manifest is target-specific (it carries database and schema names): run `dbt parse` for the
 target you query. Compiling needs no database; MetricFlow is imported on first use.
+
+Filter values never become SQL text: they are bound as driver parameters (`binding.py`), so
+`compile()` returns SQL with `$p0`/`%(p0)s` markers and `prepare()` returns the values too.
+
+Ratio metrics: MetricFlow divides in DOUBLE, which can be a cent off an exact average. When a
+ratio's numerator and denominator are plain metrics (no filter, offset or alias), the layer also
+fetches them (exact DECIMAL/integer sums) and returns their quotient as an unrounded Decimal, so
+the caller rounds it once, to the figure's scale, as the marts do (dbt_project/macros/kpi.sql:
+half away from zero, 8 decimals for ratios, 2 for averages).
 """
 
 from __future__ import annotations
@@ -17,19 +26,24 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
+from tourstack.metrics.binding import MetricQueryError, Placeholders, check_value
+
 GRAINS = ("day", "week", "month", "quarter", "year")
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "in", "not in")
-_SAFE_TEXT = re.compile(r"^[\w .,:/&()+\-]{0,200}$", re.UNICODE)
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Significant digits of a ratio's quotient: the quotient of two numeric(38, 8) values either
+# fits (it lies on a rounding boundary of at most 9 decimals) or is further from every such
+# boundary (>= 5e-47) than the error at 100 digits (<= 1e-62), so rounding it once afterwards
+# gives the digits exact rational rounding would.
+_QUOTIENT_DIGITS = 100
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
 Engine = Literal["duckdb", "postgres"]
 
-
-class MetricQueryError(ValueError):
-    """The query names something undeclared or carries an unacceptable value."""
+__all__ = ["DimensionInfo", "Filter", "MetricInfo", "MetricQuery", "MetricQueryError", "PreparedQuery",
+           "QueryResult", "SemanticLayer", "exact_ratio"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,34 @@ class MetricQuery:
 class QueryResult:
     columns: list[str]
     rows: list[tuple]
-    sql: str = field(repr=False)
+    sql: str = field(repr=False)  # as sent to the driver: parameter markers, no filter values
+    params: dict[str, Any] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """Compiled SQL, the values bound to its markers, and the exact-ratio work left to do.
+
+    `ratios` are (metric, numerator, denominator) output columns; `hidden` are numerator and
+    denominator columns fetched only for that division and dropped from the result."""
+
+    sql: str
+    params: dict[str, Any] | None
+    ratios: tuple[tuple[str, str, str], ...] = ()
+    hidden: tuple[str, ...] = ()
+
+
+def exact_ratio(numerator: Any, denominator: Any) -> Decimal | None:
+    """numerator / denominator as a Decimal, not yet rounded (see _QUOTIENT_DIGITS); None when
+    either is missing or the denominator is 0 (as MetricFlow's NULLIF and the marts' kpi_ratio)."""
+    if numerator is None or denominator is None:
+        return None
+    num, den = (Decimal(repr(x)) if isinstance(x, float) else Decimal(x) for x in (numerator, denominator))
+    if den == 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = _QUOTIENT_DIGITS
+        return num / den
 
 
 class _CompileOnlyClient:
@@ -106,29 +147,6 @@ class _CompileOnlyClient:
 
     def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
         return f"${bind_parameter_key}"
-
-
-def _literal(value: Any) -> str:
-    """A filter value as a SQL literal, only for the types a report builder can produce."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise MetricQueryError("filter value must be a finite number")
-        return format(value, "f")
-    if isinstance(value, float):
-        raise MetricQueryError("use Decimal or int for numeric filter values")
-    if isinstance(value, dt.datetime):
-        raise MetricQueryError("filter on dates, not timestamps")
-    if isinstance(value, dt.date):
-        return f"'{value.isoformat()}'"
-    if isinstance(value, str):
-        if not _SAFE_TEXT.match(value):
-            raise MetricQueryError("filter text may hold letters, digits, spaces and . , : / & ( ) + - only")
-        return "'" + value.replace("'", "''") + "'"
-    raise MetricQueryError(f"unsupported filter value type: {type(value).__name__}")
 
 
 class SemanticLayer:
@@ -190,6 +208,11 @@ class SemanticLayer:
     # --- compile ---------------------------------------------------------------------------
 
     def compile(self, query: MetricQuery) -> str:
+        """The SQL for `query`, with parameter markers where filter values go."""
+        return self.prepare(query).sql
+
+    def prepare(self, query: MetricQuery) -> PreparedQuery:
+        """Check every name, compile through MetricFlow with placeholder filters, bind them."""
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         metrics = self._check_metrics(query.metrics)
@@ -204,7 +227,8 @@ class SemanticLayer:
                 group_by.append(f"{name}__{query.grain or 'day'}")
             else:
                 group_by.append(name)
-        where = [self._where(f, declared) for f in query.where]
+        placeholders = Placeholders()
+        where = [self._where(f, declared, placeholders) for f in query.where]
         order_by: list[str] = []
         outputs = dict(zip(query.group_by, group_by)) | {m: m for m in metrics}
         for item in query.order_by:
@@ -217,8 +241,10 @@ class SemanticLayer:
         for bound in (query.start, query.end):
             if bound is not None and (not isinstance(bound, dt.date) or isinstance(bound, dt.datetime)):
                 raise MetricQueryError("start and end are dates")
+        ratios = tuple((m, *parts) for m in dict.fromkeys(metrics) if (parts := self._plain_ratio(m)))
+        hidden = tuple(dict.fromkeys(n for _, *parts in ratios for n in parts if n not in metrics))
         request = MetricFlowQueryRequest.create(
-            metric_names=metrics,
+            metric_names=[*metrics, *hidden],
             group_by_names=group_by or None,
             where_constraints=where or None,
             time_constraint_start=dt.datetime.combine(query.start, dt.time()) if query.start else None,
@@ -226,24 +252,40 @@ class SemanticLayer:
             order_by_names=order_by or None,
             limit=query.limit,
         )
-        return self._mf.explain(request).sql_statement.sql
+        sql, params = placeholders.bind(self._mf.explain(request).sql_statement.sql, self.engine)
+        return PreparedQuery(sql, params, ratios, hidden)
 
-    def _where(self, f: Filter, declared: dict[str, DimensionInfo]) -> str:
+    def _plain_ratio(self, metric: str) -> tuple[str, str] | None:
+        """(numerator, denominator) metric names of a ratio that can be recomputed exactly from
+        them: no filter on the ratio or its inputs, no offset, no alias. Other ratios keep
+        MetricFlow's DOUBLE quotient."""
+        info = self._metrics[metric]
+        if str(info.type.value).lower() != "ratio" or info.filter is not None:
+            return None
+        parts = (info.type_params.numerator, info.type_params.denominator)
+        if any(p is None or p.filter or p.alias or p.offset_window or p.offset_to_grain for p in parts):
+            return None
+        if not all(p.name in self._metrics for p in parts):
+            return None
+        return parts[0].name, parts[1].name
+
+    def _where(self, f: Filter, declared: dict[str, DimensionInfo], placeholders: Placeholders) -> str:
         if f.dimension not in declared:
             raise MetricQueryError(f"undeclared dimension for these metrics: {f.dimension!r}")
         op = f.op.lower() if isinstance(f.op, str) else f.op
         if op not in OPERATORS:
             raise MetricQueryError(f"operator must be one of {', '.join(OPERATORS)}")
-        if declared[f.dimension].type == "time":
-            ref = f"{{{{ TimeDimension('{f.dimension}', 'day') }}}}"
-        else:
-            ref = f"{{{{ Dimension('{f.dimension}') }}}}"
+        is_time = declared[f.dimension].type == "time"
+        # the dimension name is a declared identifier (checked above), safe inside the Jinja call
+        ref = (f"{{{{ TimeDimension('{f.dimension}', 'day') }}}}" if is_time
+               else f"{{{{ Dimension('{f.dimension}') }}}}")
         if op in ("in", "not in"):
             values = list(f.value) if isinstance(f.value, (list, tuple, set, frozenset)) else None
             if not values or len(values) > 1000:
                 raise MetricQueryError("'in' needs a list of 1 to 1000 values")
-            return f"{ref} {op} ({', '.join(_literal(v) for v in values)})"
-        return f"{ref} {op} {_literal(f.value)}"
+            marks = [placeholders.add(check_value(v, time_dimension=is_time)) for v in values]
+            return f"{ref} {op} ({', '.join(marks)})"
+        return f"{ref} {op} {placeholders.add(check_value(f.value, time_dimension=is_time))}"
 
     # --- run -------------------------------------------------------------------------------
 
@@ -253,18 +295,21 @@ class SemanticLayer:
 
         if self.engine != "duckdb":
             raise MetricQueryError("this layer compiles for PostgreSQL")
-        sql = self.compile(query)
+        prepared = self.prepare(query)
         con = duckdb.connect()
         try:
             # attach under the catalogue name the manifest was parsed with
             alias = next(iter(self._database), Path(path).stem)
-            if not _NAME.match(alias):
+            if not _NAME.fullmatch(alias):
                 raise MetricQueryError(f"unexpected catalogue name in the manifest: {alias!r}")
             con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {alias} (read_only)")
             con.execute(f"use {alias}")
-            cur = con.execute(sql)
+            try:
+                cur = con.execute(prepared.sql, prepared.params)
+            except duckdb.ConversionException:  # e.g. text compared with a numeric dimension
+                raise MetricQueryError("a filter value does not fit the type of its dimension") from None
             columns = [d[0] for d in cur.description]
-            return QueryResult(columns, cur.fetchall(), sql)
+            return self._result(prepared, columns, cur.fetchall())
         finally:
             con.close()
 
@@ -274,10 +319,30 @@ class SemanticLayer:
 
         if self.engine != "postgres":
             raise MetricQueryError("this layer compiles for DuckDB")
-        sql = self.compile(query)
+        prepared = self.prepare(query)
         with psycopg.connect(conninfo) as con:
             con.read_only = True
             with con.cursor() as cur:
-                cur.execute(sql)  # no parameters: MetricFlow SQL carries validated literals only
+                try:
+                    cur.execute(prepared.sql, prepared.params)
+                except (psycopg.errors.InvalidTextRepresentation, psycopg.errors.InvalidDatetimeFormat,
+                        psycopg.errors.DatetimeFieldOverflow):  # a value the dimension's type cannot hold
+                    raise MetricQueryError("a filter value does not fit the type of its dimension") from None
                 columns = [d.name for d in cur.description]
-                return QueryResult(columns, cur.fetchall(), sql)
+                return self._result(prepared, columns, cur.fetchall())
+
+    @staticmethod
+    def _result(prepared: PreparedQuery, columns: list[str], rows: list[tuple]) -> QueryResult:
+        """Replace ratio columns by their exact quotient and drop the helper columns."""
+        if not prepared.ratios:
+            return QueryResult(columns, rows, prepared.sql, prepared.params)
+        position = {c.lower(): i for i, c in enumerate(columns)}
+        swaps = [(position[m], position[n], position[d]) for m, n, d in prepared.ratios]
+        keep = [i for i, c in enumerate(columns) if c.lower() not in prepared.hidden]
+        out = []
+        for row in rows:
+            values = list(row)
+            for at, num, den in swaps:
+                values[at] = exact_ratio(row[num], row[den])
+            out.append(tuple(values[i] for i in keep))
+        return QueryResult([columns[i] for i in keep], out, prepared.sql, prepared.params)

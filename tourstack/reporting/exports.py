@@ -5,6 +5,11 @@ the cells; a pasted picture would not. The report sheet keeps typed cells (Decim
 numbers with formats, dates as dates); charts read from a "Chart data" sheet laid out the way
 Excel wants (categories in the first column, one column per series), which is also where a
 `series` dimension is pivoted out.
+
+Why text is defused: titles, labels and dimension values (agency and agent names) come from
+people, and a spreadsheet runs text such as `=HYPERLINK(...)` as a formula. No report cell is
+ever meant to be a formula: XLSX text cells are typed as strings, and CSV text that starts with
+= + - @ tab or CR gets a leading apostrophe (numbers and dates are written as they are).
 """
 
 from __future__ import annotations
@@ -21,16 +26,46 @@ from tourstack.reporting.runner import ReportResult
 NUMBER_FORMATS = {"money": "#,##0.00;[Red]-#,##0.00", "integer": "#,##0", "ratio": "0.0000",
                   "percent": "0.00%", "date": "yyyy-mm-dd"}
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """Text a spreadsheet opening the CSV will not evaluate: a leading ' before = + - @ tab CR."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_text(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def to_csv(result: ReportResult) -> str:
+    """RFC 4180 CSV. CRLF line ends matter: the csv module quotes a field only for characters of
+    the line terminator, so with LF alone a value holding a bare CR would split its row."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([c.label for c in result.columns])
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([csv_text(c.label) for c in result.columns])
     for row in result.rows:
-        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
-                         for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return buf.getvalue()
+
+
+def _no_formulas(wb) -> None:
+    """openpyxl stores any text starting with "=" as a formula; a report never has one, so every
+    such cell is typed back to a plain string."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def sheet_title(title: str) -> str:
+    """An Excel sheet name: no []:*?/\\, not starting or ending with ', at most 31 characters."""
+    return title.translate(_BAD_SHEET_CHARS)[:31].strip().strip("'").strip() or "Report"
 
 
 def _cell(value: Any, kind: str) -> Any:
@@ -48,7 +83,7 @@ def to_xlsx(result: ReportResult) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = (result.title.translate(_BAD_SHEET_CHARS).strip() or "Report")[:31]
+    ws.title = sheet_title(result.title)
     ws["A1"] = result.title
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"Period: {result.describe_period()}"
@@ -73,6 +108,7 @@ def to_xlsx(result: ReportResult) -> bytes:
     if result.spec.chart.type in ("bar", "line", "area", "pie") and result.rows:
         _chart(wb, ws, result, anchor=f"{get_column_letter(len(result.columns) + 2)}{header_row}")
     wb.properties.title = result.title
+    _no_formulas(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

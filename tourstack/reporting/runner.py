@@ -4,7 +4,8 @@ run the period (and the comparison period as a second query), and join the two.
 Why the join happens here and not in SQL: MetricFlow owns the SQL, and the comparison needs the
 same compiled query over other dates. Rows are matched on their categorical dimensions and on
 the position of their time bucket in the period (January with January, week 1 with week 1).
-All arithmetic is Decimal: money quantised to cents, ratios to 8 places, % change to 4.
+All arithmetic is Decimal: money quantised to cents, ratios to 8 places, % change to 4, each
+rounded once, half away from zero (ROUND_HALF_UP), like the marts' KPI figures.
 """
 
 from __future__ import annotations
@@ -103,7 +104,11 @@ def _convert(value: Any, kind: str) -> Any:
     if kind == "integer":
         return int(value)
     if kind in ("money", "ratio"):
-        # MetricFlow computes ratios as DOUBLE; repr() gives the shortest exact decimal text.
+        # Ratio metrics arrive as unrounded Decimal quotients (tourstack.metrics divides their
+        # numerator and denominator), rounded here once, half away from zero, to cents or 8
+        # places: the marts' rule (kpi_average, kpi_ratio), so the figures match to the digit.
+        # Derived and conversion metrics are still DOUBLE from MetricFlow: repr() gives the
+        # shortest decimal text of that float.
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         return number.quantize(CENT if kind == "money" else RATIO, rounding=ROUND_HALF_UP)
     if kind == "boolean":

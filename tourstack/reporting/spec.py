@@ -2,9 +2,10 @@
 
 Why a strict schema of its own: specs arrive from YAML files, the API and the database, written
 by people. Every name is checked against a narrow pattern here and against the declared
-semantic layer later (`tourstack.reporting.runner`), and filter values are typed, so no text in
-a spec ever reaches SQL except as a literal rendered by `tourstack.metrics`. Errors name the
-field (`filters[0].op: ...`) so the author can fix the spec without reading a traceback.
+semantic layer later (`tourstack.reporting.runner`). Filter values are typed and, in
+`tourstack.metrics`, bound as driver parameters: any text (O'Brien Travels, Goa "North") can be
+filtered on and none of it becomes SQL. Errors name the field (`filters[0].op: ...`) so the
+author can fix the spec without reading a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tourstack.metrics.binding import text_problem
+
 Grain = Literal["day", "week", "month", "quarter", "year"]
 Relative = Literal["last_7_days", "last_30_days", "month_to_date", "year_to_date", "last_month",
                    "last_12_months"]
@@ -25,10 +28,7 @@ Comparison = Literal["none", "previous_period", "previous_year"]
 ChartType = Literal["bar", "line", "area", "pie", "table", "big_number"]
 Operator = Literal["=", "!=", "<", "<=", ">", ">=", "in", "not in"]
 
-NAME = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
-# The same characters tourstack.metrics accepts in filter text; checked here too so the error
-# points at the field instead of surfacing at compile time.
-SAFE_TEXT = re.compile(r"^[\w .,:/&()+\-]{0,200}$", re.UNICODE)
+NAME = re.compile(r"[a-z][a-z0-9_]{0,79}")  # always fullmatch: `$` would let "name\n" through
 Scalar = Union[bool, int, Decimal, dt.date, str]
 
 
@@ -41,7 +41,7 @@ class _Strict(BaseModel):
 
 
 def _check_name(value: str, what: str) -> str:
-    if not isinstance(value, str) or not NAME.match(value):
+    if not isinstance(value, str) or not NAME.fullmatch(value):
         raise ValueError(f"{what} must be a lower-case identifier (letters, digits, _), got {value!r}")
     return value
 
@@ -69,9 +69,9 @@ class FilterSpec(_Strict):
                 return Decimal(str(x))
             if isinstance(x, dt.datetime):
                 raise ValueError("filter on dates, not timestamps")
-            if isinstance(x, str) and not SAFE_TEXT.match(x):
-                raise ValueError("text may hold letters, digits, spaces and . , : / & ( ) + - only "
-                                 "(at most 200 characters)")
+            # the same limits tourstack.metrics applies, checked here so the error names the field
+            if isinstance(x, str) and (problem := text_problem(x)):
+                raise ValueError(problem)
             if x is None or isinstance(x, (dict, list, tuple)):
                 raise ValueError("must be text, a number, true/false or a date")
             return x

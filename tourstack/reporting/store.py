@@ -4,6 +4,13 @@ Why an `Owner` instead of the API's principal: the API, the CLI and tests call t
 functions; only the key id and the role matter. A saved report is visible to its owner and to
 admins; anyone else gets `ReportNotFound` (its existence is not revealed). Specs are validated
 on save and on every load, so a stored spec that no longer fits the schema fails loudly.
+
+Schedules send with the authority of the key that saved the report: `owner_problem` says when
+that key was revoked or its role no longer manages reports, and delivery then deactivates the
+schedule. `claim_schedule` moves a due row's `next_run_at` forward with a conditional UPDATE, so
+of two overlapping runs exactly one sends. An optional allow-list of recipient domains
+(`TOURSTACK_REPORT_RECIPIENT_DOMAINS`) is passed in by the caller and checked on create, update
+and again at send time.
 """
 
 from __future__ import annotations
@@ -11,17 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tourstack.auth.principal import Permission, has_permission
+from tourstack.db.models import ApiKey
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
 from tourstack.reporting.spec import ReportSpec, parse_spec, spec_to_data
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # fullmatch
 MAX_RECIPIENTS = 50
 
 
@@ -146,28 +155,83 @@ def next_run(expression: str, timezone: str, after: dt.datetime) -> dt.datetime:
     return croniter(expression, local).get_next(dt.datetime).astimezone(dt.UTC)
 
 
-def check_recipients(recipients: list[str]) -> list[str]:
+def normalise_domains(domains: Sequence[str] | None) -> frozenset[str]:
+    """The allow-list as lower-case domains ("@Example.com" -> "example.com"); empty = any."""
+    return frozenset(d.strip().lstrip("@").lower() for d in domains or () if d and d.strip())
+
+
+def disallowed_recipients(recipients: Sequence[str], allowed_domains: Sequence[str] | None) -> list[str]:
+    """The addresses whose domain is not on the allow-list (none when the list is empty)."""
+    allowed = normalise_domains(allowed_domains)
+    if not allowed:
+        return []
+    return [r for r in recipients if r.rpartition("@")[2].lower() not in allowed]
+
+
+def check_recipients(recipients: list[str], allowed_domains: Sequence[str] | None = None) -> list[str]:
     cleaned = [r.strip() for r in recipients or [] if isinstance(r, str)]
     if not 1 <= len(cleaned) <= MAX_RECIPIENTS or len(cleaned) != len(recipients or []):
         raise ReportStoreError(f"recipients must list 1 to {MAX_RECIPIENTS} e-mail addresses")
     for address in cleaned:
-        if len(address) > 254 or not _EMAIL.match(address):
+        if len(address) > 254 or not _EMAIL.fullmatch(address):
             raise ReportStoreError(f"not an e-mail address: {address!r}")
+    refused = disallowed_recipients(cleaned, allowed_domains)
+    if refused:
+        allowed = ", ".join(sorted(normalise_domains(allowed_domains)))
+        raise ReportStoreError(f"recipients outside the allowed domains ({allowed}): {', '.join(refused)}")
     return list(dict.fromkeys(cleaned))
+
+
+def _check_format(format: str) -> str:
+    if format not in EXPORT_FORMATS:
+        raise ReportStoreError(f"format must be one of {', '.join(EXPORT_FORMATS)}, got {format!r}")
+    return format
 
 
 def create_schedule(session: Session, owner: Owner, report_id: int, *, cron: str, timezone: str,
                     recipients: list[str], format: str, active: bool = True,
+                    allowed_domains: Sequence[str] | None = None,
                     now: dt.datetime | None = None) -> ReportSchedule:
     report = get_report(session, owner, report_id)
-    if format not in EXPORT_FORMATS:
-        raise ReportStoreError(f"format must be one of {', '.join(EXPORT_FORMATS)}, got {format!r}")
+    _check_format(format)
     cron = check_cron(cron)
     check_timezone(timezone)
     row = ReportSchedule(saved_report_id=report.id, cron=cron, timezone=timezone,
-                         recipients=check_recipients(recipients), format=format, active=active,
-                         next_run_at=next_run(cron, timezone, now or dt.datetime.now(dt.UTC)))
+                         recipients=check_recipients(recipients, allowed_domains), format=format,
+                         active=active, next_run_at=next_run(cron, timezone, now or dt.datetime.now(dt.UTC)))
     session.add(row)
+    session.flush()
+    return row
+
+
+def update_schedule(session: Session, owner: Owner, schedule_id: int, *, cron: str | None = None,
+                    timezone: str | None = None, recipients: list[str] | None = None,
+                    format: str | None = None, active: bool | None = None,
+                    allowed_domains: Sequence[str] | None = None,
+                    now: dt.datetime | None = None) -> ReportSchedule:
+    """Change some fields; `active=False` pauses, `active=True` resumes.
+
+    The next run is recomputed from now when the cron or timezone changes or a paused schedule
+    resumes, so resuming sends at the next cron time rather than catching up on missed ones.
+    Recipients are re-checked against the allow-list even when unchanged, so a schedule cannot
+    be resumed towards a domain that is no longer allowed."""
+    row = get_schedule(session, owner, schedule_id)
+    now = now or dt.datetime.now(dt.UTC)
+    new_cron = check_cron(cron) if cron is not None else row.cron
+    new_timezone = timezone if timezone is not None else row.timezone
+    check_timezone(new_timezone)
+    new_recipients = check_recipients(recipients if recipients is not None else list(row.recipients),
+                                      allowed_domains)
+    if format is not None:
+        row.format = _check_format(format)
+    resumed = active is True and not row.active
+    if active is not None:
+        row.active = active
+    if resumed or new_cron != row.cron or new_timezone != row.timezone:
+        row.next_run_at = next_run(new_cron, new_timezone, now)
+    if resumed and row.last_status == "disabled":
+        row.last_status, row.last_error = None, None
+    row.cron, row.timezone, row.recipients = new_cron, new_timezone, new_recipients
     session.flush()
     return row
 
@@ -199,3 +263,40 @@ def due_schedules(session: Session, now: dt.datetime) -> list[ReportSchedule]:
             .where(ReportSchedule.active.is_(True), ReportSchedule.next_run_at <= now)
             .order_by(ReportSchedule.next_run_at, ReportSchedule.id))
     return list(session.scalars(stmt))
+
+
+def claim_schedule(session: Session, schedule_id: int, seen_next_run_at: dt.datetime, cron: str,
+                   timezone: str, now: dt.datetime) -> bool:
+    """Take a due run: move `next_run_at` from the value this caller saw to the next cron time,
+    only if no one else has moved it. True when this caller won; commit right after.
+
+    On PostgreSQL a concurrent claimer blocks on the row lock and, once the winner commits,
+    re-reads the row, finds `next_run_at` changed and updates nothing; on SQLite writers are
+    serialised, with the same result."""
+    result = session.execute(
+        update(ReportSchedule)
+        .where(ReportSchedule.id == schedule_id, ReportSchedule.active.is_(True),
+               ReportSchedule.next_run_at == seen_next_run_at)
+        .values(next_run_at=next_run(cron, timezone, now))
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def owner_problem(session: Session, schedule: ReportSchedule) -> str | None:
+    """Why the report's owner key may no longer send this schedule, or None."""
+    key = session.get(ApiKey, schedule.saved_report.owner_key_id)
+    if key is None:
+        return "the owner's API key no longer exists"
+    if key.revoked_at is not None:
+        return "the owner's API key was revoked"
+    if not has_permission(key.role, Permission.REPORTS_MANAGE):
+        return f"the owner's API key (role {key.role}) may no longer manage reports"
+    return None
+
+
+def deactivate(session: Session, schedule: ReportSchedule, reason: str) -> None:
+    """Pause a schedule that must not send, recording why (visible in the API as last_error)."""
+    schedule.active = False
+    schedule.last_status = "disabled"
+    schedule.last_error = reason[:500]
+    session.flush()

@@ -3,13 +3,18 @@
 Each due schedule renders its saved report on the warehouse and is e-mailed through
 tourstack.mail (SMTP, or the outbox folder when no SMTP host is configured). A failing schedule
 is recorded on its row (last_status, last_error) and the others still go out.
+
+Runs must not overlap (a slow SMTP server can stretch one past the next tick): the job carries
+a concurrency tag that dagster.yaml and deploy/dagster.yaml limit to one run, and its op sits in
+a one-slot pool. The real guarantee is in tourstack.reporting.delivery, which claims each due
+row with a conditional UPDATE before sending, so even overlapping runs send a schedule once.
 """
 
 # No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
 import datetime as dt
 from pathlib import Path
 
-from dagster import OpExecutionContext, ScheduleDefinition, job, op
+from dagster import DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
 from sqlalchemy.orm import Session
 
 from orchestration.defs.reporting.manifest import semantic_manifest_for
@@ -19,6 +24,11 @@ from tourstack.reporting.delivery import run_due
 from tourstack.settings import get_settings
 
 
+# dagster.yaml / deploy/dagster.yaml: tag_concurrency_limits allow one run with this tag at a time
+CONCURRENCY_TAG = {"tourstack/concurrency": "scheduled_reports"}
+POOL = "report_delivery"  # one slot (concurrency.pools.default_limit)
+
+
 def report_source(warehouse: WarehouseResource) -> ReportSource:
     manifest = semantic_manifest_for(warehouse)
     if warehouse.kind == "postgres":
@@ -26,7 +36,7 @@ def report_source(warehouse: WarehouseResource) -> ReportSource:
     return ReportSource("duckdb", manifest, duckdb_path=Path(warehouse.duckdb_path))
 
 
-@op(description="Render and e-mail every report schedule that is due.")
+@op(description="Render and e-mail every report schedule that is due.", pool=POOL)
 def send_due_reports(context: OpExecutionContext, operational_db: OperationalDatabase,
                      warehouse: WarehouseResource) -> None:
     from tourstack.mail import transport_from_settings
@@ -40,14 +50,15 @@ def send_due_reports(context: OpExecutionContext, operational_db: OperationalDat
             context.log.info("no report schedules due")
             return
         outcomes = run_due(session, report_source(warehouse), transport_from_settings(settings),
-                           sender=settings.mail_from, now=now)
+                           sender=settings.mail_from, now=now,
+                           allowed_domains=settings.report_recipient_domains)
     failed = [o for o in outcomes if o.status != "sent"]
-    context.log.info(f"report schedules run: {len(outcomes)}, failed: {len(failed)}")
+    context.log.info(f"report schedules run: {len(outcomes)}, failed or disabled: {len(failed)}")
     for outcome in failed:
-        context.log.warning(f"schedule {outcome.schedule_id} failed: {outcome.error}")
+        context.log.warning(f"schedule {outcome.schedule_id} {outcome.status}: {outcome.error}")
 
 
-@job(description="Scheduled report e-mails (saved reports with a due schedule).")
+@job(description="Scheduled report e-mails (saved reports with a due schedule).", tags=CONCURRENCY_TAG)
 def scheduled_reports_job() -> None:
     send_due_reports()
 
@@ -58,4 +69,5 @@ scheduled_reports = ScheduleDefinition(
     cron_schedule="*/5 * * * *",
     execution_timezone="UTC",
     description="Every 5 minutes.",
+    default_status=DefaultScheduleStatus.RUNNING,
 )

@@ -105,3 +105,22 @@ def test_humanize():
     assert runner.humanize("agent__agent_name") == "Agent name"
     assert runner.humanize("booking__country") == "Booking country"
     assert runner.humanize("quote__agent__agent_name") == "Agent name (quote)"
+
+
+def test_ratio_metrics_divide_exact_sums_and_round_once():
+    """5000.025 / 5 is exactly 1000.005: half up gives 1000.01. In DOUBLE the quotient is
+    1000.0049999999999, which rounds to 1000.00: the cent the exact division exists for."""
+    from tourstack.metrics import PreparedQuery, SemanticLayer, exact_ratio
+
+    assert _convert(5000.025 / 5, "money") == Decimal("1000.00")  # the DOUBLE path, for contrast
+    assert _convert(exact_ratio(Decimal("5000.025"), 5), "money") == Decimal("1000.01")
+    assert _convert(exact_ratio(2, 3), "ratio") == Decimal("0.66666667")
+    assert exact_ratio(Decimal("1"), 0) is None and exact_ratio(None, 3) is None
+    prepared = PreparedQuery("-- sql", None, ratios=(("avg_booking_value", "revenue", "bookings"),),
+                             hidden=("bookings",))
+    result = SemanticLayer._result(prepared, ["metric_time__month", "avg_booking_value", "revenue", "bookings"],
+                                   [(dt.date(2026, 1, 1), 1000.0049999999999, Decimal("5000.025"), 5),
+                                    (dt.date(2026, 2, 1), None, Decimal("0"), 0)])
+    assert result.columns == ["metric_time__month", "avg_booking_value", "revenue"]
+    assert result.rows == [(dt.date(2026, 1, 1), Decimal("1000.005"), Decimal("5000.025")),
+                           (dt.date(2026, 2, 1), None, Decimal("0"))]

@@ -58,3 +58,26 @@ def test_due_schedule_goes_to_the_outbox(db_url, session, settings_home, monkeyp
     assert schedule.last_status == "sent", schedule.last_error
     (eml,) = (settings_home / "outbox").glob("*.eml")
     assert b"ceo@example.com" in eml.read_bytes()
+
+
+def test_runs_of_the_job_never_overlap(tmp_path, monkeypatch):
+    """The job's concurrency tag is limited to one run in both instance configs (which Dagster
+    accepts), and its op holds a pool that has one slot."""
+    import shutil
+    from pathlib import Path
+
+    from dagster._core.instance.config import dagster_instance_config
+
+    root = Path(__file__).resolve().parents[3]
+    assert scheduled_reports_job.tags.items() >= jobs.CONCURRENCY_TAG.items()
+    (key, value), = jobs.CONCURRENCY_TAG.items()
+    assert jobs.send_due_reports.pool == jobs.POOL
+    monkeypatch.setenv("DAGSTER_PG_URL", "postgresql://dagster@127.0.0.1/dagster")
+    for name, source in [("embedded", root / "dagster.yaml"), ("production", root / "deploy" / "dagster.yaml")]:
+        home = tmp_path / name
+        home.mkdir()
+        shutil.copyfile(source, home / "dagster.yaml")
+        config, _ = dagster_instance_config(str(home))  # raises on a config Dagster refuses
+        limits = config["concurrency"]["runs"]["tag_concurrency_limits"]
+        assert {"key": key, "value": value, "limit": 1} in limits, name
+        assert config["concurrency"]["pools"]["default_limit"] == 1, name

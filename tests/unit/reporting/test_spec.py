@@ -1,5 +1,6 @@
-"""Report spec validation: every error path names its field, and nothing that could reach SQL
-as text gets through (names are identifiers, filter text is a narrow character set)."""
+"""Report spec validation: every error path names its field; names are identifiers (matched in
+full, so a trailing newline is refused), while filter text may be anything a name can hold,
+quotes included, since tourstack.metrics binds it as a parameter."""
 
 from __future__ import annotations
 
@@ -73,11 +74,9 @@ def test_invalid_specs_name_the_field(changes, field):
 
 @pytest.mark.parametrize("flt, field", [
     ({"dimension": "booking__country", "op": "like", "value": "IN"}, "filters[0].op"),
-    ({"dimension": "booking__country", "op": "=", "value": "IN' or 1=1 --"}, "filters[0].value: text may hold"),
-    ({"dimension": "booking__country", "op": "=", "value": "x'; drop table marts.kpi_bookings; --"},
-     "filters[0].value"),
-    ({"dimension": "booking__country", "op": "=", "value": "{{ Dimension('x') }}"}, "filters[0].value"),
-    ({"dimension": "booking__country", "op": "=", "value": "a" * 201}, "filters[0].value"),
+    ({"dimension": "booking__country", "op": "=", "value": "a" * 201}, "filters[0].value: text may hold at most 200"),
+    ({"dimension": "booking__country", "op": "=", "value": "IN\x00"}, "filters[0].value: text may not contain NUL"),
+    ({"dimension": "booking__country\n", "op": "=", "value": "IN"}, "filters[0].dimension"),
     ({"dimension": "booking__country", "op": "in", "value": "IN"}, "'in' needs a list"),
     ({"dimension": "booking__country", "op": "in", "value": []}, "'in' needs a list"),
     ({"dimension": "booking__country", "op": "=", "value": ["IN", "TH"]}, "use 'in' for a list"),
@@ -92,6 +91,25 @@ def test_filter_errors_and_injection_attempts(flt, field):
         assert spec(filters=[flt]).filters[0].value == "2026-01-01T10:00:00"
         return
     assert field in error(filters=[flt])
+
+
+@pytest.mark.parametrize("value", [
+    "O'Brien Travels", "Côte d'Ivoire", 'Goa "North"', "back\\slash", "{{ Dimension('x') }}", "100%",
+    "a -- b; c", "line one\nline two", "IN' or 1=1 --", "x'; drop table marts.kpi_bookings; --",
+])
+def test_any_text_is_a_filter_value_kept_verbatim(value):
+    s = spec(filters=[{"dimension": "agency__agency_name", "op": "in", "value": [value, "Other"]},
+                      {"dimension": "agent__agent_name", "value": value}])
+    assert s.filters[0].value == [value, "Other"] and s.filters[1].value == value
+    assert parse_spec(spec_to_data(s)) == s  # and through storage unchanged
+
+
+@pytest.mark.parametrize("changes", [
+    {"metrics": ["revenue\n"]}, {"dimensions": ["metric_time\n"]},
+    {"metrics": ["revenue"], "sort": ["-revenue\n"]}, {"chart": {"type": "table", "y": ["revenue\n"]}},
+])
+def test_names_with_a_trailing_newline_are_refused(changes):
+    assert error(**changes)
 
 
 def test_filter_values_are_typed_exactly():

@@ -164,3 +164,144 @@ def test_a_failing_schedule_is_recorded_and_not_retried_every_tick(session, owne
     session.refresh(s)
     assert outcome.status == "failed" and s.last_status == "failed"
     assert "smtp refused" in s.last_error and s.next_run_at == NOW + dt.timedelta(minutes=5)
+
+
+# --- the owner's key, recipient domains, claims, updates -----------------------------------------
+
+def _due_schedule(session, owner, report_name="r", **kwargs):
+    report = store.save_report(session, owner, report_name, SPEC)
+    args = {"cron": "30 1 * * *", "timezone": "UTC", "recipients": ["ceo@example.com"], "format": "csv",
+            "now": NOW - dt.timedelta(hours=1)} | kwargs
+    schedule = store.create_schedule(session, owner, report.id, **args)
+    session.commit()
+    return schedule
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda key: setattr(key, "revoked_at", NOW - dt.timedelta(days=1)), "revoked"),
+    (lambda key: setattr(key, "role", "agent"), "may no longer manage reports"),
+])
+def test_schedules_of_revoked_or_demoted_keys_are_deactivated_not_sent(session, owners, monkeypatch, caplog,
+                                                                       change, reason):
+    from tourstack.db.models import ApiKey
+
+    monkeypatch.setattr(delivery, "run_report", _fake_result)
+    s = _due_schedule(session, owners[0])
+    kept = _due_schedule(session, owners[1], "other")
+    change(session.get(ApiKey, owners[0].key_id))
+    session.commit()
+    transport = FakeTransport()
+    with caplog.at_level("WARNING", logger="tourstack.reporting.delivery"):
+        outcomes = delivery.run_due(session, None, transport, sender="r@example.com", now=NOW)
+    assert {o.schedule_id: o.status for o in outcomes} == {s.id: "disabled", kept.id: "sent"}
+    assert [m["To"] for m in transport.sent] == ["ceo@example.com"]  # only the valid owner's
+    session.refresh(s)
+    assert s.active is False and s.last_status == "disabled" and reason in s.last_error
+    assert f"report schedule {s.id} deactivated" in caplog.text and reason in caplog.text
+    again = delivery.run_due(session, None, transport, sender="r@example.com", now=NOW + dt.timedelta(days=1))
+    assert [o.schedule_id for o in again] == [kept.id]  # the deactivated one is not due any more
+
+
+def test_recipient_domains_are_checked_on_create_update_and_send(session, owners, monkeypatch):
+    monkeypatch.setattr(delivery, "run_report", _fake_result)
+    allowed = ["Example.com", "@tourstack.example"]
+    report = store.save_report(session, owners[0], "r", SPEC)
+    with pytest.raises(store.ReportStoreError, match="outside the allowed domains.*cfo@evil.test"):
+        store.create_schedule(session, owners[0], report.id, cron="30 1 * * *", timezone="UTC",
+                              recipients=["ceo@example.com", "cfo@evil.test"], format="csv",
+                              allowed_domains=allowed, now=NOW)
+    s = store.create_schedule(session, owners[0], report.id, cron="30 1 * * *", timezone="UTC",
+                              recipients=["ceo@EXAMPLE.com", "ops@tourstack.example"], format="csv",
+                              allowed_domains=allowed, now=NOW - dt.timedelta(hours=1))
+    with pytest.raises(store.ReportStoreError, match="outside the allowed domains"):
+        store.update_schedule(session, owners[0], s.id, recipients=["x@evil.test"], allowed_domains=allowed)
+    session.commit()
+    # the allow-list narrowed after the schedule was made: nothing is sent to anyone
+    transport = FakeTransport()
+    (outcome,) = delivery.run_due(session, None, transport, sender="r@example.com", now=NOW,
+                                  allowed_domains=["example.com"])
+    assert outcome.status == "failed" and "ops@tourstack.example" in outcome.error and transport.sent == []
+    session.refresh(s)
+    assert s.last_status == "failed" and s.active is True
+    assert store.disallowed_recipients(["a@example.com"], []) == []  # empty list: any domain
+
+
+def test_of_two_claimers_exactly_one_wins(db_url, session, owners):
+    from tourstack.db.engine import make_engine, make_sessionmaker
+
+    s = _due_schedule(session, owners[0])
+    other_engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(other_engine)() as other:
+            seen = [(x.id, x.next_run_at, x.cron, x.timezone) for x in store.due_schedules(session, NOW)]
+            seen_too = [(x.id, x.next_run_at, x.cron, x.timezone) for x in store.due_schedules(other, NOW)]
+            assert seen == seen_too == [(s.id, NOW, "30 1 * * *", "UTC")]
+            assert store.claim_schedule(session, *seen[0], now=NOW) is True
+            session.commit()
+            assert store.claim_schedule(other, *seen_too[0], now=NOW) is False
+            other.commit()
+    finally:
+        other_engine.dispose()
+    session.refresh(s)
+    assert s.next_run_at == NOW + dt.timedelta(days=1)
+
+
+def test_an_overlapping_run_does_not_send_the_same_schedule_again(db_url, session, owners, monkeypatch):
+    """The second run starts while the first is still sending: it finds nothing left to send."""
+    from tourstack.db.engine import make_engine, make_sessionmaker
+
+    monkeypatch.setattr(delivery, "run_report", _fake_result)
+    _due_schedule(session, owners[0])
+    other_engine = make_engine(db_url)
+    nested: list = []
+
+    class OverlappingTransport(FakeTransport):
+        overlapped = False
+
+        def send(self, message):
+            if not self.overlapped:  # once: the second run starts during the first send
+                self.overlapped = True
+                with make_sessionmaker(other_engine)() as other:
+                    nested.append(delivery.run_due(other, None, self, sender="r@example.com", now=NOW))
+            return super().send(message)
+
+    transport = OverlappingTransport()
+    try:
+        outcomes = delivery.run_due(session, None, transport, sender="r@example.com", now=NOW)
+    finally:
+        other_engine.dispose()
+    assert [o.status for o in outcomes] == ["sent"] and nested == [[]]
+    assert len(transport.sent) == 1
+
+
+def test_update_pause_resume_and_ownership(session, owners):
+    a, b, admin = owners
+    s = _due_schedule(session, a, cron="0 7 * * *", timezone="Asia/Kolkata")
+    assert s.next_run_at == NOW  # 07:00 IST
+    later = NOW + dt.timedelta(days=3, hours=2)
+    paused = store.update_schedule(session, a, s.id, active=False, now=later)
+    assert paused.active is False and paused.next_run_at == NOW
+    assert store.due_schedules(session, later) == []
+    resumed = store.update_schedule(session, a, s.id, active=True, now=later)
+    # resumes at the next cron time from now, without catching up on the missed runs
+    assert resumed.active is True and resumed.next_run_at == dt.datetime(2026, 7, 4, 1, 30, tzinfo=dt.UTC)
+    changed = store.update_schedule(session, a, s.id, cron="0 9 * * 1", timezone="UTC",
+                                    recipients=["cfo@example.com", "cfo@example.com"], format="xlsx", now=later)
+    assert (changed.cron, changed.timezone, changed.recipients, changed.format) == \
+        ("0 9 * * 1", "UTC", ["cfo@example.com"], "xlsx")
+    assert changed.next_run_at == dt.datetime(2026, 7, 6, 9, 0, tzinfo=dt.UTC)  # next Monday
+    with pytest.raises(store.ReportNotFound):
+        store.update_schedule(session, b, s.id, active=False)
+    assert store.update_schedule(session, admin, s.id, format="pdf").format == "pdf"
+    for kwargs, message in [({"cron": "@daily"}, "cron"), ({"timezone": "Mars/Base"}, "timezone"),
+                            ({"recipients": []}, "recipients"), ({"format": "docx"}, "format")]:
+        with pytest.raises(store.ReportStoreError, match=message):
+            store.update_schedule(session, a, s.id, **kwargs)
+
+
+def test_resuming_clears_a_disabled_status(session, owners):
+    s = _due_schedule(session, owners[0])
+    store.deactivate(session, s, "the owner's API key was revoked")
+    assert (s.active, s.last_status) == (False, "disabled")
+    store.update_schedule(session, owners[0], s.id, active=True, now=NOW)
+    assert (s.active, s.last_status, s.last_error) == (True, None, None)
