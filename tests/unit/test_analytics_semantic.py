@@ -109,12 +109,14 @@ def test_every_metric_compiles_by_month(target, engine):
 
 
 def test_compile_with_filters_order_and_limit(layer):
-    sql = layer.compile(MetricQuery(
+    prepared = layer.prepare(MetricQuery(
         metrics=["revenue", "bookings"], group_by=["booking__country"],
         where=[Filter("booking__country", "in", ["IN", "FR"]), Filter("booking__status", "!=", "pending")],
         order_by=["-revenue"], limit=5,
     ))
-    assert "'IN'" in sql and "'pending'" in sql and "limit 5" in sql.lower()
+    assert prepared.params == {"p0": "IN", "p1": "FR", "p2": "pending"}
+    assert "in ($p0, $p1)" in prepared.sql and "!= $p2" in prepared.sql and "limit 5" in prepared.sql.lower()
+    assert "'IN'" not in prepared.sql and "pending" not in prepared.sql
 
 
 @pytest.mark.parametrize("query", [
@@ -123,9 +125,13 @@ def test_compile_with_filters_order_and_limit(layer):
     MetricQuery(metrics=["revenue"], group_by=["booking__country; --"]),
     MetricQuery(metrics=["revenue"], group_by=["payment__gateway"]),
     MetricQuery(metrics=["revenue"], grain="minute", group_by=["metric_time"]),
-    MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "=", "x' or '1'='1")]),
+    MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "=", "IN\x00")]),
+    MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "=", "x" * 201)]),
+    MetricQuery(metrics=["revenue"], where=[Filter("booking__booked_date", ">=", "last week")]),
+    MetricQuery(metrics=["revenue"], where=[Filter("booking__booked_date", ">=", dt.datetime(2026, 1, 1))]),
     MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "like", "I%")]),
     MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "=", 1.5)]),
+    MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "=", 2**70)]),
     MetricQuery(metrics=["revenue"], where=[Filter("booking__country", "in", [])]),
     MetricQuery(metrics=["revenue"], order_by=["booking__country"]),
     MetricQuery(metrics=["revenue"], limit=0),
@@ -135,13 +141,22 @@ def test_undeclared_names_and_unsafe_values_are_refused(layer, query):
         layer.compile(query)
 
 
-def test_typed_filter_values_render_as_literals(layer):
-    sql = layer.compile(MetricQuery(
+@pytest.mark.parametrize("engine, marker", [("duckdb", "$p0"), ("postgres", "%(p0)s")])
+def test_filter_values_are_bound_never_written_into_the_sql(target, engine, marker):
+    layer = SemanticLayer(target[1].read_text(), engine=engine)
+    value = "O'Brien \\ {{ Dimension('x') }} 100% -- ;\n$1 ?"
+    prepared = layer.prepare(MetricQuery(
         metrics=["revenue"], group_by=["metric_time"], grain="day",
-        where=[Filter("booking__booked_date", ">=", dt.date(2026, 1, 1)),
+        where=[Filter("agent__agent_name", "=", value), Filter("booking__booked_date", ">=", "2026-01-01"),
                Filter("booking__is_repeat_booking", "=", True)],
     ))
-    assert "'2026-01-01'" in sql
-    sql = layer.compile(MetricQuery(metrics=["bookings"], where=[
-        Filter("destination__region", "=", "South Asia"), Filter("booking__currency", "!=", "EUR")]))
-    assert "'South Asia'" in sql
+    assert prepared.params == {"p0": value, "p1": dt.date(2026, 1, 1), "p2": True}
+    assert marker in prepared.sql and "O'Brien" not in prepared.sql and "2026-01-01" not in prepared.sql
+    assert "tsparam_" not in prepared.sql
+
+
+def test_plain_ratio_metrics_fetch_their_numerator_and_denominator(layer):
+    prepared = layer.prepare(MetricQuery(metrics=["avg_booking_value", "revenue"], group_by=["metric_time"],
+                                         grain="month"))
+    assert prepared.ratios == (("avg_booking_value", "revenue", "bookings"),)
+    assert prepared.hidden == ("bookings",)  # revenue was asked for; bookings only for the division
