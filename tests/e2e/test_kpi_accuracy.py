@@ -1,310 +1,120 @@
-"""Headline KPIs recomputed independently from the OPERATIONAL tables (plain SQL on the SQLite
-database plus Python Decimal arithmetic) and compared exactly with the analytics marts built from
-the tiny demo on DuckDB.
+"""Executive KPIs recomputed independently from the OPERATIONAL tables (plain SQL on the tiny demo's
+SQLite database, exact rational arithmetic: tests/e2e/kpi_operational.py) and compared exactly with
+the marts and the semantic layer built from it on DuckDB (the session's `tiny_warehouse`).
 
-Rules applied on both sides (documented in dbt_project/README.md, "Analytics marts"):
-- revenue: live (not soft-deleted), not cancelled bookings, by the UTC date of booked_at;
-- base amounts: amount x rate rounded half up to 2 decimals, the rate being the last ECB
-  publication on or before the business date, rate(X -> INR) = rate(EUR -> INR) / rate(EUR -> X)
-  rounded half up to 8 decimals (ECB over ECB-derived when both published);
-- ratios (conversion, repeat rate, growth): the exact quotient rounded half up to 8 decimals,
-  growth = that ratio - 1; averages: that quotient rounded half up again to 2 decimals;
-- cash received: succeeded payments at their attempt-date rate minus succeeded refunds at the
-  rate of the payment they reverse.
-Counts are compared exactly and so are amounts: same rounding rule, so no tolerance is needed.
-"""
+The rules both sides apply are those of docs/analytics.md; amounts and 8-decimal ratios compare
+exactly. MetricFlow's ratio metrics are floating point: they are compared with the exact fraction
+to float precision, the marts carry the exact values. The other marts are checked in the
+test_kpi_accuracy_*.py modules."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import sqlite3
 from collections import defaultdict
-from pathlib import Path
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import duckdb
 import pytest
 
-from tests.pipeline_helpers import AS_OF, isolate_dbt_env, materialized_keys, run_pipeline, seed_tiny
-from tourstack.money import from_minor
+from tests.e2e import kpi_expected as expected
+from tests.e2e.kpi_operational import load, mart_rows, mismatches, month_start
+from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
-BASE = "INR"
-CENT = Decimal("0.01")
-E8 = Decimal("0.00000001")
-ANALYTICS = ["kpi_bookings", "exec_kpi_daily", "exec_kpi_monthly", "sales_funnel_monthly",
-             "agent_leaderboard", "customer_lifetime", "supplier_scorecard", "ops_monthly"]
 
-
-def q8(value: Decimal) -> Decimal:
-    return value.quantize(E8, rounding=ROUND_HALF_UP)
-
-
-def ratio(num, den) -> Decimal | None:
-    return None if not den else q8(Decimal(num) / Decimal(den))
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def prev_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
+@pytest.fixture(scope="module")
+def ops(tiny_warehouse):
+    return load(str(tiny_warehouse.operational_db))
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from tourstack.db.migrate import upgrade
-
-    tmp = tmp_path_factory.mktemp("kpi")
-    db = tmp / "operational.db"
-    url = f"sqlite:///{db}"
-    upgrade(url)
-    seed_tiny(url)
-    path = tmp / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_dbt_env(mp)
-        mp.setenv("DBT_TARGET", "duckdb")
-        mp.setenv("TOURSTACK_DUCKDB_PATH", str(path))
-        result = run_pipeline(url, duckdb_path=str(path), full_refresh=True)
-    assert set(ANALYTICS) <= materialized_keys(result)
-    return db, path
-
-
-@pytest.fixture(scope="module")
-def marts(built):
-    con = duckdb.connect(str(built[1]), read_only=True)
+def marts(tiny_warehouse):
+    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
     yield con
     con.close()
 
 
-class Rates:
-    """rate(X -> INR) on a date, from the raw ECB rows, independently of int_fx_rates_daily."""
-
-    def __init__(self, op: sqlite3.Connection):
-        best: dict[tuple[str, str], tuple[int, Decimal]] = {}
-        for day, cur, rate, source in op.execute(
-            "select rate_date, quote_currency, rate, source from fx_rates where base_currency = 'EUR'"
-        ):
-            pref = {"ecb": 0, "ecb_derived": 1}.get(source, 2)
-            key = (str(day)[:10], cur)
-            if key not in best or pref < best[key][0]:
-                best[key] = (pref, Decimal(rate))
-        eur = defaultdict(dict)
-        for (day, cur), (_, rate) in best.items():
-            eur[day][cur] = rate
-        self.series: dict[str, tuple[list[dt.date], list[Decimal]]] = defaultdict(lambda: ([], []))
-        for day in sorted(eur):
-            legs = eur[day]
-            if BASE not in legs:
-                continue
-            legs = {**legs, "EUR": Decimal(1)}
-            for cur, rate in legs.items():
-                to_base = Decimal(1) if cur == BASE else q8(legs[BASE] / rate)
-                dates, values = self.series[cur]
-                dates.append(dt.date.fromisoformat(day))
-                values.append(to_base)
-
-    def rate(self, currency: str, day: dt.date) -> Decimal | None:
-        dates, values = self.series[currency]
-        i = bisect.bisect_right(dates, day) - 1
-        return values[i] if i >= 0 else None
-
-
-def to_base(amount: Decimal, rate: Decimal) -> Decimal:
-    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 @pytest.fixture(scope="module")
-def operational(built):
-    """Revenue bookings, quotes and cash from the operational tables, in plain SQL."""
-    op = sqlite3.connect(str(built[0]))
-    rates = Rates(op)
-    bookings = []
-    for bid, agent, customer, booked_at, cur, minor, status in op.execute(
-        "select id, agent_id, customer_id, booked_at, currency, total_sell_minor, status "
-        "from bookings where deleted_at is null"
-    ):
-        day = dt.date.fromisoformat(str(booked_at)[:10])
-        rate = rates.rate(cur, day)
-        bookings.append({
-            "id": bid, "agent": agent, "customer": customer, "booked_at": str(booked_at), "day": day,
-            "cancelled": status == "cancelled",
-            "base": to_base(from_minor(minor, cur), rate) if rate is not None else None,
-        })
-    live_ids = {b["id"] for b in bookings}
-    quotes = [
-        {"day": dt.date.fromisoformat(str(requested_at)[:10]), "converted": qid in booked_quotes}
-        for booked_quotes in [{
-            row[0] for row in op.execute(
-                "select quote_id from bookings where deleted_at is null and quote_id is not null")
-        }]
-        for qid, requested_at in op.execute("select id, requested_at from quotes where deleted_at is null")
-    ]
-    cash: dict[int, Decimal] = defaultdict(Decimal)
-    payment_rate = {}
-    for pid, bid, attempted_at, cur, minor in op.execute(
-        "select id, booking_id, attempted_at, currency, amount_minor from payments where status = 'succeeded'"
-    ):
-        rate = rates.rate(cur, dt.date.fromisoformat(str(attempted_at)[:10]))
-        payment_rate[pid] = (bid, rate)
-        if bid in live_ids and rate is not None:
-            cash[bid] += to_base(from_minor(minor, cur), rate)
-    for pid, cur, minor in op.execute(
-        "select payment_id, currency, amount_minor from refunds where status = 'succeeded'"
-    ):
-        if pid in payment_rate and payment_rate[pid][0] in live_ids and payment_rate[pid][1] is not None:
-            cash[payment_rate[pid][0]] -= to_base(from_minor(minor, cur), payment_rate[pid][1])
-    deleted_customers = {r[0] for r in op.execute("select id from customers where deleted_at is not null")}
-    deleted_agents = {r[0] for r in op.execute("select id from agents where deleted_at is not null")}
-    op.close()
-    revenue = [b for b in bookings if not b["cancelled"]]
-    assert revenue and all(b["base"] is not None for b in revenue)
-    return {"revenue": revenue, "quotes": quotes, "cash": cash,
-            "deleted_customers": deleted_customers, "deleted_agents": deleted_agents}
-
-
-def month_kpis(ops, month: dt.date) -> dict:
-    rev = [b for b in ops["revenue"] if month_start(b["day"]) == month]
-    revenue = sum((b["base"] for b in rev), Decimal(0))
-    quotes = [q for q in ops["quotes"] if month_start(q["day"]) == month]
-    first_month = {}
-    for b in sorted(ops["revenue"], key=lambda b: (b["booked_at"], b["id"])):
-        first_month.setdefault(b["customer"], month_start(b["day"]))
-    customers = {b["customer"] for b in rev}
-    returning = {c for c in customers if first_month[c] < month}
-    avg = ratio(revenue, len(rev))
-    return {
-        "bookings_count": len(rev),
-        "revenue_base": revenue,
-        "avg_booking_value_base": None if avg is None else avg.quantize(CENT, rounding=ROUND_HALF_UP),
-        "quotes_requested": len(quotes),
-        "quotes_converted": sum(q["converted"] for q in quotes),
-        "quote_conversion_rate": ratio(sum(q["converted"] for q in quotes), len(quotes)),
-        "active_agents": len({b["agent"] for b in rev}),
-        "booking_customers": len(customers),
-        "returning_customers": len(returning),
-        "repeat_customer_rate": ratio(len(returning), len(customers)),
-        "cash_received_base": sum((ops["cash"][b["id"]] for b in rev), Decimal(0)),
-    }
-
-
-def revenue_between(ops, start: dt.date, end: dt.date) -> Decimal:
-    return sum((b["base"] for b in ops["revenue"] if start <= b["day"] <= end), Decimal(0))
-
-
-def growth(current: Decimal, previous: Decimal) -> Decimal | None:
-    return None if previous <= 0 else q8(current / previous) - 1
-
-
-def mart_month(marts, month: dt.date) -> dict:
-    cur = marts.execute("select * from marts.exec_kpi_monthly where month_start = ?", [month])
-    names = [d[0] for d in cur.description]
-    row = cur.fetchone()
-    assert row is not None, month
-    return dict(zip(names, row))
+def monthly(ops):
+    return expected.exec_monthly(ops)
 
 
 def booked_months(ops) -> list[dt.date]:
-    return sorted({month_start(b["day"]) for b in ops["revenue"]})
+    return sorted({b["month"] for b in ops.revenue_bookings})
 
 
-def test_the_tiny_demo_has_history_to_compare(operational):
-    months = booked_months(operational)
+def test_the_tiny_demo_has_what_the_comparisons_need(ops):
+    months = booked_months(ops)
     assert len(months) >= 13  # at least one year-over-year comparison
     assert months[-1] <= month_start(AS_OF)
+    assert all(b["base"] is not None for b in ops.bookings.values())
+    assert any(b["cancelled"] for b in ops.bookings.values())
+    assert len({b["currency"] for b in ops.revenue_bookings}) >= 3
+    # travel months differ from booking months, so recognised revenue is its own figure
+    assert any(month_start(b["travel_start"]) != b["month"] for b in ops.revenue_bookings)
 
 
-def test_monthly_headline_kpis_match_the_operational_tables(operational, marts):
-    for month in booked_months(operational):
-        expected = month_kpis(operational, month)
-        row = mart_month(marts, month)
-        assert {k: row[k] for k in expected} == expected, month
+def test_kpi_bookings_revenue_and_cash_per_booking(ops, marts):
+    """The KPI base: revenue in base and original currency, recognition date, and cash received
+    net of refunds and lost disputes, booking by booking."""
+    want = {bid: {"revenue_base": b["revenue"], "revenue_amount": b["revenue_amount"], "is_revenue": b["is_revenue"],
+                  "recognition_date": b["travel_start"], "booked_date": b["day"],
+                  "cash_received_base": b["cash"], "is_paid": b["is_paid"], "is_fully_paid": b["is_fully_paid"],
+                  "customer_booking_number": b["number"], "is_repeat_booking": (b["number"] or 0) > 1}
+            for bid, b in ops.bookings.items()}
+    assert not mismatches(want, mart_rows(marts, "kpi_bookings", "booking_id"))
 
 
-def test_revenue_mtd_and_ytd_match_for_every_day_of_the_latest_month(operational, marts):
-    month = booked_months(operational)[-1]
-    rows = marts.execute(
-        "select date_day, revenue_mtd_base, revenue_ytd_base, bookings_mtd_count "
-        "from marts.exec_kpi_daily where month_start = ? order by date_day", [month]
-    ).fetchall()
-    assert rows
-    for day, mtd, ytd, count in rows:
-        assert mtd == revenue_between(operational, month, day), day
-        assert ytd == revenue_between(operational, month.replace(month=1), day), day
-        assert count == sum(1 for b in operational["revenue"] if month <= b["day"] <= day)
-    ytd_month = mart_month(marts, month)["revenue_ytd_base"]
-    month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    assert ytd_month == revenue_between(operational, month.replace(month=1), month_end)
+def test_a_lost_dispute_reduces_the_cash_received(tiny_warehouse, ops, marts):
+    import sqlite3
+
+    op = sqlite3.connect(str(tiny_warehouse.operational_db))
+    lost = op.execute("select p.booking_id from disputes d join payments p on p.id = d.payment_id "
+                      "where d.status = 'lost' and p.status = 'succeeded'").fetchall()
+    op.close()
+    assert lost, "the tiny demo has a lost dispute"
+    for (booking_id,) in lost:
+        paid, refunded, disputed, cash = marts.execute(
+            "select paid_base, refunded_base, disputed_lost_base, cash_received_base from marts.kpi_bookings "
+            "where booking_id = ?", [booking_id]).fetchone()
+        assert disputed > 0 and cash == paid - refunded - disputed == ops.bookings[booking_id]["cash"]
 
 
-def test_growth_month_over_month_and_year_over_year(operational, marts):
-    months = booked_months(operational)
-    checked_yoy = 0
-    for month in months[1:]:
-        row = mart_month(marts, month)
-        current = month_kpis(operational, month)["revenue_base"]
-        previous = month_kpis(operational, prev_month(month))["revenue_base"]
-        assert row["revenue_growth_mom"] == growth(current, previous), month
-        last_year = month.replace(year=month.year - 1)
-        if last_year >= months[0]:
-            previous_year = month_kpis(operational, last_year)["revenue_base"]
-            assert row["revenue_growth_yoy"] == growth(current, previous_year), month
-            checked_yoy += 1
-    assert checked_yoy >= 1
+def test_monthly_executive_kpis_match_the_operational_tables(monthly, marts):
+    """Revenue (booked and recognised) beside its cash and share, YTD, growth, conversion, agents,
+    new and returning customers: every column of exec_kpi_monthly, every month."""
+    got = mart_rows(marts, "exec_kpi_monthly", "month_start")
+    assert not mismatches(monthly, got)
+    assert sum(1 for m in monthly.values() if m["revenue_growth_yoy"] is not None) >= 1
 
 
-def test_overall_repeat_booking_rate(operational, marts):
-    # customer_lifetime lists live customers only
-    per_customer = defaultdict(int)
-    for b in operational["revenue"]:
-        if b["customer"] not in operational["deleted_customers"]:
-            per_customer[b["customer"]] += 1
-    expected = ratio(sum(1 for n in per_customer.values() if n >= 2), len(per_customer))
-    got = marts.execute(
-        "select sum(case when is_repeat_customer then 1 else 0 end), "
-        "sum(case when bookings_count > 0 then 1 else 0 end) from marts.customer_lifetime"
-    ).fetchone()
-    assert ratio(got[0], got[1]) == expected
+def test_daily_executive_kpis_match_for_every_day(ops, marts):
+    """MTD / YTD revenue and cash with their shares, recognised revenue by travel date, quotes."""
+    got = mart_rows(marts, "exec_kpi_daily", "date_day")
+    assert not mismatches(expected.exec_daily(ops), got)
 
 
-def test_agent_leaderboard_totals_tie_to_revenue(operational, marts):
-    # agent_leaderboard lists live agents only
-    per_agent = defaultdict(Decimal)
-    for b in operational["revenue"]:
-        if b["agent"] not in operational["deleted_agents"]:
-            per_agent[b["agent"]] += b["base"]
-    got = dict(marts.execute(
-        "select agent_id, revenue_base from marts.agent_leaderboard where bookings_count > 0").fetchall())
-    assert got == dict(per_agent)
+def test_recognised_revenue_and_its_cash_by_travel_month(ops, monthly):
+    by_travel = expected.recognised_by_month(ops)
+    for month, (revenue, cash) in by_travel.items():
+        assert monthly[month]["recognised_revenue_base"] == revenue, month
+        assert monthly[month]["recognised_cash_received_base"] == cash, month
+    # the recognised figures are not the booked ones in disguise
+    assert any(monthly[m]["recognised_revenue_base"] != monthly[m]["revenue_base"] for m in by_travel)
 
 
-# --- the semantic layer (MetricFlow through tourstack.metrics) agrees with the marts ----------
+# --- the semantic layer (MetricFlow through tourstack.metrics) -------------------------------------
 
 
 @pytest.fixture(scope="module")
-def layer(built, tmp_path_factory):
-    from dbt.cli.main import dbtRunner
-
+def layer(tiny_warehouse):
     from tourstack.metrics import SemanticLayer
 
-    project = Path(__file__).resolve().parents[2] / "dbt_project"
-    tmp = tmp_path_factory.mktemp("semantic")
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_dbt_env(mp)
-        mp.setenv("DBT_TARGET", "duckdb")
-        mp.setenv("TOURSTACK_DUCKDB_PATH", str(built[1]))
-        result = dbtRunner().invoke([
-            "parse", "--project-dir", str(project), "--profiles-dir", str(project),
-            "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--quiet",
-        ])
-    assert result.success, result.exception
-    return SemanticLayer((tmp / "target" / "semantic_manifest.json").read_text(), engine="duckdb")
+    return SemanticLayer(tiny_warehouse.semantic_manifest.read_text(), engine="duckdb")
 
 
-def _metric_rows(layer, path, **query):
+def _metric_rows(layer, path, **query) -> list[dict]:
     from tourstack.metrics import MetricQuery
 
     result = layer.run_duckdb(MetricQuery(**query), path)
@@ -315,61 +125,84 @@ def _day(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def test_metrics_by_month_match_the_monthly_mart(built, layer, marts, operational):
-    months = booked_months(operational)
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def test_metrics_by_month_match_the_operational_tables(tiny_warehouse, layer, ops, monthly):
+    months = booked_months(ops)
     rows = _metric_rows(
-        layer, built[1], metrics=["revenue", "bookings", "revenue_ytd", "active_agents",
-                                  "revenue_growth_mom", "quote_conversion_rate", "avg_booking_value"],
+        layer, tiny_warehouse.duckdb_path,
+        metrics=["revenue", "bookings", "revenue_ytd", "active_agents", "cash_received", "recognised_revenue",
+                 "recognised_cash_received", "cash_received_share", "recognised_cash_received_share",
+                 "revenue_growth_mom", "quote_conversion_rate", "avg_booking_value"],
         group_by=["metric_time"], grain="month", start=months[0], end=AS_OF,
     )
     by_month = {_day(r["metric_time__month"]): r for r in rows}
     for month in months:
-        mart = mart_month(marts, month)
-        got = by_month[month]
-        assert got["revenue"] == mart["revenue_base"], month
-        assert got["bookings"] == mart["bookings_count"], month
-        assert got["revenue_ytd"] == mart["revenue_ytd_base"], month
-        assert got["active_agents"] == mart["active_agents"], month
-        # MetricFlow divides in floating point; the marts round the exact quotient to 8 decimals
-        for metric, column, tol in [("revenue_growth_mom", "revenue_growth_mom", 1e-8),
-                                    ("quote_conversion_rate", "quote_conversion_rate", 1e-8),
-                                    ("avg_booking_value", "avg_booking_value_base", 0.0051)]:
-            if mart[column] is None:
-                assert got[metric] is None or month == months[0], (month, metric)
-            else:
-                assert got[metric] == pytest.approx(float(mart[column]), abs=tol), (month, metric)
+        want, got = monthly[month], by_month[month]
+        assert (got["revenue"], got["bookings"], got["revenue_ytd"], got["active_agents"], got["cash_received"]) == (
+            want["revenue_base"], want["bookings_count"], want["revenue_ytd_base"], want["active_agents"],
+            want["cash_received_base"]), month
+        assert (got["recognised_revenue"] or 0, got["recognised_cash_received"] or 0) == (
+            want["recognised_revenue_base"], want["recognised_cash_received_base"]), month
+        # MetricFlow divides in floating point: compare with the exact fraction to float precision
+        exact = {
+            "cash_received_share": (want["cash_received_base"], want["revenue_base"]),
+            "recognised_cash_received_share": (want["recognised_cash_received_base"], want["recognised_revenue_base"]),
+            "quote_conversion_rate": (want["quotes_converted"], want["quotes_requested"]),
+            "avg_booking_value": (want["revenue_base"], want["bookings_count"]),
+        }
+        for metric, (num, den) in exact.items():
+            if den:
+                want_float = float(Decimal(num) / Decimal(den))
+                assert _float(got[metric]) == pytest.approx(want_float, rel=1e-12), (month, metric)
+        if want["revenue_growth_mom"] is not None:
+            want_growth = float(want["revenue_growth_mom"])
+            assert _float(got["revenue_growth_mom"]) == pytest.approx(want_growth, abs=1e-8), month
 
 
-def test_revenue_mtd_by_day_matches_the_daily_mart(built, layer, marts, operational):
-    month = booked_months(operational)[-1]
-    rows = _metric_rows(layer, built[1], metrics=["revenue_mtd"], group_by=["metric_time"], grain="day",
-                        start=month, end=AS_OF)
-    got = {_day(r["metric_time__day"]): r["revenue_mtd"] for r in rows}
-    expected = dict(marts.execute(
-        "select date_day, revenue_mtd_base from marts.exec_kpi_daily where month_start = ? and date_day <= ?",
-        [month, AS_OF]).fetchall())
-    # MetricFlow starts the series at the month's first booking; the mart shows 0 before it
-    assert got == {day: value for day, value in expected.items() if day in got}
-    assert all(value == 0 for day, value in expected.items() if day not in got)
-    assert max(got) == max(expected)
+def test_cash_received_by_travel_date_sits_beside_recognised_revenue(tiny_warehouse, layer, ops):
+    """recognised_cash_received is dated like recognised_revenue (travel start), not by booking."""
+    by_travel = expected.recognised_by_month(ops)
+    rows = _metric_rows(layer, tiny_warehouse.duckdb_path,
+                        metrics=["recognised_revenue", "recognised_cash_received"],
+                        group_by=["metric_time"], grain="month")
+    got = {_day(r["metric_time__month"]): (r["recognised_revenue"], r["recognised_cash_received"]) for r in rows
+           if r["recognised_revenue"] or r["recognised_cash_received"]}  # months of cancelled trips only: 0
+    assert got == {m: v for m, v in by_travel.items() if any(v)}
 
 
-def test_revenue_by_country_with_a_filter_matches_the_destination_mart(built, layer, marts):
+@pytest.mark.parametrize("recognised", [False, True], ids=["booked", "recognised"])
+def test_revenue_in_original_currency_by_currency_and_month(tiny_warehouse, layer, ops, recognised):
+    metric = "recognised_revenue_original_currency" if recognised else "revenue_original_currency"
+    rows = _metric_rows(layer, tiny_warehouse.duckdb_path, metrics=[metric],
+                        group_by=["metric_time", "booking__currency"], grain="month")
+    got = {(_day(r["metric_time__month"]), r["booking__currency"]): r[metric] for r in rows if r[metric]}
+    want = {k: v for k, v in expected.revenue_original_by_month(ops, recognised=recognised).items() if v}
+    assert got == want
+
+
+def test_revenue_by_country_with_a_filter(tiny_warehouse, layer, ops):
     from tourstack.metrics import Filter
 
-    expected = dict(marts.execute(
-        "select country_code, sum(revenue_base) from marts.exec_destination_monthly "
-        "where month_start >= date '2026-01-01' and month_start <= date '2026-06-01' group by 1").fetchall())
-    top = sorted(expected, key=lambda c: -expected[c])[:2]
-    rows = _metric_rows(layer, built[1], metrics=["revenue"], group_by=["booking__country"],
-                        where=[Filter("booking__country", "in", top)],
-                        start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), order_by=["-revenue"])
-    assert [(r["booking__country"], r["revenue"]) for r in rows] == [(c, expected[c]) for c in top]
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+    by_country = defaultdict(Decimal)
+    for b in ops.revenue_bookings:
+        if start <= b["day"] <= end:
+            by_country[ops.destinations[b["destination"]]["country_code"]] += b["revenue"]
+    top = sorted(by_country, key=lambda c: -by_country[c])[:2]
+    rows = _metric_rows(layer, tiny_warehouse.duckdb_path, metrics=["revenue"], group_by=["booking__country"],
+                        where=[Filter("booking__country", "in", top)], start=start, end=end, order_by=["-revenue"])
+    assert [(r["booking__country"], r["revenue"]) for r in rows] == [(c, by_country[c]) for c in top]
 
 
-def test_quote_to_booking_conversion_is_a_rate_within_the_overall_conversion(built, layer, marts):
-    rows = _metric_rows(layer, built[1], metrics=["quote_to_booking_conversion", "quote_conversion_rate"],
+def test_quote_to_booking_conversion_recomputed_per_year(tiny_warehouse, layer, ops):
+    """Quotes followed within 90 days by a live booking made from them, over live quotes, by the
+    year of the request: the counts are recomputed and the rate is their IEEE quotient."""
+    want = expected.quote_to_booking_conversion_by_year(ops)
+    rows = _metric_rows(layer, tiny_warehouse.duckdb_path, metrics=["quote_to_booking_conversion"],
                         group_by=["metric_time"], grain="year", end=AS_OF)
-    assert rows
-    for r in rows:
-        assert 0 <= r["quote_to_booking_conversion"] <= r["quote_conversion_rate"] + 1e-9
+    got = {_day(r["metric_time__year"]).year: r["quote_to_booking_conversion"] for r in rows}
+    assert got == {year: converted / quotes for year, (converted, quotes) in want.items()}
+    assert any(0 < converted < quotes for converted, quotes in want.values())

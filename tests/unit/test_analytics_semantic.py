@@ -26,7 +26,10 @@ ANALYTICS = {
 METRICS = {
     "revenue": "simple", "recognised_revenue": "simple", "bookings": "simple", "paid_amount": "simple",
     "cash_received": "simple", "active_agents": "simple", "quotes_requested": "simple",
+    "recognised_cash_received": "simple", "revenue_original_currency": "simple",
+    "recognised_revenue_original_currency": "simple",
     "avg_booking_value": "ratio", "quote_conversion_rate": "ratio", "cash_received_share": "ratio",
+    "recognised_cash_received_share": "ratio",
     "revenue_mtd": "cumulative", "revenue_ytd": "cumulative", "revenue_growth_mom": "derived",
     "revenue_growth_yoy": "derived", "quote_to_booking_conversion": "conversion",
 }
