@@ -1,7 +1,7 @@
 """Benchmark: reconciliation precision, match rate and speed on labelled synthetic data.
 
     .venv/bin/python bench/reconcile.py                      # 100k x3 and 1M x1
-    .venv/bin/python bench/reconcile.py --sizes 100000 --runs 3 --sizes-1m-runs 0
+    .venv/bin/python bench/reconcile.py --sizes 100000 --runs 3 --runs-1m 0
 
 Targets: precision (correct allocations / allocations made) >= 99.9%, match rate (matchable
 transactions that received an allocation) >= 99%, 1,000,000 transactions in < 60 s on 2 cores
@@ -94,12 +94,16 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--runs-1m", type=int, default=1, help="runs at 1,000,000 (0 to skip)")
-    args = ap.parse_args()
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     rates = EcbOfflineSource()
     plan = [(n, args.runs) for n in args.sizes] + ([(1_000_000, args.runs_1m)] if args.runs_1m else [])
     rows, detail = [], []
@@ -122,6 +126,7 @@ def main() -> int:
     payload = {"benchmark": "reconcile", "at": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
                "polars": pl.__version__, "targets": TARGETS, "met": verdict, "summary": rows, "runs": detail}
     out = ROOT / "bench" / "results" / f"reconcile-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)  # not in a fresh checkout
     out.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"results: {out.relative_to(ROOT)}")
     return 0

@@ -28,13 +28,29 @@ DATES = [dt.date(2025, 3, 31), dt.date(2025, 12, 31), AS_OF, dt.date(2027, 12, 3
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    from tourstack.db.migrate import upgrade
+def operational(tmp_path_factory) -> str:
+    """The tiny demo, reconciled once (so rpt_reconciliation and its report have rows)."""
+    from sqlalchemy.orm import Session
 
-    tmp = tmp_path_factory.mktemp("ledger")
-    url = f"sqlite:///{tmp / 'operational.db'}"
+    from tourstack.db.engine import make_engine
+    from tourstack.db.migrate import upgrade
+    from tourstack.fx import EcbOfflineSource
+    from tourstack.reconcile.operational import run_reconciliation
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('ledger-ops') / 'operational.db'}"
     upgrade(url)
     seed_tiny(url)
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        run_reconciliation(session, rates=EcbOfflineSource(), as_of=AS_OF)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, operational):
+    tmp = tmp_path_factory.mktemp("ledger")
+    url = operational
     path = tmp / "warehouse.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         isolate_dbt_env(mp)
@@ -44,7 +60,7 @@ def warehouse(tmp_path_factory):
     ours = ("chart_of_accounts", "commission_tiers", "fct_journal_lines", "fct_trial_balance",
             "fct_agent_commissions", "rpt_")
     assert {"fct_journal_lines", "fct_trial_balance", "fct_agent_commissions",
-            "rpt_profit_and_loss", "rpt_cash_flow", "rpt_tax_summary"} <= materialized_keys(result)
+            "rpt_profit_and_loss", "rpt_cash_flow", "rpt_tax_summary", "rpt_reconciliation"} <= materialized_keys(result)
     assert [c for c in failed_checks(result) if c.startswith(ours)] == []
     return path
 
@@ -187,7 +203,7 @@ def test_every_report_exports_to_csv_and_xlsx(conn, tmp_path, name):
     ws = load_workbook(write_xlsx(report, tmp_path / f"{name}.xlsx")).active
     assert [c.value for c in ws[1]] == [c.label for c in report.columns]
     assert ws.freeze_panes == "B2"
-    money = [i for i, c in enumerate(report.columns) if c.kind == "money"]
+    money = [i for i, c in enumerate(report.columns) if c.kind in ("money", "amount")]
     assert money and isinstance(ws.cell(row=2, column=money[0] + 1).value, (int, float))
     assert ws.cell(row=2, column=money[0] + 1).number_format.startswith("#,##0.00")
 
@@ -212,3 +228,78 @@ def test_cli_writes_reports_from_the_configured_warehouse(warehouse, tmp_path, m
         assert csv.exit_code == 0 and csv.stdout.startswith("Agency id,Agency,Current")
     finally:
         get_settings.cache_clear()
+
+
+def test_reconciliation_report_ties_to_the_mart_and_the_operational_tables(conn, operational):
+    """Report = mart, figure by figure; mart = the reconciliation tables it summarises, with each
+    transaction counted once in its own currency and payments and refunds never netted."""
+    from collections import Counter, defaultdict
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from tourstack.db.engine import make_engine
+    from tourstack.db.models import (
+        BankStatementLine,
+        Payment,
+        ReconciliationException,
+        ReconciliationMatch,
+        Refund,
+    )
+    from tourstack.finance_reports.reconciliation import COLUMNS
+    from tourstack.money import from_minor
+
+    report = run_report("reconciliation", AS_OF, conn)
+    mart = {row[0]: dict(zip([c[0] for c in COLUMNS], row, strict=True)) for row in query(
+        conn, f"select {', '.join(c[0] for c in COLUMNS)} from marts.rpt_reconciliation")}
+    assert report.rows and {r["currency"] for r in report.rows} == set(mart)
+    for row in report.rows:
+        source = mart[row["currency"]]
+        for src, key, _, kind in COLUMNS:
+            expected = from_minor(source[src], row["currency"]) if kind == "amount" else source[src]
+            assert row[key] == expected, (row["currency"], key)
+
+    engine = make_engine(operational)
+    with Session(engine) as session:
+        txn_currency = {f"bank:{i}": (c, a) for i, c, a in session.execute(
+            select(BankStatementLine.id, BankStatementLine.currency, BankStatementLine.amount_minor))}
+        txn_currency |= {f"payment:{i}": (c, a) for i, c, a in session.execute(
+            select(Payment.id, Payment.currency, Payment.amount_minor))}
+        txn_currency |= {f"refund:{i}": (c, -a) for i, c, a in session.execute(
+            select(Refund.id, Refund.currency, Refund.amount_minor))}
+        matches = session.execute(select(ReconciliationMatch.txn_key, ReconciliationMatch.amount_minor,
+                                         ReconciliationMatch.currency)
+                                  .where(ReconciliationMatch.settlement_batch_id.is_(None))).all()
+        queued = session.execute(select(ReconciliationException.txn_key, ReconciliationException.reason,
+                                        ReconciliationException.amount_minor, ReconciliationException.currency)
+                                 .where(ReconciliationException.reason.not_in(("payout_missing", "payout_mismatch")))
+                                 ).all()
+    engine.dispose()
+    assert matches and queued
+
+    matched_keys = {m.txn_key for m in matches}
+    by_txn_currency = Counter(txn_currency[k][0] for k in matched_keys)
+    assert {c: r["transactions_matched"] for c, r in mart.items() if r["transactions_matched"]} == dict(by_txn_currency)
+    assert sum(r["transactions_matched"] for r in mart.values()) == len(matched_keys)  # each once
+
+    allocated, refunded = defaultdict(int), defaultdict(int)
+    for m in matches:
+        (allocated if m.amount_minor > 0 else refunded)[m.currency] += abs(m.amount_minor)
+    assert {c: r["matched_minor"] for c, r in mart.items() if r["matched_minor"]} == dict(allocated)
+    assert {c: r["refunded_minor"] for c, r in mart.items() if r["refunded_minor"]} == dict(refunded)
+
+    inflow, outflow, unmatched = defaultdict(int), defaultdict(int), Counter()
+    for key, reason, amount, currency in queued:
+        if reason == "duplicate":
+            continue
+        if txn_currency[key][1] < 0:
+            outflow[currency] += -amount
+        else:
+            inflow[currency] += amount
+        if key not in matched_keys:
+            unmatched[key] = currency
+    assert {c: r["unallocated_inflow_minor"] for c, r in mart.items() if r["unallocated_inflow_minor"]} == dict(inflow)
+    assert {c: r["unallocated_outflow_minor"] for c, r in mart.items() if r["unallocated_outflow_minor"]} == dict(
+        outflow)
+    assert {c: r["transactions_unmatched"] for c, r in mart.items() if r["transactions_unmatched"]} == dict(
+        Counter(unmatched.values()))

@@ -1,13 +1,14 @@
 """The daily reconciliation on a real PostgreSQL operational database, through the Dagster asset
 the schedule runs: it matches, splits across installments, checks payouts, keeps a person's
-decision, and a second run replaces (never duplicates) its own rows."""
+unmatch (the pair stays undone, the transaction comes back queued), and a second run replaces
+(never duplicates) its own rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.engine import make_engine
@@ -19,6 +20,7 @@ from tourstack.db.models import (
     SettlementBatch,
 )
 from tourstack.demo import seed
+from tourstack.reconcile.decisions import Actor, unmatch
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
@@ -60,18 +62,25 @@ def test_daily_reconciliation_asset_on_postgres(pg_url):
                 .having(func.sum(ReconciliationMatch.amount_minor) > Installment.amount_minor)).all()
             assert over == []
             assert _count(session, ReconciliationMatch, ReconciliationMatch.installment_id.is_not(None)) > 0
-            key = session.scalar(select(ReconciliationMatch.txn_key)
-                                 .where(ReconciliationMatch.invoice_id.is_not(None)).order_by(ReconciliationMatch.id))
-            session.execute(insert(ReconciliationDecision), [{
-                "action": "unmatch", "txn_key": key, "actor_role": "finance", "actor_key_id": 1,
-                "decided_at": dt.datetime.now(dt.UTC)}])
+            match = session.scalars(select(ReconciliationMatch).where(
+                ReconciliationMatch.origin == "auto", ReconciliationMatch.invoice_id.is_not(None),
+                ReconciliationMatch.rule == "invoice_reference").order_by(ReconciliationMatch.id)).first()
+            key, invoice_id = match.txn_key, match.invoice_id
             removed = _count(session, ReconciliationMatch, ReconciliationMatch.txn_key == key)
+            unmatch(session, Actor(role="finance", key_id=1), match.id, note="not this invoice")
         second = _materialize(pg_url)
         with Session(engine) as session:
-            assert _count(session, ReconciliationMatch, ReconciliationMatch.txn_key == key) == 0
+            # the pair stays undone, and the transaction is back in the outputs (queued here)
+            assert _count(session, ReconciliationMatch, ReconciliationMatch.txn_key == key,
+                          ReconciliationMatch.invoice_id == invoice_id) == 0
+            assert _count(session, ReconciliationException, ReconciliationException.txn_key == key) == 1
             assert _count(session, ReconciliationMatch) == rows - removed
-            assert second["manual_transactions"] == 1
-            runs = session.scalars(select(ReconciliationMatch.run_id).distinct()).all()
+            assert second["manual_transactions"] == 0
+            (decision,) = session.scalars(select(ReconciliationDecision)
+                                          .where(ReconciliationDecision.txn_key == key)).all()
+            assert (decision.action, decision.invoice_id, decision.note) == ("unmatch", invoice_id, "not this invoice")
+            runs = session.scalars(select(ReconciliationMatch.run_id).distinct()
+                                   .where(ReconciliationMatch.origin == "auto")).all()
             assert len(runs) == 1  # the first run's rows were replaced, not kept beside the second's
     finally:
         engine.dispose()

@@ -83,3 +83,49 @@ def test_cli_rejects_bad_input_with_exit_code_2(args, message):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def _reconciliation_mart(con, rows: list[dict]) -> None:
+    from tourstack.finance_reports.reconciliation import COLUMNS
+
+    con.execute("create schema marts")
+    types = {"currency": "varchar", "match_rate": "numeric(9, 6)"}
+    con.execute("create table marts.rpt_reconciliation ("
+                + ", ".join(f"{src} {types.get(src, 'bigint')}" for src, *_ in COLUMNS) + ")")
+    for row in rows:
+        values = [row.get(src, 0) for src, *_ in COLUMNS]
+        con.execute(f"insert into marts.rpt_reconciliation values ({', '.join('?' * len(values))})", values)
+
+
+def test_reconciliation_report_keeps_each_currency_and_its_places(tmp_path):
+    import duckdb
+    from openpyxl import load_workbook
+
+    from tourstack.finance_reports import REPORTS
+
+    assert "reconciliation" in REPORTS
+    with duckdb.connect() as con:
+        _reconciliation_mart(con, [
+            {"currency": "JPY", "transactions_matched": 3, "transactions_unmatched": 1, "match_rate": Decimal("0.75"),
+             "matched_minor": 1500, "unallocated_inflow_minor": 4200, "unallocated_0_7_minor": 4200},
+            {"currency": "EUR", "transactions_matched": 9, "transactions_unmatched": 0, "match_rate": Decimal("1"),
+             "matched_minor": 123456, "refunded_minor": 2500, "unallocated_outflow_minor": 1999,
+             "outflows_unmatched": 1},
+            {"currency": "KWD", "transactions_matched": 0, "transactions_unmatched": 0, "match_rate": None,
+             "written_off_minor": 1234},
+        ])
+        report = run_report("reconciliation", AS_OF, con)
+    assert [r["currency"] for r in report.rows] == ["EUR", "JPY", "KWD"]
+    eur, jpy, kwd = report.rows
+    assert (eur["matched"], eur["refunded"], eur["unallocated_outflow"], eur["refunds_unmatched"]) == (
+        Decimal("1234.56"), Decimal("25.00"), Decimal("19.99"), 1)
+    assert (jpy["matched"], jpy["unallocated_0_7"], jpy["match_rate"]) == (Decimal("1500"), Decimal("4200"),
+                                                                        Decimal("0.75"))
+    assert kwd["written_off"] == Decimal("1.234") and kwd["match_rate"] is None
+    lines = to_csv(report).splitlines()
+    assert lines[0].startswith("Currency,Matched,Unmatched,Match rate,")
+    assert lines[2].startswith("JPY,3,1,0.750000,") and ",1500,0," in lines[2]  # yen has no decimals
+    assert "1.234" in lines[3].split(",")  # three places for KWD, not rounded to two
+    ws = load_workbook(write_xlsx(report, tmp_path / "rec.xlsx")).active
+    assert ws["D2"].number_format == "0.00%" and ws["D2"].value == pytest.approx(1.0)
+    assert ws["G3"].value == 1500 and ws["D4"].value is None

@@ -138,3 +138,124 @@ def test_cli_daily_runs_the_reconciliation_asset_on_the_configured_database(tmp_
         assert session.scalar(select(func.count()).select_from(ReconciliationMatch)) > 0
     engine.dispose()
     assert (tmp_path / "home" / "dagster").is_dir()  # recorded on the Dagster instance like a scheduled run
+
+
+# --- amounts with commas ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "minor"), [("1,234.50", 123450), ("1,234,567", 123456700), ("-12,000.05", -1200005),
+                                             ("999.99", 99999)])
+def test_commas_are_read_as_thousands_separators_in_valid_groups(tmp_path, value, minor):
+    assert read_transactions(_txns(tmp_path, [txn("T1", "2025-03-10", value)]))["amount"].to_list() == [minor]
+
+
+@pytest.mark.parametrize("value", ["12,50", "1,23", "1234,56", "12,345,6", "1,234,56.00", ",5"])
+def test_a_decimal_comma_is_an_error_not_an_amount_a_hundred_times_too_large(tmp_path, value):
+    path = _txns(tmp_path, [txn("T1", "2025-03-10", "1.00"), txn("T2", "2025-03-10", value)])
+    with pytest.raises(InputFileError) as err:
+        read_transactions(path)
+    assert f"{path}, line 3, column 'amount'" in str(err.value) and "bad amount" in str(err.value)
+
+
+def test_a_decimal_comma_in_a_fee_or_amount_due_is_refused_too(tmp_path):
+    with pytest.raises(InputFileError, match=r"line 2, column 'fee'.*comma"):
+        read_transactions(_txns(tmp_path, [txn("T1", "2025-03-10", "100.00", fee="1,50")]))
+    rec = write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, [RECEIVABLES[0][:4] + ("1000,00",) + RECEIVABLES[0][5:]])
+    with pytest.raises(InputFileError, match=r"line 2, column 'amount_due'.*comma"):
+        read_receivables(rec)
+
+
+# --- row structure ------------------------------------------------------------------------------
+
+HEADER = ",".join(TRANSACTION_COLUMNS)
+
+
+def _raw(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_a_row_with_too_few_fields_is_an_error_naming_its_line(tmp_path):
+    path = _raw(tmp_path, f"{HEADER}\nT1,bank,2025-03-10,1.00,EUR,,r,c,d\nT2,bank,2025-03-10,1.00,EUR,,r,c\n")
+    with pytest.raises(InputFileError, match=r"t\.csv, line 3: 8 field\(s\) where the header has 9"):
+        read_transactions(path)
+
+
+def test_a_row_with_too_many_fields_is_an_error_naming_its_line(tmp_path):
+    path = _raw(tmp_path, f"{HEADER}\nT1,bank,2025-03-10,1.00,EUR,,r,c,d\nT2,bank,2025-03-10,1.00,EUR,,r,c,d,extra\n")
+    with pytest.raises(InputFileError, match=r"t\.csv, line 3: 10 field\(s\) where the header has 9"):
+        read_transactions(path)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_trailing_blank_line_is_not_a_row(tmp_path, newline):
+    rows = [HEADER, "T1,bank,2025-03-10,1.00,EUR,,r,c,d", "T2,bank,2025-03-11,2.00,EUR,,r,c,d"]
+    path = _raw(tmp_path, newline.join(rows) + newline + newline)
+    frame = read_transactions(path)
+    assert frame.select("txn_id", "amount", "line").rows() == [("T1", 100, 2), ("T2", 200, 3)]
+
+
+def test_line_numbers_count_physical_lines_after_a_quoted_newline_and_a_blank_line(tmp_path):
+    path = _raw(tmp_path, f'{HEADER}\nT1,bank,2025-03-10,1.00,EUR,,r,c,"two\nlines"\n\n'
+                          f'T2,bank,2025-03-10,1.00,EUR,,r,c,d\nT3,bank,2025-02-30,1.00,EUR,,r,c,d\n')
+    with pytest.raises(InputFileError, match=r"line 6, column 'booked_on': bad date '2025-02-30'"):
+        read_transactions(path)
+    fine = _raw(tmp_path, f'{HEADER}\nT1,bank,2025-03-10,1.00,EUR,,r,c,"two\nlines"\n\nT2,bank,2025-03-10,1.00,EUR,,r,c,d\n',
+                "fine.csv")
+    frame = read_transactions(fine)
+    assert frame.select("txn_id", "description", "line").rows() == [("T1", "two\nlines", 2), ("T2", "d", 5)]
+
+
+def test_text_that_is_not_utf8_names_its_line(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(f"{HEADER}\nT1,bank,2025-03-10,1.00,EUR,,r,c,d\n".encode() + b"T2,bank,2025-03-10,1.00,EUR,,r,\xff,d\n")
+    with pytest.raises(InputFileError, match=r"line 3: not UTF-8 text"):
+        read_transactions(path)
+
+
+# --- header-only files --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("empty", ["transactions", "receivables", "both"])
+def test_header_only_files_give_valid_empty_outputs(tmp_path, receivables_csv, empty):
+    t = _txns(tmp_path, [] if empty in ("transactions", "both") else [
+        txn("T1", "2025-03-10", "1000.00", reference="INV-2025-000101", counterparty="AURORA")])
+    r = write_csv(tmp_path / "r0.csv", RECEIVABLE_COLUMNS, []) if empty in ("receivables", "both") else receivables_csv
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["reconcile", "--transactions", str(t), "--receivables", str(r), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    with (out / "matches.csv").open() as handle:
+        assert next(csv.reader(handle)) == ["txn_id", "invoice_number", "amount_applied", "currency", "rule",
+                                            "confidence"]
+        assert list(handle) == []
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["allocations"] == 0 and summary["amount_matched"] == {}
+    if empty == "receivables":  # the one transaction has nothing to match: queued, not dropped
+        assert summary["transactions"] == 1 and summary["transactions_unmatched"] == 1
+        assert summary["match_rate"] == 0.0
+        with (out / "exceptions.csv").open() as handle:
+            assert [(e["txn_id"], e["reason"]) for e in csv.DictReader(handle)] == [("T1", "no_match")]
+    else:
+        assert summary["transactions"] == 0 and summary["match_rate"] is None
+
+
+def test_a_file_without_even_a_header_is_an_error(tmp_path, receivables_csv):
+    t = _raw(tmp_path, "")
+    result = runner.invoke(app, ["reconcile", "--transactions", str(t), "--receivables", str(receivables_csv),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "empty file, expected a header line" in result.output
+
+
+def test_summary_reports_unmatched_payments_and_refunds_apart(tmp_path, receivables_csv):
+    t = _txns(tmp_path, [txn("T1", "2025-03-12", "9.99", counterparty="NOBODY"),
+                         txn("T2", "2025-03-13", "-4.00", counterparty="NOBODY")])
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["reconcile", "--transactions", str(t), "--receivables", str(receivables_csv),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["amount_unmatched"] == {"EUR": "9.99"}  # not 5.99: a refund is not netted against it
+    assert summary["amount_unmatched_refunds"] == {"EUR": "-4.00"}
+    assert summary["transactions_unmatched"] == 2

@@ -170,3 +170,90 @@ def test_never_allocates_the_same_money_twice(run):
     assert applied(result, "INV-2025-000103") == 30000
     per_txn = result.matches.group_by("txn_id").agg(__import__("polars").col("amount_applied").sum())
     assert all(v <= 20000 for v in per_txn["amount_applied"])
+
+
+# --- pairs a person unmatched -------------------------------------------------------------------
+
+
+def _exclude(*pairs):
+    import polars as pl
+
+    return pl.DataFrame(list(pairs), schema={"txn_id": pl.String, "invoice_number": pl.String}, orient="row")
+
+
+def test_an_excluded_pair_is_never_allocated_and_the_transaction_is_queued(tmp_path, receivables_csv, rates):
+    from tests.unit.reconcile.conftest import write_csv
+    from tourstack.reconcile import read_receivables, read_transactions, reconcile
+    from tourstack.reconcile.io import TRANSACTION_COLUMNS
+
+    t = write_csv(tmp_path / "t.csv", TRANSACTION_COLUMNS, [
+        txn("T1", "2025-03-10", "1000.00", reference="INV-2025-000101", counterparty="AURORA TRAVEL")])
+    txns, inv = read_transactions(t), read_receivables(receivables_csv)
+    result = reconcile(txns, inv, rates=rates, exclude=_exclude(("T1", "INV-2025-000101")))
+    assert allocations(result) == []
+    assert reasons(result) == {"T1": "no_match"}
+    # other transactions and other pairs are untouched
+    again = reconcile(txns, inv, rates=rates, exclude=_exclude(("T1", "INV-2025-000102"), ("T9", "INV-2025-000101")))
+    assert allocations(again) == [("T1", "INV-2025-000101", 100000, "invoice_reference")]
+
+
+def test_an_excluded_pair_lets_the_transaction_match_elsewhere(tmp_path, receivables_csv, rates):
+    from tests.unit.reconcile.conftest import write_csv
+    from tourstack.reconcile import read_receivables, read_transactions, reconcile
+    from tourstack.reconcile.io import TRANSACTION_COLUMNS
+
+    # No reference, and the agency has two open invoices for the amount: a human must choose ...
+    t = write_csv(tmp_path / "t.csv", TRANSACTION_COLUMNS, [
+        txn("T1", "2025-03-20", "800.00", counterparty="GARNET TOURS", description="transfer")])
+    txns, inv = read_transactions(t), read_receivables(receivables_csv)
+    assert reasons(reconcile(txns, inv, rates=rates)) == {"T1": "ambiguous"}
+    # ... and once a person took it off one of them, the other is the only fit.
+    result = reconcile(txns, inv, rates=rates, exclude=_exclude(("T1", "INV-2025-000110")))
+    assert [a[:3] for a in allocations(result)] == [("T1", "INV-2025-000111", 80000)]
+    assert reasons(result) == {}
+
+
+# --- refunds that name the payment they return --------------------------------------------------
+
+
+def test_refund_quoting_a_gateway_charge_id_follows_the_payment(run):
+    result = run([
+        txn("T1", "2025-03-10", "985.20", fee="14.80", source="stripe", reference="ch_3PQx7",
+            description="Card payment BK7F3K9Q", counterparty="AURORA TRAVEL"),
+        txn("T2", "2025-04-05", "-200.00", source="stripe", reference="ch_3PQx7", description="refund"),
+    ])
+    assert allocations(result) == [("T1", "INV-2025-000101", 100000, "booking_reference+fee"),
+                                   ("T2", "INV-2025-000101", -20000, "refund_of_payment")]
+    assert reasons(result) == {}
+
+
+def test_refund_quoting_the_payment_txn_id_follows_it_even_when_sorted_first(run):
+    # Same day; "A-REFUND" sorts before "B-PAY": the refund waits for the payment it returns.
+    result = run([
+        txn("B-PAY", "2025-03-10", "500.00", reference="INV-2025-000102", counterparty="AURORA TRAVEL"),
+        txn("A-REFUND", "2025-03-10", "-500.00", reference="B-PAY", counterparty="AURORA TRAVEL"),
+    ])
+    assert ("A-REFUND", "INV-2025-000102", -50000, "refund_of_payment") in allocations(result)
+    assert applied(result, "INV-2025-000102") == 0
+
+
+def test_refund_of_a_duplicate_payment_leaves_the_invoice_settled(run):
+    result = run([
+        txn("T1", "2025-03-10", "300.00", reference="INV-2025-000103", counterparty="AURORA TRAVEL"),
+        txn("T2", "2025-03-12", "300.00", reference="INV-2025-000103", counterparty="AURORA TRAVEL"),
+        txn("T3", "2025-03-20", "-300.00", reference="T2", counterparty="AURORA TRAVEL"),
+    ])
+    assert applied(result, "INV-2025-000103") == 30000
+    assert reasons(result) == {"T2": "duplicate", "T3": "refund_of_unallocated"}
+    assert result.exceptions.filter(__import__("polars").col("txn_id") == "T3")["suggestions"][0] == "refund of T2"
+
+
+def test_linked_refund_never_takes_back_more_than_the_payment_put_on_the_invoice(run):
+    result = run([
+        txn("T1", "2025-03-10", "400.00", reference="pay_9Q", description="BK7F3K9Q", counterparty="AURORA"),
+        txn("T2", "2025-03-11", "600.00", reference="INV-2025-000101", counterparty="AURORA"),
+        txn("T3", "2025-04-01", "-500.00", reference="pay_9Q", counterparty="AURORA"),
+    ])
+    assert ("T3", "INV-2025-000101", -40000, "refund_of_payment") in allocations(result)
+    exc = result.exceptions.row(0, named=True)
+    assert (exc["txn_id"], exc["reason"], exc["unallocated"]) == ("T3", "refund_exceeds_payments", -10000)
