@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -161,17 +162,29 @@ def test_finance_records_a_bank_transfer_refund_paid(client, world, gateways, se
 def test_dead_lettered_webhook_events_are_listed_for_finance(client, world, gateways, session_factory):
     with session_factory() as s:
         for event_id, status in (("evt_a", "processed"), ("evt_b", "dead_lettered")):
-            s.add(WebhookEvent(gateway="stripe", event_id=event_id, type="refund.updated", payload='{"secret": 1}',
+            payload = {"event_id": event_id, "gateway_type": "refund.updated", "kind": "ignored",
+                       "reason": "payer-detail"}
+            s.add(WebhookEvent(gateway="stripe", event_id=event_id, type="refund.updated", payload=json.dumps(payload),
                                signature_valid=True, received_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
                                attempts=25 if status == "dead_lettered" else 1, status=status,
                                last_error="ValueError: x" if status == "dead_lettered" else None))
         s.commit()
+        ids = {e.event_id: e.id for e in s.query(WebhookEvent)}
     url = "/api/v1/webhook-events?status=dead_lettered"
     assert client.get(url, headers=auth(world.keys["agent_a"])).status_code == 403
     assert client.get(url, headers=auth(world.keys["ops"])).status_code == 403
     page = client.get(url, headers=auth(world.keys["finance"])).json()
     assert [(e["event_id"], e["attempts"], e["last_error"]) for e in page["items"]] == [("evt_b", 25, "ValueError: x")]
-    assert "payload" not in page["items"][0]
+    assert "payload" not in page["items"][0] and "payer-detail" not in str(page)
+
+    retry = f"/api/v1/webhook-events/{ids['evt_b']}/retry"
+    assert client.post(retry, headers=auth(world.keys["ops"])).status_code == 403
+    done = client.post(retry, headers=auth(world.keys["finance"]))  # the cause is fixed: requeued, processed
+    assert done.status_code == 200 and done.json()["outcome"] == "ignored"
+    assert (done.json()["event"]["status"], done.json()["event"]["attempts"]) == ("processed", 1)
+    assert client.get(url, headers=auth(world.keys["finance"])).json()["items"] == []
+    again = client.post(f"/api/v1/webhook-events/{ids['evt_a']}/retry", headers=auth(world.keys["finance"]))
+    assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
 
 
 def test_an_invoice_issued_after_the_payment_is_paid_at_once(client, world, gateways, session_factory):
