@@ -4,7 +4,10 @@
     result = reconcile(read_transactions("t.csv"), read_receivables("r.csv"), rates=EcbOfflineSource())
 
 Modules: io (strict CSV in/out), text (normalisation, typo index), candidates (vectorised pair
-generation), scoring (confidence), allocate (the sequential, never-twice allocation), engine.
+generation), scoring (confidence), allocate (the sequential, never-twice allocation), refunds
+(refunds that follow the payment they return), engine; for the operational database:
+operational (the daily run), targets, payouts, decisions (manual match, split, unmatch,
+write-off) and audit (the queue, the decision trail and current matches).
 """
 
 from tourstack.reconcile.engine import ReconcileResult, reconcile

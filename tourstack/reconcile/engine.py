@@ -102,9 +102,12 @@ def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
     for t in range(len(txn)):
         if t in deferred:
             continue
-        for u in (t, *waiting.get(t, ())):
-            start = bounds[u]
-            allocate_one(led, u, rows[start:min(bounds[u + 1], start + MAX_CANDIDATES)])
+        start = bounds[t]
+        allocate_one(led, t, rows[start:min(bounds[t + 1], start + MAX_CANDIDATES)])
+        if t in waiting:
+            for u in waiting[t]:
+                start = bounds[u]
+                allocate_one(led, u, rows[start:min(bounds[u + 1], start + MAX_CANDIDATES)])
     return _result(txn, inv, led, as_of)
 
 
