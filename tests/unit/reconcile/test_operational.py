@@ -89,8 +89,14 @@ def test_an_unmatched_transaction_returns_on_the_next_run_without_that_invoice(d
             ReconciliationMatch.origin == "auto", ReconciliationMatch.invoice_id.is_not(None),
             ReconciliationMatch.rule == "invoice_reference").order_by(ReconciliationMatch.id)).first()
         key, invoice_id = match.txn_key, match.invoice_id
+        pair_rows = session.scalars(select(ReconciliationMatch.amount_minor).where(
+            ReconciliationMatch.txn_key == key, ReconciliationMatch.invoice_id == invoice_id)).all()
         decision = unmatch(session, FINANCE, match.id, note="wrong invoice")
         assert (decision.invoice_id, decision.booking_id) == (invoice_id, match.booking_id)
+        # every row of the pair goes at once (one per installment it filled), and the trail says how much
+        assert decision.amount_minor == sum(pair_rows)
+        assert not session.scalars(select(ReconciliationMatch.id).where(
+            ReconciliationMatch.txn_key == key, ReconciliationMatch.invoice_id == invoice_id)).all()
     summary = _rerun(demo_copy)
     with Session(demo_copy) as session:
         matches, queued = _where(session, key)
