@@ -266,7 +266,7 @@ def export_saved(report_id: int, session: SessionDep, principal: CanReadAnalytic
 # --- schedules -----------------------------------------------------------------------------------
 
 @router.post("/schedules", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut,
-             responses=problem_responses(401, 403, 404, 422))
+             responses=problem_responses(401, 403, 404, 409, 422))
 def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanManageReports,
                     settings: SettingsDep) -> ScheduleOut:
     try:
@@ -300,7 +300,7 @@ def get_schedule(schedule_id: int, session: SessionDep, principal: CanReadAnalyt
 
 
 @router.patch("/schedules/{schedule_id}", response_model=ScheduleOut,
-              responses=problem_responses(401, 403, 404, 422))
+              responses=problem_responses(401, 403, 404, 409, 422))
 def update_schedule(schedule_id: int, body: ScheduleUpdate, session: SessionDep, principal: CanManageReports,
                     settings: SettingsDep) -> ScheduleOut:
     """Change a schedule, pause it (`{"active": false}`) or resume it (`{"active": true}`)."""

@@ -196,6 +196,8 @@ def create_schedule(session: Session, owner: Owner, report_id: int, *, cron: str
     _check_format(format)
     cron = check_cron(cron)
     check_timezone(timezone)
+    if active:
+        _check_owner(session, report)
     row = ReportSchedule(saved_report_id=report.id, cron=cron, timezone=timezone,
                          recipients=check_recipients(recipients, allowed_domains), format=format,
                          active=active, next_run_at=next_run(cron, timezone, now or dt.datetime.now(dt.UTC)))
@@ -214,7 +216,8 @@ def update_schedule(session: Session, owner: Owner, schedule_id: int, *, cron: s
     The next run is recomputed from now when the cron or timezone changes or a paused schedule
     resumes, so resuming sends at the next cron time rather than catching up on missed ones.
     Recipients are re-checked against the allow-list even when unchanged, so a schedule cannot
-    be resumed towards a domain that is no longer allowed."""
+    be resumed towards a domain that is no longer allowed; nor can it be resumed while the
+    report's owner key is revoked or may no longer manage reports (conflict)."""
     row = get_schedule(session, owner, schedule_id)
     now = now or dt.datetime.now(dt.UTC)
     new_cron = check_cron(cron) if cron is not None else row.cron
@@ -225,6 +228,8 @@ def update_schedule(session: Session, owner: Owner, schedule_id: int, *, cron: s
     if format is not None:
         row.format = _check_format(format)
     resumed = active is True and not row.active
+    if resumed:
+        _check_owner(session, row.saved_report)
     if active is not None:
         row.active = active
     if resumed or new_cron != row.cron or new_timezone != row.timezone:
@@ -284,7 +289,12 @@ def claim_schedule(session: Session, schedule_id: int, seen_next_run_at: dt.date
 
 def owner_problem(session: Session, schedule: ReportSchedule) -> str | None:
     """Why the report's owner key may no longer send this schedule, or None."""
-    key = session.get(ApiKey, schedule.saved_report.owner_key_id)
+    return report_owner_problem(session, schedule.saved_report)
+
+
+def report_owner_problem(session: Session, report: SavedReport) -> str | None:
+    """Why the key that saved `report` may not have it sent on a schedule, or None."""
+    key = session.get(ApiKey, report.owner_key_id)
     if key is None:
         return "the owner's API key no longer exists"
     if key.revoked_at is not None:
@@ -292,6 +302,13 @@ def owner_problem(session: Session, schedule: ReportSchedule) -> str | None:
     if not has_permission(key.role, Permission.REPORTS_MANAGE):
         return f"the owner's API key (role {key.role}) may no longer manage reports"
     return None
+
+
+def _check_owner(session: Session, report: SavedReport) -> None:
+    """An admin may schedule another owner's report, but not one its owner could not send."""
+    problem = report_owner_problem(session, report)
+    if problem:
+        raise ReportStoreError(f"this report cannot be sent on a schedule: {problem}", "conflict")
 
 
 def deactivate(session: Session, schedule: ReportSchedule, reason: str) -> None:

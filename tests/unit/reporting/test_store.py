@@ -299,9 +299,23 @@ def test_update_pause_resume_and_ownership(session, owners):
             store.update_schedule(session, a, s.id, **kwargs)
 
 
-def test_resuming_clears_a_disabled_status(session, owners):
-    s = _due_schedule(session, owners[0])
+def test_resuming_needs_a_fit_owner_and_clears_a_disabled_status(session, owners):
+    from tourstack.db.models import ApiKey
+
+    a, _, admin = owners
+    s = _due_schedule(session, a)
+    key = session.get(ApiKey, a.key_id)
+    key.revoked_at = NOW
     store.deactivate(session, s, "the owner's API key was revoked")
     assert (s.active, s.last_status) == (False, "disabled")
-    store.update_schedule(session, owners[0], s.id, active=True, now=NOW)
+    with pytest.raises(store.ReportStoreError, match="cannot be sent on a schedule: the owner's API key was revoked") \
+            as refused:
+        store.update_schedule(session, admin, s.id, active=True, now=NOW)
+    assert refused.value.kind == "conflict" and s.active is False
+    with pytest.raises(store.ReportStoreError, match="cannot be sent on a schedule"):
+        store.create_schedule(session, admin, s.saved_report_id, cron="0 7 * * *", timezone="UTC",
+                              recipients=["ceo@example.com"], format="pdf", now=NOW)
+    store.update_schedule(session, admin, s.id, recipients=["cfo@example.com"])  # paused: may be edited
+    key.revoked_at = None
+    store.update_schedule(session, admin, s.id, active=True, now=NOW)
     assert (s.active, s.last_status, s.last_error) == (True, None, None)
