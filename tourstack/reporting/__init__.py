@@ -7,8 +7,8 @@ CSV, XLSX (native chart) or PDF, saved and scheduled for e-mail delivery.
     pdf = render(result, "pdf")
 
 Why no SQL here: every name in a spec is checked against the declared metrics and dimensions
-and every filter value becomes a literal in `tourstack.metrics`; this package only decides
-which query to ask for and what to do with the answer.
+and every filter value is bound as a driver parameter by `tourstack.metrics`; this package only
+decides which query to ask for and what to do with the answer.
 """
 
 from tourstack.reporting.exports import FORMATS, filename, render, to_csv, to_xlsx
