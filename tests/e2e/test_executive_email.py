@@ -3,10 +3,12 @@ marts, the e-mail reaches the outbox with its attachments, and the archive holds
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import io
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -50,7 +52,18 @@ def test_daily_email_figures_equal_the_marts(tiny_warehouse, db_url, setup):
     k = archived.figures.current
     assert bookings > 0, "the tiny demo books on its as-of day"
     assert (k.revenue, k.bookings, k.active_agents, k.cash_received) == (revenue, bookings, agents, cash)
-    assert k.avg_booking_value == avg and k.quote_conversion == conversion and k.cash_share == share
+    assert k.avg_booking_value == avg and k.cash_share == share
+    # Conversion is read over the requests of the 30 days ending on the as-of day, from the same mart.
+    [(requested, converted)] = query(
+        conn,
+        "select sum(quotes_requested), sum(quotes_converted) from marts.exec_kpi_daily"
+        " where date_day between ? and ?",
+        (as_of - dt.timedelta(days=29), as_of),
+    )
+    assert (k.quotes_requested, k.quotes_converted) == (requested, converted) and requested > 0
+    assert k.quote_conversion == (Decimal(converted) / Decimal(requested)).quantize(
+        Decimal("0.00000001"), rounding=ROUND_HALF_UP)
+    del conversion  # the mart's one-day rate is not what the e-mail shows
     assert (archived.figures.to_date.revenue_mtd, archived.figures.to_date.revenue_ytd) == (mtd, ytd)
     prev = query(conn, "select revenue_base, bookings_count from marts.exec_kpi_daily where date_day = ?",
                  (archived.figures.periods.previous.start,))[0]

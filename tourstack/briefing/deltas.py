@@ -17,7 +17,7 @@ LABELS = {
     "revenue": "Revenue",
     "bookings": "Bookings",
     "avg_booking_value": "Average booking value",
-    "quote_conversion": "Quote-to-booking conversion",
+    "quote_conversion": "Quote conversion (requests, last 30 days)",
     "active_agents": "Active agents",
     "cash_received": "Cash received",
     "cash_share": "Cash received share",

@@ -12,7 +12,7 @@ with the marts' rounding (average booking value 2 decimals, shares 8 decimals, h
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -20,6 +20,10 @@ from tourstack.briefing.periods import Period, ReportPeriods
 from tourstack.warehouse import query
 
 CENT = Decimal("0.01")
+# Quote conversion in an e-mail is read over the requests of the last 30 days ending on the
+# period's last day. Why not the period's own requests: most quotes convert a few days after the
+# request, so yesterday's requests show ~0 % and the tile would only measure the calendar.
+CONVERSION_WINDOW_DAYS = 30
 RATIO = Decimal("0.00000001")
 ZERO = Decimal("0")
 
@@ -149,6 +153,10 @@ _DAYS_SQL = (
     "select revenue_base, bookings_count, cash_received_base, quotes_requested, quotes_converted"
     " from marts.exec_kpi_daily where date_day between ? and ?"
 )
+_QUOTES_SQL = (
+    "select sum(quotes_requested), sum(quotes_converted)"
+    " from marts.exec_kpi_daily where date_day between ? and ?"
+)
 _AGENTS_SQL = (
     "select count(distinct agent_id) from marts.kpi_bookings"
     " where is_revenue and booked_date between ? and ?"
@@ -177,10 +185,19 @@ _TREND_SQL = (
 )
 
 
+def conversion_window(period: Period) -> Period:
+    """The requests a period's quote conversion is read over (at least the period itself)."""
+    start = min(period.start, period.end - dt.timedelta(days=CONVERSION_WINDOW_DAYS - 1))
+    return Period(start, period.end)
+
+
 def load_kpis(conn: Any, period: Period) -> Kpis:
     rows = query(conn, _DAYS_SQL, (period.start, period.end))
     agents = query(conn, _AGENTS_SQL, (period.start, period.end))[0][0] or 0
-    return sum_days(rows, int(agents))
+    window = conversion_window(period)
+    requested, converted = query(conn, _QUOTES_SQL, (window.start, window.end))[0]
+    return replace(sum_days(rows, int(agents)), quotes_requested=int(requested or 0),
+                   quotes_converted=int(converted or 0))
 
 
 def load_to_date(conn: Any, day: dt.date) -> ToDate:

@@ -66,8 +66,9 @@ def test_daily_email_over_smtp_with_charts_pdf_and_xlsx(mini_warehouse, db_url, 
     assert msg["Message-ID"] == archived.message_id
 
     html = msg.get_body(("html",)).get_content()
-    assert html.count('class="tile"') == 7 and "INR 4,500.75" in html and "Quote-to-booking conversion" in html
-    assert "INR 2,250.38" in html and "40.0 %" in html  # average booking value, conversion
+    assert html.count('class="tile"') == 7 and "INR 4,500.75" in html
+    assert "Quote conversion (requests, last 30 days)" in html
+    assert "INR 2,250.38" in html and "36.4 %" in html  # average booking value, conversion (4 of 11)
     images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
     assert len(images) == 2
     for image in images:
@@ -107,6 +108,14 @@ def test_without_charts_the_email_shows_tables(mini_warehouse, db_url, tmp_path)
     assert 'class="fallback"' in html and "cid:" not in html
     assert [p for p in msg.walk() if p.get_content_type() == "image/png"] == []
     assert archived.delivery.path.parent == tmp_path / "outbox"
+
+
+def test_daily_conversion_reads_the_requests_of_the_last_30_days(mini_warehouse, db_url, tmp_path):
+    archived = _send(mini_warehouse, db_url, OutboxTransport(tmp_path / "o"), _config(tmp_path, charts=False))
+    k = archived.figures.current
+    # 23, 29 and 30 June: 2 + 4 + 5 requests, 1 + 1 + 2 converted; the day alone would be 2 of 5
+    assert (k.quotes_requested, k.quotes_converted, k.quote_conversion) == (11, 4, Decimal("0.36363636"))
+    assert archived.figures.comparisons["previous"].quotes_requested == 6  # window ends 29 June
 
 
 def test_weekly_email_figures(mini_warehouse, db_url, tmp_path):
