@@ -13,7 +13,7 @@ from api.schemas.common import Page, problem_responses
 from api.schemas.payments import DisputeOut, DisputeResolveIn
 from tourstack.db.models import Dispute
 from tourstack.payments import resolve_dispute
-from tourstack.sales.pagination import decode_cursor, encode_cursor
+from tourstack.sales.pagination import keyset_page
 
 router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"])
 
@@ -28,12 +28,8 @@ def get_disputes(
     stmt = select(Dispute)
     if status:
         stmt = stmt.where(Dispute.status == status)
-    if cursor:
-        stmt = stmt.where(Dispute.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.order_by(Dispute.id.desc()).limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
-    return Page[DisputeOut](items=[DisputeOut.build(d) for d in rows],
-                            next_cursor=encode_cursor(rows[-1].id) if more and rows else None)
+    page = keyset_page(session, stmt, Dispute, limit, cursor or None)
+    return Page[DisputeOut](items=[DisputeOut.build(d) for d in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/{dispute_id}/resolve", response_model=DisputeOut, responses=problem_responses(401, 403, 404, 409))

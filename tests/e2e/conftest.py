@@ -51,3 +51,21 @@ def tiny_warehouse(tmp_path_factory) -> TinyWarehouse:
         ])
     assert parsed.success, parsed.exception
     return TinyWarehouse(db, path, tmp / "target" / "semantic_manifest.json")
+
+
+@pytest.fixture(scope="module")
+def ops(tiny_warehouse):
+    """The tiny demo's operational tables, loaded once per module for independent recomputation."""
+    from tests.e2e.kpi_operational import load
+
+    return load(str(tiny_warehouse.operational_db))
+
+
+@pytest.fixture(scope="module")
+def marts(tiny_warehouse):
+    """A read-only DuckDB connection to the shared tiny warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
+    yield con
+    con.close()

@@ -14,26 +14,13 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from tests.e2e import kpi_expected as expected
-from tests.e2e.kpi_operational import average, load, mart_rows, mismatches, month_start, ratio, round_half_up
+from tests.e2e.kpi_operational import average, mart_rows, mismatches, month_start, ratio, round_half_up
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
-
-
-@pytest.fixture(scope="module")
-def ops(tiny_warehouse):
-    return load(str(tiny_warehouse.operational_db))
-
-
-@pytest.fixture(scope="module")
-def marts(tiny_warehouse):
-    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,13 +17,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
 
 @pytest.fixture(scope="module")
-def marts(tiny_warehouse):
-    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def lifetime(tiny_warehouse, tmp_path_factory):
     warehouse = build_as_of(tiny_warehouse, tmp_path_factory.mktemp("kpi_as_of"), AS_OF)
     con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)

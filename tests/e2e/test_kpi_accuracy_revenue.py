@@ -7,27 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from tests.e2e import kpi_expected as expected
-from tests.e2e.kpi_operational import load, mart_rows, mismatches
+from tests.e2e.kpi_operational import mart_rows, mismatches
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
 TOP = 3
-
-
-@pytest.fixture(scope="module")
-def ops(tiny_warehouse):
-    return load(str(tiny_warehouse.operational_db))
-
-
-@pytest.fixture(scope="module")
-def marts(tiny_warehouse):
-    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,18 +20,6 @@ from tests.pipeline_helpers import AS_OF
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
 
-@pytest.fixture(scope="module")
-def ops(tiny_warehouse):
-    return load(str(tiny_warehouse.operational_db))
-
-
-@pytest.fixture(scope="module")
-def marts(tiny_warehouse):
-    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
-    yield con
-    con.close()
-
-
 def test_sales_funnel_stages_rates_revenue_and_cash(ops, marts):
     want = expected.sales_funnel_monthly(ops)
     got = mart_rows(marts, "sales_funnel_monthly", "month_start")

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Invoice, InvoiceLine
-from tourstack.sales.pagination import Page, check_limit, decode_cursor, encode_cursor
+from tourstack.sales.pagination import Page, check_limit, keyset_page
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,7 @@ def list_invoices(
         stmt = stmt.where(Invoice.booking_id == filters.booking_id)
     if filters.agency_id is not None:
         stmt = stmt.where(Invoice.agency_id == filters.agency_id)
-    if cursor is not None:
-        stmt = stmt.where(Invoice.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.order_by(Invoice.id.desc()).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(items=rows, next_cursor=encode_cursor(rows[-1].id))
-    return Page(items=rows, next_cursor=None)
+    return keyset_page(session, stmt, Invoice, limit, cursor)
 
 
 def get_invoice(

@@ -35,7 +35,7 @@ from tourstack.payments.gateway import Gateway, GatewayDeclined, GatewayError, P
 from tourstack.payments.plans import current_plan, outstanding_minor, plan_installments, refresh_booking
 from tourstack.payments.retry_policy import schedule_retry
 from tourstack.payments.routing import PaymentRouter
-from tourstack.sales.pagination import Page, decode_cursor, encode_cursor
+from tourstack.sales.pagination import Page, keyset_page
 
 # How long a started checkout (Stripe.js, Razorpay Checkout, PayPal approval) holds its amount.
 PENDING_HOLD = dt.timedelta(hours=1)
@@ -272,9 +272,4 @@ def list_payments(session: Session, *, agency_id: int | None, booking_id: int | 
         stmt = stmt.where(Payment.status == status)
     if gateway is not None:
         stmt = stmt.where(Payment.gateway == gateway)
-    if cursor:
-        stmt = stmt.where(Payment.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.order_by(Payment.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1].id) if more and rows else None)
+    return keyset_page(session, stmt, Payment, limit, cursor or None)

@@ -61,7 +61,7 @@ from tourstack.payments.refunds import (
     sendable,
 )
 from tourstack.payments.service import apply_gateway_state
-from tourstack.sales.pagination import Page, decode_cursor, encode_cursor
+from tourstack.sales.pagination import Page, keyset_page
 
 log = logging.getLogger("tourstack.payments.webhooks")
 MAX_ATTEMPTS = 25
@@ -204,11 +204,7 @@ def list_events(session: Session, *, status: str | None = None, gateway: str | N
         stmt = stmt.where(WebhookEvent.status == status)
     if gateway is not None:
         stmt = stmt.where(WebhookEvent.gateway == gateway)
-    if cursor:
-        stmt = stmt.where(WebhookEvent.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.order_by(WebhookEvent.id.desc()).limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
-    return Page(rows, encode_cursor(rows[-1].id) if more and rows else None)
+    return keyset_page(session, stmt, WebhookEvent, limit, cursor or None)
 
 
 def requeue(session: Session, event_id: int, *, gateways: Mapping[str, Gateway] | None = None,

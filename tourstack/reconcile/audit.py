@@ -11,19 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import ReconciliationDecision, ReconciliationException, ReconciliationMatch
-from tourstack.sales.pagination import Page, check_limit, decode_cursor, encode_cursor
-
-
-def _page(session: Session, stmt, model, cursor: str | None, limit: int) -> Page:
-    check_limit(limit)
-    stmt = stmt.order_by(model.id.desc())
-    if cursor:
-        stmt = stmt.where(model.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(items=rows, next_cursor=encode_cursor(rows[-1].id))
-    return Page(items=rows, next_cursor=None)
+from tourstack.sales.pagination import Page, keyset_page
 
 
 def list_exceptions(session: Session, *, cursor: str | None = None, limit: int = 50,
@@ -31,7 +19,7 @@ def list_exceptions(session: Session, *, cursor: str | None = None, limit: int =
     stmt = select(ReconciliationException)
     if reason:
         stmt = stmt.where(ReconciliationException.reason == reason)
-    return _page(session, stmt, ReconciliationException, cursor, limit)
+    return keyset_page(session, stmt, ReconciliationException, limit, cursor or None)
 
 
 def list_decisions(session: Session, *, cursor: str | None = None, limit: int = 50, txn_key: str | None = None,
@@ -44,11 +32,11 @@ def list_decisions(session: Session, *, cursor: str | None = None, limit: int = 
         stmt = stmt.where(ReconciliationDecision.invoice_id == invoice_id)
     if action:
         stmt = stmt.where(ReconciliationDecision.action == action)
-    return _page(session, stmt, ReconciliationDecision, cursor, limit)
+    return keyset_page(session, stmt, ReconciliationDecision, limit, cursor or None)
 
 
 def list_matches(session: Session, txn_key: str, *, cursor: str | None = None,
                  limit: int = 50) -> Page[ReconciliationMatch]:
     """The allocations standing now for one transaction, automatic and manual."""
     stmt = select(ReconciliationMatch).where(ReconciliationMatch.txn_key == txn_key)
-    return _page(session, stmt, ReconciliationMatch, cursor, limit)
+    return keyset_page(session, stmt, ReconciliationMatch, limit, cursor or None)

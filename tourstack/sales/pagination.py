@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 _VERSION = 1
@@ -54,3 +54,18 @@ def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     return limit
+
+
+def keyset_page(session: Any, stmt: Any, model: Any, limit: int, cursor: str | None) -> Page:
+    """One page of `stmt` newest first by `model.id`, with the cursor of the next page.
+
+    Why one function: every listing pages the same way (one extra row tells whether a next page
+    exists), and a caller's scope lives in `stmt`, so the cursor never widens what is listed."""
+    check_limit(limit)
+    if cursor is not None:
+        stmt = stmt.where(model.id < decode_cursor(cursor))
+    rows = list(session.scalars(stmt.order_by(model.id.desc()).limit(limit + 1)))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(items=rows, next_cursor=encode_cursor(rows[-1].id))
+    return Page(items=rows, next_cursor=None)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Booking, BookingItem, Quote
-from tourstack.sales.pagination import Page, check_limit, decode_cursor, encode_cursor
+from tourstack.sales.pagination import Page, keyset_page
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,6 @@ def _date_range(stmt: Select, column: Any, start: dt.date | None, end: dt.date |
     return stmt
 
 
-def _paginate(session: Session, stmt: Select, model: Any, limit: int, cursor: str | None) -> Page:
-    check_limit(limit)
-    if cursor is not None:
-        stmt = stmt.where(model.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.order_by(model.id.desc()).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(items=rows, next_cursor=encode_cursor(rows[-1].id))
-    return Page(items=rows, next_cursor=None)
-
-
 def _bookings(agency_id: int | None) -> Select:
     stmt = select(Booking).where(Booking.deleted_at.is_(None))
     if agency_id is not None:
@@ -83,7 +72,7 @@ def list_bookings(
     if filters.status is not None:
         stmt = stmt.where(Booking.status == filters.status)
     stmt = _date_range(stmt, Booking.booked_at, filters.booked_from, filters.booked_to)
-    return _paginate(session, stmt, Booking, limit, cursor)
+    return keyset_page(session, stmt, Booking, limit, cursor)
 
 
 def get_booking_by_ref(session: Session, booking_ref: str, *, agency_id: int | None) -> Booking | None:
@@ -117,7 +106,7 @@ def list_quotes(
     if filters.quote_request_id is not None:
         stmt = stmt.where(Quote.quote_request_id == filters.quote_request_id)
     stmt = _date_range(stmt, Quote.requested_at, filters.requested_from, filters.requested_to)
-    return _paginate(session, stmt, Quote, limit, cursor)
+    return keyset_page(session, stmt, Quote, limit, cursor)
 
 
 def get_quote(session: Session, quote_id: int, *, agency_id: int | None) -> Quote | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import BookingItem, SupplierPayout, SupplierPayoutItem
-from tourstack.sales.pagination import Page, check_limit, decode_cursor, encode_cursor
+from tourstack.sales.pagination import Page, check_limit, keyset_page
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,7 @@ def list_payouts(
         stmt = stmt.where(SupplierPayout.status == filters.status)
     if filters.supplier_id is not None:
         stmt = stmt.where(SupplierPayout.supplier_id == filters.supplier_id)
-    if cursor is not None:
-        stmt = stmt.where(SupplierPayout.id < decode_cursor(cursor))
-    rows = list(session.scalars(stmt.order_by(SupplierPayout.id.desc()).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(items=rows, next_cursor=encode_cursor(rows[-1].id))
-    return Page(items=rows, next_cursor=None)
+    return keyset_page(session, stmt, SupplierPayout, limit, cursor)
 
 
 def get_payout(session: Session, payout_id: int) -> SupplierPayout | None:

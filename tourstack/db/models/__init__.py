@@ -48,12 +48,13 @@ from tourstack.db.models.sales import (
 )
 
 __all__ = [
-    "AiGeneration", "ItineraryRevision",
-    "Agency", "Agent", "ApiKey", "BankStatementImport", "BankStatementLine", "Booking", "BookingItem", "Customer", "ExecutiveEmail",
-    "CustomerRating", "Destination", "Dispute", "FxRate", "Installment", "Invoice",
-    "InvoiceCounter", "InvoiceEvent", "InvoiceLine", "Itinerary", "ItineraryDay",
-    "ItineraryItem", "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision", "ReconciliationException",
-    "ReconciliationMatch", "Refund", "SettlementBatch", "Site",
-    "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser", "Supplier",
-    "SupplierPayout", "SupplierPayoutEvent", "SupplierPayoutItem", "SupplierRate", "WebhookEvent",
+    "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",
+    "Booking", "BookingItem", "Customer", "CustomerRating", "Destination", "Dispute",
+    "ExecutiveEmail", "FxRate", "Installment", "Invoice", "InvoiceCounter", "InvoiceEvent",
+    "InvoiceLine", "Itinerary", "ItineraryDay", "ItineraryItem", "ItineraryRevision",
+    "MarketingSpend", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision",
+    "ReconciliationException", "ReconciliationMatch", "Refund", "ReportSchedule", "SavedReport",
+    "SettlementBatch", "Site", "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser",
+    "Supplier", "SupplierPayout", "SupplierPayoutEvent", "SupplierPayoutItem", "SupplierRate",
+    "WebhookEvent",
 ]
