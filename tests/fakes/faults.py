@@ -20,7 +20,8 @@ from starlette.routing import Route
 class Faults:
     def __init__(self) -> None:
         # ok; down (HTTP 503); slow (sleeps past the client timeout before doing anything);
-        # lost (does the work, then sleeps past the client timeout: the answer is lost)
+        # lost (does the work, then sleeps past the client timeout: the answer is lost);
+        # lost_once (like lost for the first call only, then ok: a retry gets through)
         self.mode = "ok"
         self.slow_seconds = 3.0
         self.down_status = 503  # some tests want a plain 500
@@ -35,7 +36,10 @@ class Faults:
 
     async def after(self) -> None:
         """Call once the work is done: in `lost` mode the answer arrives too late."""
-        if self.mode == "lost":
+        if self.mode == "lost_once":
+            self.mode = "ok"
+            await asyncio.sleep(self.slow_seconds)
+        elif self.mode == "lost":
             await asyncio.sleep(self.slow_seconds)
 
 
@@ -53,14 +57,18 @@ class StripeProxy:
     `faults` maps (method, path prefix) to a Faults; `requests` lists (method, path, form) of
     every call. Where localstripe differs from Stripe in a way our code relies on, the proxy
     answers like Stripe: a card error carries the declined `payment_intent` (localstripe only
-    names the charge), and balance transactions carry Stripe's usual card fee (2.9 % + 30;
-    localstripe's are 0), so a fee read later is visible.
+    names the charge), balance transactions carry Stripe's usual card fee (2.9 % + 30;
+    localstripe's are 0), so a fee read later is visible, and a POST repeated with an
+    Idempotency-Key it has answered before gets the first answer again without reaching
+    localstripe (Stripe's idempotency; `forwarded` counts what did reach it).
     """
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
         self.faults: dict[tuple[str, str], Faults] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.forwarded: list[tuple[str, str]] = []
+        self._answered: dict[str, tuple[bytes, int]] = {}  # Idempotency-Key -> first answer
         self.app = Starlette(routes=[Route("/{path:path}", self._forward, methods=["GET", "POST", "DELETE"])])
 
     def fault(self, method: str, prefix: str, mode: str, *, slow_seconds: float = 3.0,
@@ -86,6 +94,11 @@ class StripeProxy:
                                 status_code=early.status_code)
         headers = {k: v for k, v in request.headers.items()
                    if k.lower() in ("authorization", "content-type", "idempotency-key", "stripe-version")}
+        key = request.headers.get("idempotency-key") if request.method == "POST" else None
+        if key and key in self._answered:
+            content, status = self._answered[key]
+            return Response(content, status_code=status, media_type="application/json")
+        self.forwarded.append((request.method, path))
         async with httpx.AsyncClient(base_url=self.upstream, timeout=10) as client:
             answer = await client.request(request.method, path, params=request.query_params, content=body,
                                           headers=headers)
@@ -96,6 +109,8 @@ class StripeProxy:
                 txn = answer.json()
                 txn["fee"] = abs(int(txn["amount"])) * 29 // 1000 + 30 if txn.get("type") == "charge" else 0
                 content = json.dumps(txn).encode()
+        if key and answer.status_code < 500:
+            self._answered[key] = (content, answer.status_code)
         if faults is not None:
             await faults.after()
         return Response(content, status_code=answer.status_code, media_type="application/json")

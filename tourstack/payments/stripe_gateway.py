@@ -63,6 +63,9 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
+SAVED_CARD_RETRIES = 2  # re-sends of a card charge whose answer timed out
+
+
 class StripeGateway:
     name = NAME
 
@@ -128,13 +131,18 @@ class StripeGateway:
             "amount": request.amount_minor, "currency": request.currency.lower(),
             "metadata": {"reference": request.reference, "description": request.description[:200]},
         }
+        options: dict[str, Any] = {"idempotency_key": request.idempotency_key}
         if request.payment_method:
             params |= {"payment_method": request.payment_method, "confirm": True, "off_session": True}
             customer = self._customer_of(request.payment_method)
             if customer:
                 params["customer"] = customer
-        intent = self._call(self._client.v1.payment_intents.create, params=params,
-                            options={"idempotency_key": request.idempotency_key})
+            # Confirming charges the card at once, so a timeout is ambiguous: the charge may have
+            # gone through with its answer lost. The SDK re-sends with the same idempotency key,
+            # and Stripe answers a repeat with the first result, before we give up and let the
+            # router try another gateway (which would charge the customer a second time).
+            options["max_network_retries"] = SAVED_CARD_RETRIES
+        intent = self._call(self._client.v1.payment_intents.create, params=params, options=options)
         return self._to_payment(intent)
 
     def _customer_of(self, payment_method: str) -> str | None:

@@ -1,6 +1,7 @@
 """Stripe through the real SDK, against localstripe behind StripeProxy: a charge that succeeded is
 never followed by a fallback (its fee is read later), a saved card is charged with its customer
-off-session, a decline keeps the PaymentIntent id, and timeouts fall back in both directions."""
+off-session (and re-sent with its idempotency key when the answer is lost, never charged twice or
+elsewhere), a decline keeps the PaymentIntent id, and timeouts fall back in both directions."""
 
 from __future__ import annotations
 
@@ -51,6 +52,24 @@ def test_a_saved_card_is_charged_with_its_customer_off_session(client, world, pr
     assert (sent["customer"], sent["off_session"], sent["confirm"], sent["payment_method"]) == (
         customer.id, "true", "true", method.id)
     assert sdk.v1.payment_intents.retrieve(answer.json()["gateway_reference"]).customer == customer.id
+
+
+def test_a_saved_card_charge_whose_answer_is_lost_is_resent_once_not_charged_elsewhere(
+        client, world, proxied_runtime, stripe_proxy, fake_paypal, session_factory):
+    # Stripe charges the card, then the answer arrives after the client's 1 s timeout.
+    stripe_proxy.fault("POST", "/v1/payment_intents", "lost_once", slow_seconds=2.5)
+    ref = new_booking(session_factory, world, currency="USD", total_minor=250_00)
+    answer = pay(client, world.keys["agent_a"], {"booking_ref": ref, "payment_method": "pm_card_visa"})
+    body = answer.json()
+    assert answer.status_code == 201, answer.text
+    assert (body["gateway"], body["status"]) == ("stripe", "succeeded")
+    sent = [r for r in stripe_proxy.requests if r[:2] == ("POST", "/v1/payment_intents")]
+    assert len(sent) == 2  # the SDK re-sent the charge ...
+    assert stripe_proxy.forwarded.count(("POST", "/v1/payment_intents")) == 1  # ... Stripe made one
+    assert fake_paypal.orders == {}
+    with session_factory() as s:
+        assert [p.gateway_reference for p in s.query(Payment).filter(Payment.status == "succeeded")
+                if p.gateway_reference == body["gateway_reference"]] == [body["gateway_reference"]]
 
 
 def test_a_decline_keeps_the_payment_intent_so_its_event_is_applied(client, world, proxied_runtime,
