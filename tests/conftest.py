@@ -35,6 +35,22 @@ def pg_admin_url() -> str:
     return PG_ADMIN_URL
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse `--dist loadgroup` with a pytest whose test ids pytest-xdist cannot tag.
+
+    xdist groups tests by writing the group into `Item._nodeid`; pytest 9.2 keeps the id in
+    `_id` instead, and the groups are then silently lost: expensive module fixtures (warehouse
+    builds) run once per worker and per split module and the suite takes twice as long."""
+    if getattr(config, "workerinput", None) is not None or config.getoption("dist", "no") != "loadgroup":
+        return
+    from _pytest.nodes import Node
+
+    if "_nodeid" not in getattr(Node, "__slots__", ("_nodeid",)):
+        raise pytest.UsageError(
+            "this pytest stores test ids where pytest-xdist's loadgroup cannot tag them, so "
+            "xdist_group would be ignored; install the pytest version pinned in pyproject.toml")
+
+
 def _with_database(admin_url: str, name: str) -> str:
     base, _, _ = admin_url.rpartition("/")
     return f"{base}/{name}"
