@@ -47,13 +47,15 @@ def deletion_variants(frame: pl.DataFrame, column: str, max_len: int = MAX_TOKEN
     filter is a hash semi-join per deletion position, so the large side never materialises whole.
     """
     col = pl.col(column)
-    parts = [frame.with_columns(col.alias("variant"))]
+    lazy = frame.lazy()  # one query: polars runs the positions in parallel instead of in turn
+    parts = [lazy.with_columns(col.alias("variant"))]
     for i in range(max_len):
-        parts.append(frame.filter(col.str.len_chars() > i).with_columns(
+        parts.append(lazy.filter(col.str.len_chars() > i).with_columns(
             pl.concat_str(col.str.slice(0, i), col.str.slice(i + 1)).alias("variant")))
     if keep is not None:
-        parts = [part.join(keep, on="variant", how="semi") for part in parts]
-    return pl.concat(parts)
+        kept = keep.lazy()
+        parts = [part.join(kept, on="variant", how="semi") for part in parts]
+    return pl.concat(parts).collect()
 
 
 def osa_distance(a: list[str], b: list[str]) -> list[int]:
