@@ -1,7 +1,9 @@
 """Writing the dashboards: six pages, an index and one shared assets/ folder.
 
-Why a shared assets/ folder: plotly.min.js is about 4.7 MB. Inlined it would be parsed again by
-every page and make each file huge; referenced once, the browser caches it across pages. The
+Why a shared assets/ folder: plotly.js is large (1.4 MB even as the dashboards' own bundle of the
+trace types they draw, 4.7 MB in full). Inlined it would be parsed again by every page and make
+each file huge; referenced once, the browser caches it across pages. Why our own bundle: parsing
+and running plotly.js is most of a cold page load (static/plotly_bundle/README.md). The
 world map's topojson is preloaded by a small script (`assets/world_110m.js`) instead of being
 fetched from plotly's CDN, so the pages render with no network, even from file://, where browsers
 refuse XHR to local files.
@@ -18,8 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import plotly
-
 from tourstack.dashboards.data import connection_of, freshness, reference_month
 from tourstack.dashboards.page import NAV, Page, render, render_index
 from tourstack.dashboards.pages import agents, customers, executive, operations, sales, suppliers
@@ -32,7 +32,7 @@ BUILDERS: dict[str, Callable[[Context], Page]] = {
 }
 DASHBOARDS: tuple[str, ...] = tuple(name for name, _ in NAV)
 STATIC = Path(__file__).resolve().parent / "static"
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = STATIC / "plotly-dashboards.min.js"  # served as assets/plotly.min.js
 # Files served from assets/ (by the API too): nothing else is ever read from that folder.
 ASSET_FILES = ("plotly.min.js", "dashboard.css", "world_110m.js", "world_110m.json")
 
