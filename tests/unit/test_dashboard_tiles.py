@@ -54,7 +54,7 @@ def test_tile_html_shows_arrow_colour_and_raw_value():
                 currency="INR", key="revenue")
     out = tile_html(tile)
     assert 'data-kpi="revenue"' in out and 'data-value="120.50"' in out
-    assert "INR 120.50" in out
+    assert "INR</span> <span class=\"amount\">120.50</span>" in out
     assert 'class="delta up"' in out and "▲" in out  # +20.5 % vs previous month
     assert 'class="delta down"' in out and "▼" in out  # −19.7 % vs last year
 
@@ -95,3 +95,38 @@ def test_links_refuse_tampering_and_long_lives():
     assert links.verify(far, lookup, now=1_000_000) is None  # expires too far ahead of now
     with pytest.raises(ValueError):
         links.issue(7, HASH, ttl_seconds=links.MAX_TTL_SECONDS + 1)
+
+
+def test_the_pages_describe_the_newest_complete_month():
+    import datetime as dt
+
+    import duckdb
+
+    from tourstack.dashboards.data import last_complete_month, reference_month
+
+    assert last_complete_month(dt.date(2026, 12, 1)) == dt.date(2026, 11, 1)
+    assert last_complete_month(dt.date(2026, 11, 30)) == dt.date(2026, 11, 1)
+    assert last_complete_month(dt.date(2024, 2, 29)) == dt.date(2024, 2, 1)
+    assert last_complete_month(dt.date(2024, 2, 28)) == dt.date(2024, 1, 1)
+    con = duckdb.connect()
+    con.execute("create schema marts; create table marts.exec_kpi_monthly"
+                " (month_start date, is_booking_period boolean)")
+    con.execute("insert into marts.exec_kpi_monthly values ('2026-10-01', true), ('2026-11-01', true),"
+                " ('2026-12-01', true), ('2027-01-01', false)")
+    # On 1 December, December has one day of bookings: the tiles describe November.
+    assert reference_month(con, dt.date(2026, 12, 1)) == dt.date(2026, 11, 1)
+    assert reference_month(con, dt.date(2026, 12, 31)) == dt.date(2026, 12, 1)
+    # A warehouse whose bookings stop earlier describes its own last booking month.
+    con.execute("update marts.exec_kpi_monthly set is_booking_period = false where month_start = '2026-11-01'")
+    assert reference_month(con, dt.date(2026, 12, 15)) == dt.date(2026, 10, 1)
+
+
+def test_a_money_tile_sets_its_currency_apart_but_reads_as_one_figure():
+    import re
+
+    html = tile_html(Tile("Revenue", Decimal("176871021.455"), "money", currency="INR", key="revenue"))
+    assert '<span class="ccy">INR</span> <span class="amount">176,871,021.46</span>' in html
+    text = re.sub(r"<[^>]+>", "", html.split('class="tile-value">', 1)[1].split("</div>", 1)[0])
+    assert text == format_value(Decimal("176871021.455"), "money", "INR") == "INR 176,871,021.46"
+    count = tile_html(Tile("Bookings", 864, "count", key="bookings"))
+    assert '<div class="tile-value">864</div>' in count

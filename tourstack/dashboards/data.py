@@ -123,14 +123,26 @@ def freshness(conn: Any, as_of: dt.date | None = None) -> Freshness:
     return Freshness(as_of=as_of, newest_booking_at=newest, last_loaded_at=loaded)
 
 
+def last_complete_month(as_of: dt.date) -> dt.date:
+    """First day of the newest calendar month that ends on or before `as_of`."""
+    this = month_start(as_of)
+    return this if (as_of + dt.timedelta(days=1)).day == 1 else add_months(this, -1)
+
+
 def reference_month(conn: Any, as_of: dt.date) -> dt.date:
-    """The month the tiles describe: the newest booking month of exec_kpi_monthly up to `as_of`
-    (later rows only carry revenue recognised on future travel dates)."""
+    """The month the tiles describe: the newest complete booking month of exec_kpi_monthly up to
+    `as_of` (later rows only carry revenue recognised on future travel dates).
+
+    Why complete: the tiles compare a month with the month before and the same month last year.
+    A month in progress against whole months reads as a collapse on the 1st (one day against
+    thirty) and understates every figure until its last day. The pages (tiles and charts, which
+    end at this month) therefore describe whole months; the days of the month in progress are in
+    the daily executive e-mail and the month-to-date columns of exec_kpi_daily."""
     month = scalar(
         conn,
         f"select max(month_start) from {SCHEMA}.exec_kpi_monthly"
         " where is_booking_period and month_start <= ?",
-        (month_start(as_of),),
+        (last_complete_month(as_of),),
     )
     return month or month_start(as_of)
 

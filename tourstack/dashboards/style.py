@@ -51,7 +51,9 @@ main { padding:12px 24px 32px; }
   margin-bottom:16px; }
 .tile { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 16px; }
 .tile-label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
-.tile-value { font-size:24px; font-weight:700; margin:4px 0 6px; white-space:nowrap; }
+.tile-value { font-size:22px; font-weight:700; margin:4px 0 6px; }
+.tile-value .ccy { font-size:14px; font-weight:600; color:var(--muted); }
+.tile-value .amount { white-space:nowrap; font-variant-numeric:tabular-nums; }
 .tile-deltas { display:flex; flex-direction:column; gap:2px; font-size:12px; }
 .delta.up { color:var(--up); } .delta.down { color:var(--down); } .delta.flat { color:var(--flat); }
 .delta .vs { color:var(--muted); }

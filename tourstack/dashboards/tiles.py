@@ -117,6 +117,16 @@ def _delta_html(d: Delta, tile: Tile) -> str:
     )
 
 
+def _value_html(tile: Tile) -> str:
+    """The currency code set smaller than the amount, so large amounts fit a tile (and wrap
+    after the code, never inside the number, on a narrow one)."""
+    shown = tile.display
+    if tile.kind == "money" and tile.currency and shown.startswith(tile.currency + " "):
+        amount = shown[len(tile.currency) + 1:]
+        return f'<span class="ccy">{html.escape(tile.currency)}</span> <span class="amount">{html.escape(amount)}</span>'
+    return html.escape(shown)
+
+
 def tile_html(tile: Tile) -> str:
     mom, yoy = tile.deltas
     raw = "" if tile.value is None else str(tile.value)
@@ -124,7 +134,7 @@ def tile_html(tile: Tile) -> str:
         f'<div class="tile" data-kpi="{html.escape(tile.key or tile.label)}" '
         f'data-value="{html.escape(raw)}">'
         f'<div class="tile-label">{html.escape(tile.label)}</div>'
-        f'<div class="tile-value">{html.escape(tile.display)}</div>'
+        f'<div class="tile-value">{_value_html(tile)}</div>'
         f'<div class="tile-deltas">{_delta_html(mom, tile)}{_delta_html(yoy, tile)}</div></div>'
     )
 
