@@ -133,6 +133,15 @@
 {%- endmacro %}
 
 {#
+    True when a staff task breached its SLA: completed after it was due, or still pending and
+    overdue (task_is_overdue). One rule for every mart that counts breaches.
+#}
+{% macro task_breached_sla(status_col, completed_col, sla_col) -%}
+    (({{ status_col }} = 'done' and {{ completed_col }} > {{ sla_col }})
+        or {{ task_is_overdue(status_col, sla_col) }})
+{%- endmacro %}
+
+{#
     The share of a booking's cash that goes to a part of its revenue (a site, a supplier's item):
     part_revenue x booking_cash / booking_revenue, rounded once to 2 decimals; 0 when the
     booking has no revenue.

@@ -34,13 +34,8 @@ aggregated as (
         sum(case when status in ('open', 'in_progress') then 1 else 0 end) as tasks_pending,
         sum(case when {{ task_is_overdue('status', 'sla_due_at') }} then 1 else 0 end) as tasks_overdue,
         sum(case when status = 'done' and completed_at <= sla_due_at then 1 else 0 end) as tasks_within_sla,
-        sum(
-            case
-                when status = 'done' and completed_at > sla_due_at then 1
-                when {{ task_is_overdue('status', 'sla_due_at') }} then 1
-                else 0
-            end
-        ) as tasks_breached_sla,
+        sum(case when {{ task_breached_sla('status', 'completed_at', 'sla_due_at') }} then 1 else 0 end)
+            as tasks_breached_sla,
         sum(case when status = 'done' then {{ seconds_between('opened_at', 'completed_at') }} else 0 end)
             as resolution_seconds
     from tasks
