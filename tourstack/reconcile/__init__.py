@@ -5,7 +5,7 @@
 
 Modules: io (strict CSV in/out), text (normalisation, typo index), candidates (vectorised pair
 generation), scoring (confidence), allocate (the sequential, never-twice allocation), refunds
-(refunds that follow the payment they return), engine; for the operational database:
+(which payment a refund returns), engine; for the operational database:
 operational (the daily run), targets, payouts, decisions (manual match, split, unmatch,
 write-off) and audit (the queue, the decision trail and current matches).
 """

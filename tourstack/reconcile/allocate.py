@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from tourstack.reconcile.refunds import allocate_linked
 from tourstack.reconcile.scoring import AUTO_MATCH, FX_TOLERANCE_BPS, SUGGEST
 
 DUPLICATE_WINDOW_DAYS = 14
+LINKED_STRONG, LINKED_REFERENCE = 99, 95  # confidence of a refund allocated through its link
 PREPAY_DAYS = 7
 MAX_BATCH = 10  # invoices issued to one agency on one day searched for a paying subset
 TIE_POINTS = 2  # best candidates this close in confidence are a tie
@@ -256,13 +256,46 @@ def _refund(led: Ledger, t: int, cands: list[tuple]) -> None:
             led.fx_minor(apply, led.i_currency[i], led.t_currency[t], led.t_day[t]) or 0)))
 
 
+def _linked_refund(led: Ledger, t: int, t0: int, strong: bool, original_id: str) -> None:
+    """Apply refund `t` negatively to the invoices original `t0` was applied to (refunds.py)."""
+    paid = [p for p in led.paid_by.get(t0, []) if (t, p[0]) not in led.excluded]
+    if not paid:
+        led.exceptions.append((t, "refund_of_unallocated", f"refund of {original_id}"[:200], led.t_amount[t]))
+        return
+    cur, day = led.t_currency[t], led.t_day[t]
+    left = -led.t_amount[t]  # positive, transaction currency
+    conf = LINKED_STRONG if strong else LINKED_REFERENCE
+    for entry in paid:
+        if left <= 0:
+            break
+        i, put, returned = entry
+        cap = min(put - returned, led.allocated[i])
+        if cap <= 0:
+            continue
+        i_cur = led.i_currency[i]
+        fx = i_cur != cur
+        want = led.fx_minor(left, cur, i_cur, day) if fx else left
+        if want is None:
+            continue
+        if want <= cap or _fits(want, cap, fx):
+            take, left = min(want, cap), 0
+        else:
+            take = cap
+            back = led.fx_minor(take, i_cur, cur, day) if fx else take
+            left = max(left - (back or 0), 0)
+        entry[2] += take
+        _apply(led, t, i, -take, "refund_of_payment" + ("+fx" if fx else ""), conf, -take)
+    if left > 0:  # the original (less what earlier refunds of it returned) does not cover it
+        led.exceptions.append((t, "refund_exceeds_payments", f"refund of {original_id}"[:200], -left))
+
+
 def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
     """cands: (i, confidence, ref_kind, amt_inv, gross_inv, fx), best first."""
     if led.t_amount[t] < 0:
         link = led.links.get(t)
         # A shared reference links only when the refund quotes no invoice or booking of its own.
         if link and (link[1] or not any(c[2] >= 2 for c in cands)):
-            allocate_linked(led, t, link[0], link[1], led.link_names.get(link[0], ""))
+            _linked_refund(led, t, link[0], link[1], led.link_names.get(link[0], ""))
             return
         _refund(led, t, cands)
         return

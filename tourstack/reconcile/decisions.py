@@ -156,8 +156,9 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
     session.flush()
     action = "match" if len(parts) == 1 else "split"
     manual = session.scalars(select(ReconciliationMatch).where(ReconciliationMatch.txn_key == txn.key)).all()
-    used = sum(_recorded_equivalent(session, m, txn, rates) for m in manual)
-    converted = sum(abs(_recorded_equivalent(session, m, txn, rates)) for m in manual if m.currency != txn.currency)
+    recorded = [(m.currency, _recorded_equivalent(session, m, txn, rates)) for m in manual]
+    used = sum(minor for _, minor in recorded)
+    converted = sum(abs(minor) for currency, minor in recorded if currency != txn.currency)
     rows = []
     for invoice_id, amount in parts:
         invoice = _invoice(session, invoice_id)
