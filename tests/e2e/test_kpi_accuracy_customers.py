@@ -6,11 +6,11 @@ var analytics_as_of = the demo's as-of date."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from tests.e2e.kpi_expected_entities import cohort_retention, customer_acquisition_monthly, customer_lifetime
-from tests.e2e.kpi_operational import build_as_of, load, mart_rows, mismatches, ratio
+from tests.e2e.kpi_as_of import build_as_of
+from tests.e2e.kpi_operational import load, mart_rows, mismatches, ratio
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
@@ -19,12 +19,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 @pytest.fixture(scope="module")
 def lifetime(tiny_warehouse, tmp_path_factory):
     warehouse = build_as_of(tiny_warehouse, tmp_path_factory.mktemp("kpi_as_of"), AS_OF)
-    con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
-    try:
-        got = mart_rows(con, "customer_lifetime", "customer_id")
-    finally:
-        con.close()
-    return customer_lifetime(load(str(warehouse.operational_db)), AS_OF), got
+    want = customer_lifetime(load(str(warehouse.operational_db)), AS_OF)
+    return want, warehouse.rows("customer_lifetime", "customer_id")
 
 
 def test_customer_lifetime_value_rfm_and_churn(lifetime):
@@ -44,14 +40,14 @@ def test_repeat_booking_rate(lifetime):
     assert 0 < expected < 1
 
 
-def test_acquisition_cost_per_channel_and_month(tiny_warehouse, marts):
-    want = customer_acquisition_monthly(load(str(tiny_warehouse.operational_db)))
+def test_acquisition_cost_per_channel_and_month(ops, marts):
+    want = customer_acquisition_monthly(ops)
     assert not mismatches(want, mart_rows(marts, "customer_acquisition_monthly", "channel", "month_start"))
     assert any(r["acquisition_cost_base"] is not None for r in want.values())
 
 
-def test_cohort_retention_of_customers_and_agents(tiny_warehouse, marts):
-    want = cohort_retention(load(str(tiny_warehouse.operational_db)))
+def test_cohort_retention_of_customers_and_agents(ops, marts):
+    want = cohort_retention(ops)
     got = mart_rows(marts, "cohort_retention", "entity_kind", "cohort_month", "month_start")
     assert not mismatches(want, got)
     for kind in ("customer", "agent"):

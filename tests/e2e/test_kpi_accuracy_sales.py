@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from tests.e2e import kpi_expected as expected
 from tests.e2e.kpi_expected_entities import agent_leaderboard
-from tests.e2e.kpi_operational import build_as_of, load, mart_rows, mismatches, ratio
+from tests.e2e.kpi_as_of import build_as_of
+from tests.e2e.kpi_operational import load, mart_rows, mismatches, ratio
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
@@ -57,25 +57,25 @@ def as_of_warehouse(tiny_warehouse, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def as_of_ops(as_of_warehouse):
+    return load(str(as_of_warehouse.operational_db))
+
+
+@pytest.fixture(scope="module")
 def leaderboard(as_of_warehouse):
-    con = duckdb.connect(str(as_of_warehouse.duckdb_path), read_only=True)
-    try:
-        return mart_rows(con, "agent_leaderboard", "agent_id")
-    finally:
-        con.close()
+    return as_of_warehouse.rows("agent_leaderboard", "agent_id")
 
 
-def test_agent_leaderboard_figures(as_of_warehouse, leaderboard):
-    ops = load(str(as_of_warehouse.operational_db))
-    want = agent_leaderboard(ops, AS_OF)
+def test_agent_leaderboard_figures(as_of_ops, leaderboard):
+    want = agent_leaderboard(as_of_ops, AS_OF)
     assert not mismatches(want, leaderboard)
     # the 90-day window and the ratings are populated, so those columns are really compared
     assert any(r["revenue_90d_base"] and r["revenue_90d_base"] != r["revenue_base"] for r in want.values())
     assert any(r["avg_rating"] is not None for r in want.values())
 
 
-def test_top_agents_are_the_highest_revenues(as_of_warehouse, leaderboard):
-    ops = load(str(as_of_warehouse.operational_db))
+def test_top_agents_are_the_highest_revenues(as_of_ops, leaderboard):
+    ops = as_of_ops
     revenue = defaultdict(Decimal)
     for b in ops.revenue_bookings:
         if not ops.agents[b["agent"]]["deleted"]:

@@ -5,27 +5,22 @@ without ratings or without requests."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from tests.e2e.kpi_expected_entities import supplier_scorecard
-from tests.e2e.kpi_operational import load, mart_rows, mismatches
+from tests.e2e.kpi_operational import mart_rows, mismatches
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
 
 @pytest.fixture(scope="module")
-def want(tiny_warehouse):
-    return supplier_scorecard(load(str(tiny_warehouse.operational_db)))
+def want(ops):
+    return supplier_scorecard(ops)
 
 
 @pytest.fixture(scope="module")
-def got(tiny_warehouse):
-    con = duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True)
-    try:
-        return mart_rows(con, "supplier_scorecard", "supplier_id")
-    finally:
-        con.close()
+def got(marts):
+    return mart_rows(marts, "supplier_scorecard", "supplier_id")
 
 
 def test_supplier_scorecard_matches_the_operational_tables(want, got):
