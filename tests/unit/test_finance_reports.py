@@ -129,3 +129,19 @@ def test_reconciliation_report_keeps_each_currency_and_its_places(tmp_path):
     ws = load_workbook(write_xlsx(report, tmp_path / "rec.xlsx")).active
     assert ws["D2"].number_format == "0.00%" and ws["D2"].value == pytest.approx(1.0)
     assert ws["G3"].value == 1500 and ws["D4"].value is None
+
+
+def test_exports_never_write_people_text_as_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    names = ["=HYPERLINK(\"http://x\",\"y\")", "+1-2", "@SUM(A1)", "Goa Tours"]
+    report = Report("revenue-by-agent", "Revenue by agent", AS_OF,
+                    [Column("agency", "Agency", "text"), Column("revenue_base", "Revenue")],
+                    [{"agency": n, "revenue_base": Decimal("-5")} for n in names])
+    lines = to_csv(report).splitlines()
+    assert [line.split(",", 1)[0] for line in lines[2:]] == ["'+1-2", "'@SUM(A1)", "Goa Tours"]
+    assert lines[1].startswith("\"'=HYPERLINK(") and lines[1].endswith(",-5.00")  # numbers untouched
+    ws = load_workbook(write_xlsx(report, tmp_path / "agents.xlsx")).active
+    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == names
+    assert {ws.cell(row=r, column=1).data_type for r in range(2, 6)} == {"s"}
+    assert ws["B2"].value == -5 and ws["B2"].data_type == "n"

@@ -1,7 +1,8 @@
 """The XLSX attachment: a KPI sheet plus the data behind each chart, with a native line chart.
 
 A native Excel chart (not a picture) lets the reader re-scale it or copy the series; numbers stay
-numbers (Decimal cells) with number formats, so the workbook can be pivoted as-is.
+numbers (Decimal cells) with number formats, so the workbook can be pivoted as-is. Agent and
+destination names come from people: no cell is ever written as a formula (tourstack.spreadsheets).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 from tourstack.briefing.deltas import LABELS, RATIOS
 from tourstack.briefing.figures import Figures
 from tourstack.briefing.view import MONEY
+from tourstack.spreadsheets import no_formulas
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 PCT_FORMAT = "0.0%"
@@ -86,6 +88,7 @@ def build_xlsx(figures: Figures, *, last_current: dict | None = None, title: str
             sheet.cell(sheet.max_row, 4).number_format = MONEY_FORMAT
         _style(sheet, Font, widths=[28, 24, 10, 20])
     wb.properties.title = title or f"{p.kind} briefing {p.current.key}"
+    no_formulas(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,5 +1,6 @@
 """CSV and XLSX export of a `Report`. XLSX cells are typed (numbers stay numbers, dates dates)
-with number formats, a bold header row, frozen panes and column widths."""
+with number formats, a bold header row, frozen panes and column widths. Agency and supplier
+names come from people: no cell is ever written as a formula (tourstack.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tourstack.finance_reports.report import Report
+from tourstack.spreadsheets import csv_text, no_formulas
 
 NUMBER_FORMATS = {"money": "#,##0.00;[Red]-#,##0.00", "amount": "#,##0.00;[Red]-#,##0.00", "int": "0",
                   "date": "yyyy-mm-dd", "ratio": "0.00%"}
@@ -33,7 +35,7 @@ def _csv_value(value, kind: str) -> str:
         return format(Decimal(value), "f")  # exact: the currency's places, or the stored ratio
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def write_xlsx(report: Report, path: str | Path) -> Path:
@@ -58,6 +60,7 @@ def write_xlsx(report: Report, path: str | Path) -> Path:
                 cell.number_format = NUMBER_FORMATS[col.kind]
     ws.freeze_panes = "B2"
     wb.properties.title = f"{report.title} as of {report.as_of.isoformat()}"
+    no_formulas(wb)
     path = Path(path)
     wb.save(path)
     return path

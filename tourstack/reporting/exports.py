@@ -6,10 +6,8 @@ numbers with formats, dates as dates); charts read from a "Chart data" sheet lai
 Excel wants (categories in the first column, one column per series), which is also where a
 `series` dimension is pivoted out.
 
-Why text is defused: titles, labels and dimension values (agency and agent names) come from
-people, and a spreadsheet runs text such as `=HYPERLINK(...)` as a formula. No report cell is
-ever meant to be a formula: XLSX text cells are typed as strings, and CSV text that starts with
-= + - @ tab or CR gets a leading apostrophe (numbers and dates are written as they are).
+Titles, labels and dimension values (agency and agent names) come from people: no cell is ever
+written as a formula (tourstack.spreadsheets).
 """
 
 from __future__ import annotations
@@ -22,16 +20,10 @@ from typing import Any
 
 from tourstack.reporting.formatting import format_value, period_label
 from tourstack.reporting.runner import ReportResult
+from tourstack.spreadsheets import csv_text, no_formulas, sheet_title
 
 NUMBER_FORMATS = {"money": "#,##0.00;[Red]-#,##0.00", "integer": "#,##0", "ratio": "0.0000",
                   "percent": "0.00%", "date": "yyyy-mm-dd"}
-_BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(text: str) -> str:
-    """Text a spreadsheet opening the CSV will not evaluate: a leading ' before = + - @ tab CR."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _csv_value(value: Any) -> str:
@@ -51,21 +43,6 @@ def to_csv(result: ReportResult) -> str:
     for row in result.rows:
         writer.writerow([_csv_value(v) for v in row])
     return buf.getvalue()
-
-
-def _no_formulas(wb) -> None:
-    """openpyxl stores any text starting with "=" as a formula; a report never has one, so every
-    such cell is typed back to a plain string."""
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-
-
-def sheet_title(title: str) -> str:
-    """An Excel sheet name: no []:*?/\\, not starting or ending with ', at most 31 characters."""
-    return title.translate(_BAD_SHEET_CHARS)[:31].strip().strip("'").strip() or "Report"
 
 
 def _cell(value: Any, kind: str) -> Any:
@@ -108,7 +85,7 @@ def to_xlsx(result: ReportResult) -> bytes:
     if result.spec.chart.type in ("bar", "line", "area", "pie") and result.rows:
         _chart(wb, ws, result, anchor=f"{get_column_letter(len(result.columns) + 2)}{header_row}")
     wb.properties.title = result.title
-    _no_formulas(wb)
+    no_formulas(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -127,3 +127,27 @@ def test_policy_defaults_and_overrides():
     relaxed = decide(_state(newest=fresh, failed=["c"]), {"failed_checks": "warn"})
     assert relaxed.status == "warned" and relaxed.subject_tags == ["[CHECKS FAILED]"]
     assert decide(_state(newest=stale), {"stale": "send"}).status == "sent"
+
+
+def test_the_workbook_never_writes_a_name_as_a_formula():
+    import io
+
+    from openpyxl import load_workbook
+
+    from tourstack.briefing.figures import Figures, Ranked, ToDate
+    from tourstack.briefing.workbook import build_xlsx
+
+    kpis = Kpis(revenue=D("100.00"), bookings=2, cash_received=D("50.00"), quotes_requested=4,
+                quotes_converted=1, active_agents=1)
+    figures = Figures(
+        periods=daily_periods(dt.date(2026, 6, 30)), base_currency="INR", current=kpis,
+        comparisons={"previous": kpis, "reference": kpis},
+        to_date=ToDate(D("100.00"), D("900.00"), 2, D("50.00")),
+        top_destinations=[Ranked("=1+1", 1, D("60.00"), "India")],
+        top_agents=[Ranked("=HYPERLINK(\"http://x\")", 2, D("100.00"), "@Agency")], trend=[])
+    wb = load_workbook(io.BytesIO(build_xlsx(figures)))
+    agents = wb["Top agents"]
+    assert (agents["A2"].value, agents["B2"].value) == ("=HYPERLINK(\"http://x\")", "@Agency")
+    assert wb["Top destinations"]["A2"].value == "=1+1"
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
