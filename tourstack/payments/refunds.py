@@ -23,9 +23,8 @@ for the booking, exactly like a refund; a closed dispute never reopens.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-
 import logging
+from collections.abc import Mapping
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session

@@ -78,7 +78,7 @@ def run_schedule(session: Session, schedule: ReportSchedule, source: ReportSourc
     from tourstack.mail import Attachment, compose
 
     now = now or dt.datetime.now(dt.UTC)
-    problem = owner_problem(session, schedule)
+    problem = owner_problem(session, schedule.saved_report)
     if problem:
         log.warning("report schedule %s deactivated: %s", schedule.id, problem)
         deactivate(session, schedule, problem)

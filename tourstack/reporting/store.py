@@ -287,12 +287,7 @@ def claim_schedule(session: Session, schedule_id: int, seen_next_run_at: dt.date
     return result.rowcount == 1
 
 
-def owner_problem(session: Session, schedule: ReportSchedule) -> str | None:
-    """Why the report's owner key may no longer send this schedule, or None."""
-    return report_owner_problem(session, schedule.saved_report)
-
-
-def report_owner_problem(session: Session, report: SavedReport) -> str | None:
+def owner_problem(session: Session, report: SavedReport) -> str | None:
     """Why the key that saved `report` may not have it sent on a schedule, or None."""
     key = session.get(ApiKey, report.owner_key_id)
     if key is None:
@@ -306,7 +301,7 @@ def report_owner_problem(session: Session, report: SavedReport) -> str | None:
 
 def _check_owner(session: Session, report: SavedReport) -> None:
     """An admin may schedule another owner's report, but not one its owner could not send."""
-    problem = report_owner_problem(session, report)
+    problem = owner_problem(session, report)
     if problem:
         raise ReportStoreError(f"this report cannot be sent on a schedule: {problem}", "conflict")
 
