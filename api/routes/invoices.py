@@ -27,7 +27,6 @@ from api.schemas.invoicing import (
 )
 from tourstack.auth import Principal
 from tourstack.db.models import Invoice
-from tourstack.payments import refresh_booking_invoices
 from tourstack.invoicing import (
     Actor,
     CreditLineInput,
@@ -52,6 +51,7 @@ from tourstack.invoicing import (
     submit,
     void,
 )
+from tourstack.payments import refresh_booking_invoices
 from tourstack.sales import get_booking_by_ref
 
 router = APIRouter(prefix="/api/v1/invoices", tags=["invoices"])

@@ -25,14 +25,21 @@ from api.problems import ApiProblem
 from api.schemas.common import Page, problem_responses
 from api.schemas.payments import WebhookEventOut, WebhookRetryOut
 from tourstack.auth import Principal
-from tourstack.payments import GatewayUnavailable, InvalidSignature, list_events, receive, requeue
+from tourstack.payments import (
+    GatewayUnavailable,
+    InvalidSignature,
+    list_events,
+    receive,
+    requeue,
+)
+from tourstack.payments.webhooks import STATUSES
 
 # One router, two prefixes: the signed deliveries and the keyed finance views of what was stored.
 router = APIRouter(prefix="/api/v1", tags=["webhooks"])
 log = logging.getLogger("api.webhooks")
 MAX_BODY = 1_000_000
 FinanceStaff = Annotated[Principal, Depends(require_role("finance", "admin"))]
-EventStatus = Literal["received", "processed", "parked", "failed", "dead_lettered", "invalid"]
+EventStatus = Literal[STATUSES]  # type: ignore[valid-type]  # the statuses tourstack.payments.webhooks defines
 
 
 @router.get("/webhook-events", response_model=Page[WebhookEventOut], responses=problem_responses(400, 401, 403, 422))
