@@ -95,6 +95,31 @@ def _exact_decimal(value: object, what: str) -> Decimal:
     return result
 
 
+class ExcessPrecisionError(CurrencyError):
+    """An amount with more decimal places than its currency has (75000.50 JPY).
+
+    Refused rather than rounded: whoever typed the extra digits meant something by them, and a
+    silently rounded echo hides what was actually converted, charged or booked."""
+
+
+def exact_amount(value: Decimal | int | str, currency: str) -> Decimal:
+    """`value` as a Decimal of `currency`, refusing (never rounding) digits below its minor unit.
+
+    The boundary check for amounts a person or a client typed; `Money(...)` rounds half-even and
+    is meant for amounts computed inside Tourstack."""
+    amount = _exact_decimal(value, "amount")
+    places = exponent(currency)
+    try:
+        exact = amount.quantize(quantum(currency))
+    except InvalidOperation:  # more digits than the 28-digit context holds
+        raise CurrencyError(f"{value} {currency} is too large an amount") from None
+    if amount != exact:
+        allowed = "no decimals" if places == 0 else f"at most {places} decimal places"
+        raise ExcessPrecisionError(f"{value} {currency} has more decimals than {currency} allows "
+                                   f"({allowed}); give the amount exactly")
+    return exact
+
+
 @dataclass(frozen=True, slots=True, init=False)
 class Money:
     """An amount in one currency, held as a Decimal with exactly the currency's minor places.

@@ -32,7 +32,7 @@ from api.schemas.itineraries import (
 from tourstack.auth import Principal
 from tourstack.db.models import Itinerary
 from tourstack.itinerary import Generation, Travellers, TripRequest, drafts, service
-from tourstack.money import to_minor
+from tourstack.money import CurrencyError, exact_amount, to_minor
 
 router = APIRouter(prefix="/api/v1/itineraries", tags=["itineraries"])
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
@@ -131,7 +131,10 @@ def patch_item(session: SessionDep, principal: CanManageItineraries, itinerary_i
         amount = changes.pop("estimated_cost")
         if amount is None or amount.startswith("-"):
             raise ApiProblem(422, "estimated_cost must be a non-negative decimal string", slug="invalid-edit")
-        changes["estimated_cost_minor"] = to_minor(amount, itinerary.currency)
+        try:
+            changes["estimated_cost_minor"] = to_minor(exact_amount(amount, itinerary.currency), itinerary.currency)
+        except (CurrencyError, ValueError) as exc:
+            raise ApiProblem(422, f"estimated_cost: {exc}", slug="invalid-edit") from None
     drafts.update_item(session, itinerary, item_id, changes)
     session.commit()
     return next(i for i in get_items(session, principal, itinerary_id) if i.id == item_id)

@@ -65,3 +65,44 @@ def test_sync_bad_input(migrated_sqlite_url):
     result = runner.invoke(app, ["fx", "sync", "--source", "oxr", "--start", "2025-03-10",
                                  "--database-url", migrated_sqlite_url], env={"TOURSTACK_OXR_APP_ID": ""})
     assert result.exit_code == 2 and "TOURSTACK_OXR_APP_ID" in result.output
+
+
+def test_convert_json_carries_amount_rate_date_source_and_note():
+    import json
+
+    result = runner.invoke(app, ["fx", "convert", "1,250.50", "GBP", "INR", "--on", "2025-03-09", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc == {
+        "amount_given": "1,250.50", "amount": "1250.50", "currency": "GBP",
+        "converted_amount": "140450.00", "converted_currency": "INR",
+        "rate": doc["rate"], "rate_date": "2025-03-07", "requested_date": "2025-03-09",
+        "carried_forward": True, "source": "ecb",
+        "note": "ECB reference rate of 2025-03-07 (Friday); 2025-03-09 is not a publication day",
+    }
+    assert doc["rate"].startswith("112.31507468")
+    # every figure is a decimal string: a JSON reader never sees a binary float
+    assert all(isinstance(doc[k], str) for k in ("amount", "converted_amount", "rate"))
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("75000.50", "JPY"), ("10.001", "EUR"), ("1.0005", "KWD")])
+def test_excess_precision_is_refused_not_rounded(amount, currency):
+    for extra in ([], ["--json"]):
+        result = runner.invoke(app, ["fx", "convert", amount, currency, "INR", "--on", "2025-03-07", *extra])
+        assert result.exit_code == 2, result.output
+        assert f"{amount} {currency} has more decimals than {currency} allows" in result.output
+        assert result.stdout.strip() == "" or "error:" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+
+
+def test_trailing_zeros_within_the_minor_unit_are_accepted():
+    result = runner.invoke(app, ["fx", "convert", "75000.00", "JPY", "INR", "--on", "2025-03-07", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"amount": "75000"' in result.stdout
+
+
+@pytest.mark.parametrize("amount", ["1,5", "1.2.3", "12,34.00", "1e3", "NaN", "--"])
+def test_ambiguous_amount_text_is_refused(amount):
+    result = runner.invoke(app, ["fx", "convert", "--", amount, "EUR", "INR"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output

@@ -8,6 +8,8 @@ user error: one clear line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal, InvalidOperation
 
 import typer
@@ -34,13 +36,19 @@ def _parse_date(text: str | None, option: str) -> dt.date:
         raise _fail(f"{option} must be a date like 2025-03-07, got {text!r}") from None
 
 
+# "1250.50", "-3", "1,250.50" (commas only as thousands separators: "1,5" is refused, since
+# it reads as one and a half in much of the world).
+_AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
 def _parse_amount(text: str) -> Decimal:
+    cleaned = text.strip()
+    if not _AMOUNT.match(cleaned):
+        raise _fail(f"amount must be a number like 1250.50 or 1,250.50, got {text!r}")
     try:
-        value = Decimal(text.replace(",", "").strip())
+        value = Decimal(cleaned.replace(",", ""))
     except InvalidOperation:
         raise _fail(f"amount must be a number, got {text!r}") from None
-    if not value.is_finite():
-        raise _fail(f"amount must be a finite number, got {text!r}")
     return value
 
 
@@ -58,31 +66,59 @@ def convert(
     on: str | None = typer.Option(None, "--on", help="rate date (YYYY-MM-DD); default today"),
     source: str = typer.Option("ecb-offline", "--source", help="ecb-offline | db"),
     database_url: str | None = typer.Option(None, help="for --source db; defaults to the operational DB"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of text"),
 ) -> None:
-    """Convert AMOUNT from one currency to another and show the rate, its date and source."""
+    """Convert AMOUNT from one currency to another and show the rate, its date and source.
+
+    AMOUNT must fit FROM's minor unit exactly (75000.50 JPY is refused, not rounded)."""
     from tourstack.db.engine import make_engine
     from tourstack.fx import FxError, convert as fx_convert, make_source
-    from tourstack.money import CurrencyError, Money
+    from tourstack.money import CurrencyError, Money, exact_amount
 
     value = _parse_amount(amount)
     day = _parse_date(on, "--on")
     from_code, to_code = from_currency.strip().upper(), to_currency.strip().upper()
     if source not in ("ecb-offline", "db"):
         raise _fail(f"--source must be ecb-offline or db, got {source!r}")
+    try:
+        original = Money(exact_amount(value, from_code), from_code)
+    except CurrencyError as exc:
+        raise _fail(str(exc)) from None
     engine = make_engine(_database_url(database_url)) if source == "db" else None
     try:
         rates = make_source(source, bind=engine)
-        result = fx_convert(Money(value, from_code), to_code, day, rates)
+        result = fx_convert(original, to_code, day, rates)
     except (FxError, CurrencyError) as exc:
         raise _fail(str(exc)) from None
     finally:
         if engine is not None:
             engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(_as_document(amount, result)))
+        return
     console.print(f"{result.original} = [bold]{result.converted}[/bold]", highlight=False)
     console.print(f"rate: 1 {from_code} = {result.rate.normalize():f} {to_code}", highlight=False)
     console.print(f"rate date: {result.rate_date.isoformat()}", highlight=False)
     console.print(f"source: {result.source}", highlight=False)
     console.print(result.stated, highlight=False, soft_wrap=True)
+
+
+def _as_document(given: str, result) -> dict[str, object]:
+    """The conversion as JSON: amounts and the rate as decimal strings (never JSON numbers, which
+    most readers parse as binary floats)."""
+    return {
+        "amount_given": given.strip(),
+        "amount": format(result.original.amount, "f"),
+        "currency": result.original.currency,
+        "converted_amount": format(result.converted.amount, "f"),
+        "converted_currency": result.converted.currency,
+        "rate": format(result.rate.normalize(), "f"),
+        "rate_date": result.rate_date.isoformat(),
+        "requested_date": result.requested_date.isoformat(),
+        "carried_forward": result.is_carried_forward,
+        "source": result.source,
+        "note": result.stated,
+    }
 
 
 @fx_app.command()

@@ -155,6 +155,9 @@ def test_edit_and_approve_measures_edit_distance(client, env):
     assert r.status_code == 200, r.text
     assert r.json()["estimated_cost"] == {"amount": "4500.00", "currency": "INR"}
     assert not r.json()["bookable"]
+    excess = client.patch(f"/api/v1/itineraries/{iid}/items/{meal['id']}",
+                          json={"estimated_cost": "4500.005"}, headers=h(env, "agent_a"))
+    assert excess.status_code == 422 and "more decimals than INR allows" in excess.json()["detail"]
     bad = client.patch(f"/api/v1/itineraries/{iid}/items/{meal['id']}",
                        json={"starts_at": "20:00", "ends_at": "19:00"}, headers=h(env, "agent_a"))
     assert bad.status_code == 422
