@@ -1,7 +1,8 @@
 """`tourstack route solve FILE.json`: order stops from a travel-time matrix.
 
 FILE holds {"durations": N x N, "start": i, "end": j | null, "time_windows": [[open, close], ...]
-(optional), "service": [...] (optional)}. The answer on stdout is JSON
+(optional), "service": [...] (optional)}, or is a TSPLIB instance (`.tsp`, `.atsp`: a closed
+tour from node 1, whose "order" is then in TSPLIB's 1-based node numbers). The answer on stdout is JSON
 {"order": [...], "total": travel cost of that order, "feasible": bool}; `--details` adds the
 violating stops, service start times, the method and whether optimality is proven.
 
@@ -43,8 +44,14 @@ def solve(
     details: bool = typer.Option(False, "--details", help="also print violations, times and method"),
 ) -> None:
     """Best order from start through every node to end (null end: open path; end == start: tour)."""
-    from tourstack.routing import RouteInputError, solve_route
+    from tourstack.routing.problem import RouteInputError
+    from tourstack.routing.solver import solve_route
 
+    if time_limit is not None and time_limit <= 0:
+        raise _fail("--time-limit must be positive")
+    if file.suffix.lower() in (".tsp", ".atsp"):
+        _solve_tsplib(file, time_limit, details)
+        return
     try:
         data = json.loads(file.read_text())
     except OSError as exc:
@@ -58,8 +65,6 @@ def solve(
         raise _fail(f"unknown keys: {', '.join(sorted(unknown))}")
     if "durations" not in data:
         raise _fail("missing key: durations")
-    if time_limit is not None and time_limit <= 0:
-        raise _fail("--time-limit must be positive")
     try:
         solution = solve_route(
             data["durations"],
@@ -83,6 +88,24 @@ def solve(
             "method": solution.method,
             "optimal": solution.optimal,
         }
+    typer.echo(json.dumps(out))
+
+
+def _solve_tsplib(file: Path, time_limit: float | None, details: bool) -> None:
+    from tourstack.routing import tsplib
+    from tourstack.routing.solver import solve_route
+
+    try:
+        instance = tsplib.read(file)
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror or exc}") from None
+    except tsplib.TsplibError as exc:
+        raise _fail(f"{file}: {exc}") from None
+    solution = solve_route(instance.weights.astype(float), start=0, end=0, time_limit_s=time_limit)
+    out: dict[str, object] = {"name": instance.name, "order": [v + 1 for v in solution.order],
+                              "total": _number(solution.total), "feasible": solution.feasible}
+    if details:
+        out |= {"method": solution.method, "optimal": solution.optimal}
     typer.echo(json.dumps(out))
 
 

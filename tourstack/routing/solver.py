@@ -1,33 +1,43 @@
-"""TSP with time windows: the entry point `solve_route` and the OR-Tools routing model.
+"""TSP with time windows: the entry point `solve_route` and the choice of method.
 
-Why two methods: itineraries have a handful of stops a day, where an exact answer is cheap
-(`exact.solve_exact`, Held–Karp with windows, tens of ms for 12 stops); multi-day or city-wide
-problems (25–50+ stops) go to the OR-Tools routing solver with guided local search under a time
-limit, which gets within a fraction of a percent of the best known in well under a second.
+Why several methods, chosen by the shape of the problem (figures in docs/benchmarks.md):
+- up to 12 stops (13 nodes), an exact answer is cheap: `exact.solve_exact`, Held–Karp with
+  windows, tens of milliseconds;
+- a closed tour on a symmetric matrix without windows (a day from the hotel and back, a city
+  circuit) goes to `tour_search` (Or-opt / Lin-Kernighan-style local search), which reaches the
+  published optimum of every TSPLIB instance up to 100 nodes in a fraction of a second;
+- anything else (time windows, asymmetric travel times, open paths, a different end) goes to
+  `vrp_search` (PyVRP's iterated local search for routing with time windows).
+OR-Tools guided local search (`ortools_search`) stays available as `method="ortools"`: it is the
+peer the benchmark measures the others against.
 
-When no order meets every window, both methods fall back to soft windows (lateness heavily
-penalised, so the fewest minutes late first, then the shortest travel) and the solution says
-`feasible=False` and lists the stops served after their window closed.
+When no order meets every window, every method falls back to the least late order, and the
+solution says `feasible=False` and lists the stops served after their window closed.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
 from tourstack.routing.exact import solve_exact
-from tourstack.routing.problem import RouteProblem, evaluate
+from tourstack.routing.problem import RouteInputError, RouteProblem, evaluate
 from tourstack.routing.types import RouteSolution
 
 EXACT_MAX_NODES = 13  # 12 stops plus the start
-LATENESS_PENALTY = 1000  # per scaled unit late, in OR-Tools' integer objective
+Method = Literal["auto", "exact", "tour-search", "vrp-search", "ortools"]
+METHODS: tuple[str, ...] = ("auto", "exact", "tour-search", "vrp-search", "ortools")
 
 
-def default_time_limit(n: int) -> float:
-    """Seconds of guided local search for an n-node instance (total stays under 1 s at 50)."""
-    return min(0.85, 0.1 + 0.015 * n)
+def default_time_limit(n: int, method: str = "tour-search") -> float:
+    """Seconds of search for an n-node instance. Closed symmetric tours converge fastest
+    (0.15 s at 50 nodes, 0.25 s at 100); windows and asymmetric matrices get more (0.35 s at 50,
+    0.6 s at 100), so a 50-node `tourstack route solve` stays under a second with start-up."""
+    if method == "tour-search":
+        return min(0.6, 0.05 + 0.002 * n)
+    return min(0.8, 0.1 + 0.005 * n)
 
 
 def solve_route(
@@ -39,25 +49,53 @@ def solve_route(
     service: Sequence[float] | None = None,
     time_limit_s: float | None = None,
     exact_max_nodes: int = EXACT_MAX_NODES,
+    method: Method = "auto",
 ) -> RouteSolution:
     """Best visiting order from `start` through every node to `end` (None = open path,
     `end == start` = closed tour). Raises RouteInputError on malformed input."""
     problem = RouteProblem.build(durations, start, end, time_windows, service)
-    return solve_problem(problem, time_limit_s=time_limit_s, exact_max_nodes=exact_max_nodes)
+    return solve_problem(problem, time_limit_s=time_limit_s, exact_max_nodes=exact_max_nodes, method=method)
+
+
+def choose_method(problem: RouteProblem, exact_max_nodes: int = EXACT_MAX_NODES) -> str:
+    from tourstack.routing.tour_search import is_symmetric
+
+    if problem.n <= exact_max_nodes:
+        return "exact"
+    if problem.closed and not problem.has_windows and is_symmetric(problem.durations):
+        return "tour-search"
+    return "vrp-search"
 
 
 def solve_problem(
-    problem: RouteProblem, *, time_limit_s: float | None = None, exact_max_nodes: int = EXACT_MAX_NODES
+    problem: RouteProblem,
+    *,
+    time_limit_s: float | None = None,
+    exact_max_nodes: int = EXACT_MAX_NODES,
+    method: Method = "auto",
 ) -> RouteSolution:
-    if problem.n <= exact_max_nodes:
-        order = solve_exact(problem)
-        if order is None:
-            order = solve_exact(problem, soft=True)
-        method = "exact"
+    if method not in METHODS:
+        raise RouteInputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    chosen = choose_method(problem, exact_max_nodes) if method == "auto" else method
+    limit = default_time_limit(problem.n, chosen) if time_limit_s is None else time_limit_s
+    if chosen == "exact":
+        if problem.n > 20:  # 2^n states: beyond 20 nodes it would run for hours
+            raise RouteInputError(f"the exact method takes at most 20 nodes, got {problem.n}")
+        order = solve_exact(problem) or solve_exact(problem, soft=True)
+    elif chosen == "tour-search":
+        if not problem.closed or problem.has_windows:
+            raise RouteInputError("tour-search solves closed tours without time windows only")
+        from tourstack.routing.tour_search import solve_closed_tour
+
+        order = solve_closed_tour(problem.durations, problem.start, limit)
+    elif chosen == "vrp-search":
+        from tourstack.routing.vrp_search import solve_vrp
+
+        order = solve_vrp(problem, limit)
     else:
-        limit = default_time_limit(problem.n) if time_limit_s is None else time_limit_s
+        from tourstack.routing.ortools_search import solve_ortools
+
         order = solve_ortools(problem, limit)
-        method = "ortools"
     assert order is not None
     result = evaluate(problem, order)
     return RouteSolution(
@@ -66,95 +104,6 @@ def solve_problem(
         feasible=result.feasible,
         violations=sorted(result.violations),
         begins=result.begins,
-        method=method,
-        optimal=method == "exact",
+        method=chosen,
+        optimal=chosen == "exact",
     )
-
-
-def _scale(problem: RouteProblem) -> float:
-    """Integer scale for OR-Tools: millis of a minute unless the numbers are huge."""
-    finite = problem.close[np.isfinite(problem.close)]
-    biggest = float(problem.durations.max(initial=0) * problem.n + problem.service.sum())
-    biggest = max(biggest, float(finite.max(initial=0)), float(problem.open_.max(initial=0)), 1.0)
-    return min(1000.0, 1e12 / biggest)
-
-
-def solve_ortools(problem: RouteProblem, time_limit_s: float) -> list[int]:
-    """Guided local search on OR-Tools' routing model; soft upper windows keep it always
-    solvable. An open path ends at a dummy node reachable at zero cost from everywhere."""
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-
-    n, scale = problem.n, _scale(problem)
-    d = np.rint(problem.durations * scale).astype(np.int64)
-    svc = np.rint(problem.service * scale).astype(np.int64)
-    open_path = problem.end is None
-    size = n + 1 if open_path else n
-    if open_path:
-        d = np.pad(d, ((0, 1), (0, 1)))
-        svc = np.append(svc, 0)
-    end = n if open_path else problem.end
-    manager = pywrapcp.RoutingIndexManager(size, 1, [problem.start], [end])
-    routing = pywrapcp.RoutingModel(manager)
-    # Matrices registered natively: no Python call per arc evaluation, so guided local search
-    # gets several times more iterations in the same time than with Python callbacks.
-    cost_index = routing.RegisterTransitMatrix(d.tolist())
-    routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
-
-    if problem.has_windows:
-        time_index = routing.RegisterTransitMatrix((d + svc[:, None]).tolist())
-        opens = np.rint(problem.open_ * scale)
-        finite_close = problem.close[np.isfinite(problem.close)]
-        horizon = int(
-            max(opens.max(initial=0), finite_close.max(initial=0) * scale)
-            + d.max(initial=0) * size + svc.sum() + 1
-        )
-        routing.AddDimension(time_index, horizon, horizon, False, "time")
-        dim = routing.GetDimensionOrDie("time")
-        for node in range(n):
-            indices = []
-            if node == problem.start:
-                indices.append(routing.Start(0))
-            if node == end and problem.end is not None:
-                indices.append(routing.End(0))
-            if not indices:
-                indices.append(manager.NodeToIndex(node))
-            for index in indices:
-                if index == routing.Start(0):
-                    dim.CumulVar(index).SetValue(int(opens[node]))
-                    continue
-                if index != routing.End(0):
-                    dim.CumulVar(index).SetMin(int(opens[node]))
-                if math.isfinite(problem.close[node]):
-                    upper = int(round(problem.close[node] * scale))
-                    dim.SetCumulVarSoftUpperBound(index, upper, LATENESS_PENALTY)
-
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
-    solution = None
-    if problem.has_windows:
-        # Start from the stops sorted by deadline: on tight windows that is usually (nearly)
-        # feasible, where cheapest-arc construction lands deep in lateness.
-        routing.CloseModelWithParameters(params)
-        middle = [v for v in range(n) if v not in (problem.start, problem.end)]
-        middle.sort(key=lambda v: (problem.close[v], problem.open_[v]))
-        initial = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(v) for v in middle]], True)
-        if initial is not None:
-            solution = routing.SolveFromAssignmentWithParameters(initial, params)
-    if solution is None:
-        solution = routing.SolveWithParameters(params)
-    if solution is None:  # cannot happen with soft windows; kept as a clear failure
-        raise RuntimeError("OR-Tools found no route")
-    order, index = [], routing.Start(0)
-    while True:
-        node = manager.IndexToNode(index)
-        if node < n:
-            order.append(node)
-        if routing.IsEnd(index):
-            break
-        index = solution.Value(routing.NextVar(index))
-    return order
-

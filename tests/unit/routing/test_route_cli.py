@@ -70,3 +70,18 @@ def test_bad_input_exits_2_with_a_message(tmp_path, problem, message):
 def test_missing_file_exits_2(tmp_path):
     result = runner.invoke(app, ["route", "solve", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
+
+
+def test_tsplib_file_is_solved_as_a_closed_tour_in_its_own_node_numbers(tmp_path):
+    from pathlib import Path
+
+    instance = Path(__file__).resolve().parents[3] / "bench" / "data" / "tsplib" / "gr17.tsp"
+    result = runner.invoke(app, ["route", "solve", str(instance), "--details"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["name"] == "gr17" and out["total"] == 2085  # the published optimum
+    assert out["order"][0] == out["order"][-1] == 1 and sorted(out["order"][:-1]) == list(range(1, 18))
+    bad = tmp_path / "broken.tsp"
+    bad.write_text("NAME: broken\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n1 0 0\nEOF\n")
+    result = runner.invoke(app, ["route", "solve", str(bad)])
+    assert result.exit_code == 2 and "has 1 nodes" in result.output and "Traceback" not in result.output

@@ -1,5 +1,6 @@
 """The route solver: exact against brute force on small random instances, output formats for
-closed tours, open paths and fixed ends, infeasible windows, and the OR-Tools path."""
+closed tours, open paths and fixed ends, infeasible windows, and the choice between the
+heuristic searches."""
 
 from __future__ import annotations
 
@@ -96,21 +97,60 @@ def test_single_node_and_two_nodes():
     assert solve_route([[0, 3], [4, 0]], start=1, end=0).order == [1, 0]
 
 
+@pytest.mark.parametrize("method", ["vrp-search", "ortools"])
 @pytest.mark.parametrize("end", [None, 0, 7])
-def test_ortools_path_keeps_the_format(end):
+def test_heuristic_paths_keep_the_format(end, method):
     rng = np.random.default_rng(7)
     pts = rng.uniform(0, 50, (11, 2))
     d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
-    solution = solve_route(d, start=0, end=end, time_limit_s=0.2, exact_max_nodes=0)
+    solution = solve_route(d, start=0, end=end, time_limit_s=0.2, method=method)
     exact = solve_route(d, start=0, end=end)
-    assert solution.method == "ortools" and not solution.optimal
+    assert solution.method == method and not solution.optimal
     assert solution.order[0] == 0 and sorted(set(solution.order)) == list(range(11))
+    assert len(solution.order) == 11 + (end == 0)
     if end is not None:
         assert solution.order[-1] == end
     assert solution.total <= exact.total * 1.02
 
 
-def test_ortools_path_with_windows_from_a_known_tour_is_feasible():
+def test_auto_picks_tour_search_for_closed_symmetric_tours_and_vrp_search_otherwise():
+    rng = np.random.default_rng(11)
+    pts = rng.uniform(0, 50, (30, 2))
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    closed = solve_route(d, start=4, end=4, time_limit_s=0.1)
+    assert closed.method == "tour-search" and closed.order[0] == closed.order[-1] == 4
+    assert sorted(closed.order[:-1]) == list(range(30))
+    assert solve_route(d, start=4, end=None, time_limit_s=0.1).method == "vrp-search"
+    skewed = d + np.triu(np.ones_like(d))  # asymmetric: the way up costs one more
+    np.fill_diagonal(skewed, 0)
+    assert solve_route(skewed, start=4, end=4, time_limit_s=0.1).method == "vrp-search"
+    assert solve_route(d[:8, :8], start=0, end=0).method == "exact"
+
+
+def test_tour_search_scales_fractional_or_large_matrices_and_reports_true_totals():
+    rng = np.random.default_rng(5)
+    pts = rng.uniform(0, 1e6, (25, 2))  # entries far beyond the engine's 16-bit range
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    solution = solve_route(d, start=0, end=0, time_limit_s=0.1)
+    order = solution.order
+    assert solution.method == "tour-search"
+    assert solution.total == pytest.approx(sum(d[a, b] for a, b in zip(order, order[1:])))
+    reference = solve_route(d, start=0, end=0, time_limit_s=1.0, method="ortools")
+    assert solution.total <= reference.total * 1.01
+
+
+def test_forcing_a_method_that_cannot_apply_is_a_clear_error():
+    d = np.ones((25, 25)) - np.eye(25)
+    with pytest.raises(RouteInputError, match="closed tours without time windows"):
+        solve_route(d, start=0, end=None, method="tour-search")
+    with pytest.raises(RouteInputError, match="at most 20 nodes"):
+        solve_route(d, start=0, end=0, method="exact")
+    with pytest.raises(RouteInputError, match="method must be one of"):
+        solve_route(d, start=0, end=0, method="lkh")
+
+
+@pytest.mark.parametrize("method", ["vrp-search", "ortools"])
+def test_heuristic_with_windows_from_a_known_tour_is_feasible(method):
     rng = np.random.default_rng(3)
     n = 20
     pts = rng.uniform(0, 60, (n, 2))
@@ -119,8 +159,11 @@ def test_ortools_path_with_windows_from_a_known_tour_is_feasible():
     for a, b in zip(tour, tour[1:]):
         t += d[a, b] + 10
         windows[b] = [max(0.0, t - 30), t + 30]
-    solution = solve_route(d, start=0, end=0, time_windows=windows, service=[10] * n, time_limit_s=0.3)
-    assert solution.method == "ortools" and solution.feasible
+    solution = solve_route(d, start=0, end=0, time_windows=windows, service=[10] * n, time_limit_s=0.3,
+                           method=method)
+    assert solution.method == method and solution.feasible
+    assert solve_route(d, start=0, end=0, time_windows=windows, service=[10] * n,
+                       time_limit_s=0.3).method == "vrp-search"
 
 
 @pytest.mark.parametrize(
@@ -140,3 +183,16 @@ def test_bad_input_is_a_clear_error(kwargs, message):
     durations = kwargs.pop("durations")
     with pytest.raises(RouteInputError, match=message):
         solve_route(durations, **kwargs)
+
+
+def test_vrp_search_flags_windows_no_order_can_meet():
+    rng = np.random.default_rng(9)
+    pts = rng.uniform(0, 50, (16, 2))
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2) + 10  # every leg takes at least 10
+    np.fill_diagonal(d, 0)
+    windows = [None] * 16
+    windows[3] = windows[9] = [0, 12]  # both must begin by 12: at most one can
+    solution = solve_route(d, start=0, end=0, time_windows=windows, time_limit_s=0.2)
+    assert solution.method == "vrp-search" and not solution.feasible
+    assert solution.violations and set(solution.violations) <= {3, 9}  # nobody else is late
+    assert sorted(solution.order[:-1]) == list(range(16))
