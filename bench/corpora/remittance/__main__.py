@@ -1,0 +1,3 @@
+from bench.corpora.remittance import main
+
+raise SystemExit(main())
