@@ -6,6 +6,7 @@ from tourstack.payments.bank_transfer import BankAccount, virtual_account_refere
 from tourstack.payments.breaker import CircuitBreaker, MemoryStore, RedisStore
 from tourstack.payments.errors import (
     Conflict,
+    ExceedsRemaining,
     IdempotencyKeyReused,
     Invalid,
     NotFound,
@@ -62,7 +63,7 @@ from tourstack.payments.service import (
 from tourstack.payments.webhooks import dead_lettered_count, list_events, receive, requeue, retry_events
 
 __all__ = [
-    "BankAccount", "CircuitBreaker", "Conflict", "Gateway", "GatewayConfig", "GatewayDeclined",
+    "BankAccount", "CircuitBreaker", "Conflict", "ExceedsRemaining", "Gateway", "GatewayConfig", "GatewayDeclined",
     "GatewayError", "GatewayPayment", "GatewayUnavailable", "IdempotencyKeyReused", "Invalid",
     "InvalidSignature", "MemoryStore", "NoGatewayAvailable", "NotFound", "PaymentInProgress",
     "PaymentInput", "PaymentRequest", "PaymentResult", "PaymentRouter", "PaymentsError",

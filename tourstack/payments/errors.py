@@ -1,4 +1,9 @@
-"""Payment domain errors; the API maps them to problems (404 / 409 / 422)."""
+"""Payment domain errors; the API maps them to problems (404 / 409 / 422).
+
+Invalid (422) is a request that could never succeed as asked (a refund larger than its payment);
+Conflict (409) is one the current state refuses (what is left was taken by earlier requests,
+possibly a moment ago by a concurrent one), so the same request can be right again later.
+"""
 
 from __future__ import annotations
 
@@ -29,3 +34,10 @@ class PaymentInProgress(Conflict):
     """Checkouts started moments ago already cover what the new payment would pay."""
 
     code = "payment-in-progress"
+
+
+class ExceedsRemaining(Conflict):
+    """More than what is left: refundable on the payment, outstanding on the booking, open on the
+    installment. Also what a refusal by the database's own rules becomes (tourstack.db.rules)."""
+
+    code = "exceeds-remaining"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from tourstack.db.models import Booking, Dispute, Installment, Payment, PaymentPlan, Refund
 from tourstack.payments.errors import Conflict, Invalid
 from tourstack.payments.invoice_link import refresh_booking_invoices
+from tourstack.payments.locks import lock_booking
 
 FULL, DEPOSIT_BALANCE, INSTALLMENTS = "full", "deposit_balance", "installments"
 KINDS = (FULL, DEPOSIT_BALANCE, INSTALLMENTS)
@@ -81,7 +82,12 @@ def plan_installments(session: Session, plan: PaymentPlan) -> list[Installment]:
 
 
 def create_plan(session: Session, booking: Booking, terms: PlanTerms, *, today: dt.date) -> PaymentPlan:
-    """A new plan for the booking; replaces the current one only while nothing is received."""
+    """A new plan for the booking; replaces the current one only while nothing is received.
+
+    Under the booking's lock (like every money step of the booking), so concurrent replacements
+    are decided in turn and each cancels the one before: one schedule stays live. The database
+    refuses installments that would add up to more than their plan (migration 0014)."""
+    booking = lock_booking(session, booking.id)
     if booking.status not in LIVE_BOOKING:
         raise Conflict(f"booking {booking.booking_ref} is {booking.status}")
     if booking.total_sell_minor <= 0:

@@ -1,8 +1,13 @@
 """Refunds (full or partial, with approval above a threshold) and chargebacks.
 
 A refund can never exceed what is still refundable on its payment: the amount paid less the
-refunds already succeeded or pending (pending ones count so two concurrent requests cannot both
-take the last rupee). Above the approval threshold of its currency a refund waits, status
+refunds already succeeded or pending (pending ones count so two requests cannot both take the
+last rupee) and lost chargebacks. Every step (request, approval, payout by hand, the gateway's
+answer) locks the payment's booking and then the payment (tourstack.payments.locks) and checks
+under that lock, so concurrent requests are decided one after the other; the database refuses
+on its own any refund row that would take the payment's refunds above its amount (migration
+0014), and that refusal is a 409 too. A refund larger than the payment itself is invalid (422);
+one that is larger than what earlier refunds left is a conflict (409, exceeds-remaining). Above the approval threshold of its currency a refund waits, status
 `pending` with `approval_required`, until someone other than the requester approves it; only
 then is it sent to the gateway. A gateway outage leaves an approved refund pending with the
 reason noted; `submit_pending_refunds` (run by the payments schedule) sends it again. A timeout
@@ -30,8 +35,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Booking, Dispute, Payment, Refund
+from tourstack.db.rules import refused_as
 from tourstack.payments.bank_transfer import NAME as BANK_TRANSFER
-from tourstack.payments.errors import Conflict, Invalid, NotFound
+from tourstack.payments.errors import Conflict, ExceedsRemaining, Invalid, NotFound
 from tourstack.payments.gateway import (
     Gateway,
     GatewayError,
@@ -40,6 +46,7 @@ from tourstack.payments.gateway import (
     GatewayUnavailable,
     refund_key,
 )
+from tourstack.payments.locks import lock_payment
 from tourstack.payments.plans import refresh_booking
 
 log = logging.getLogger("tourstack.payments.refunds")
@@ -76,22 +83,28 @@ def request_refund(session: Session, payment: Payment, amount_minor: int | None,
                    gateways: Mapping[str, Gateway], now: dt.datetime | None = None) -> Refund:
     """Create a refund; send it at once unless it needs approval. `amount_minor` None = all."""
     now = now or _now()
+    if amount_minor is not None and amount_minor <= 0:
+        raise Invalid("the refund amount must be positive")
+    payment = lock_payment(session, payment.id)
     if payment.status != "succeeded":
         raise Conflict("only a succeeded payment can be refunded")
+    if amount_minor is not None and amount_minor > payment.amount_minor:
+        raise Invalid(f"the refund exceeds the payment ({payment.amount_minor} minor units)")
     refundable = refundable_minor(session, payment)
     amount = refundable if amount_minor is None else amount_minor
     if amount <= 0:
-        raise Invalid("the refund amount must be positive" if amount_minor is not None
-                      else "nothing is left to refund on this payment")
+        raise ExceedsRemaining("nothing is left to refund on this payment")
     if amount > refundable:
-        raise Invalid(f"the refund exceeds what is refundable ({refundable} minor units)")
+        raise ExceedsRemaining(f"the refund exceeds what is still refundable ({refundable} of "
+                               f"{payment.amount_minor} minor units)")
     threshold = thresholds.get(payment.currency, thresholds.get("*"))
     refund = Refund(payment_id=payment.id, gateway=payment.gateway, amount_minor=amount, currency=payment.currency,
                     reason=reason[:64], status="pending", gateway_reference="", refunded_at=now,
                     approval_required=threshold is not None and amount > threshold,
                     requested_by_key_id=requested_by_key_id)
     session.add(refund)
-    session.flush()
+    with refused_as(ExceedsRemaining):
+        session.flush()
     if not refund.approval_required:
         submit_refund(session, refund, gateways, now=now)
     return refund
@@ -100,19 +113,27 @@ def request_refund(session: Session, payment: Payment, amount_minor: int | None,
 def approve_refund(session: Session, refund: Refund, *, approver_key_id: int | None,
                    gateways: Mapping[str, Gateway], now: dt.datetime | None = None) -> Refund:
     now = now or _now()
+    payment = lock_payment(session, refund.payment_id)
+    refund = _locked(session, refund)
     if not refund.approval_required or refund.approved_at is not None:
         raise Conflict("this refund does not wait for approval")
     if refund.status != "pending":
         raise Conflict(f"the refund is {refund.status}")
     if approver_key_id is not None and approver_key_id == refund.requested_by_key_id:
         raise Conflict("a refund must be approved by someone other than its requester")
-    payment = session.get(Payment, refund.payment_id)
     if refund.amount_minor > refundable_minor(session, payment, exclude_refund_id=refund.id):
-        raise Conflict("the payment no longer has enough left to refund")
+        raise ExceedsRemaining("the payment no longer has enough left to refund")
     refund.approved_at = now
     refund.approved_by_key_id = approver_key_id
     session.flush()
     submit_refund(session, refund, gateways, now=now)
+    return refund
+
+
+def _locked(session: Session, refund: Refund) -> Refund:
+    """The refund re-read under a row lock (its payment is locked already): its status is what
+    the last committed step left, not what this session read before waiting for the lock."""
+    session.refresh(refund, with_for_update=True)
     return refund
 
 
@@ -170,14 +191,21 @@ def _record_gateway_refund(session: Session, refund: Refund, result: GatewayRefu
 
 
 def apply_refund_state(session: Session, refund: Refund, status: str, *, now: dt.datetime | None = None) -> bool:
-    """pending -> succeeded | failed; a settled refund never changes again."""
-    if refund.status != "pending" or status == "pending":
+    """pending -> succeeded | failed; a settled refund never changes again. Decided under the
+    booking's and payment's locks on the refund's committed status."""
+    if status == "pending":
+        return False
+    with session.no_autoflush:
+        payment = lock_payment(session, refund.payment_id)
+        if refund in session and refund.id is not None:
+            session.refresh(refund, ["status"], with_for_update=True)
+    if refund.status != "pending":
         return False
     refund.status = status
     if status == "succeeded":
         refund.refunded_at = now or _now()
-    session.flush()
-    payment = session.get(Payment, refund.payment_id)
+    with refused_as(ExceedsRemaining):
+        session.flush()
     refresh_booking(session, session.get(Booking, payment.booking_id), today=(now or _now()).date())
     return True
 
@@ -186,6 +214,11 @@ def submit_pending_refunds(session: Session, gateways: Mapping[str, Gateway], *,
     """Re-send approved (or approval-free) refunds a gateway outage left without an answer."""
     sent = 0
     for refund in list(session.scalars(select(Refund).where(sendable()).order_by(Refund.id))):
+        lock_payment(session, refund.payment_id)
+        refund = _locked(session, refund)
+        waiting = refund.approval_required and refund.approved_at is None
+        if refund.status != "pending" or refund.gateway_reference or waiting:
+            continue  # sent or settled meanwhile by another run or an approval
         submit_refund(session, refund, gateways, now=now, resend=True)
         sent += refund.gateway_reference != ""
     return sent
@@ -196,7 +229,8 @@ def record_manual_refund(session: Session, refund: Refund, *, reference: str, pa
     """A bank-transfer refund finance paid out from the bank: the bank's reference, the day it
     left the account and who recorded it. The refund counts from then on."""
     now = now or _now()
-    payment = session.get(Payment, refund.payment_id)
+    payment = lock_payment(session, refund.payment_id)
+    refund = _locked(session, refund)
     if payment.gateway != BANK_TRANSFER:
         raise Conflict(f"refund {refund.id} is paid by {payment.gateway}, not by hand")
     if refund.status != "pending":
@@ -214,7 +248,8 @@ def record_manual_refund(session: Session, refund: Refund, *, reference: str, pa
         raise Conflict(f"bank reference {reference} is already recorded for refund {twin}")
     refund.gateway, refund.gateway_reference, refund.failure_reason = BANK_TRANSFER, reference[:64], None
     refund.paid_out_by_key_id, refund.paid_out_recorded_at = recorded_by_key_id, now
-    session.flush()
+    with refused_as(Conflict):  # the same bank reference recorded a moment ago for another refund
+        session.flush()
     apply_refund_state(session, refund, "succeeded", now=now)
     refund.refunded_at = dt.datetime.combine(paid_on, dt.time(), dt.UTC)
     session.flush()

@@ -11,9 +11,15 @@ with a payment the caller did not ask for.
 
 Never more than is owed: a new payment may take at most the outstanding amount less what
 checkouts started within PENDING_HOLD still hold (a payer may be completing one right now), and
-the booking row is locked (SELECT ... FOR UPDATE) while the payment is taken, so two concurrent
-requests for the same booking are decided one after the other. Bank-transfer payments hold
+the booking row is locked (SELECT ... FOR UPDATE; the database write lock on SQLite) while the
+payment is taken, so two concurrent requests for the same booking are decided one after the
+other. More than the booking costs is invalid (422); more than what earlier payments left, or an
+installment already paid, is a conflict (409, exceeds-remaining). Bank-transfer payments hold
 nothing: they are instructions, and money arrives by bank line whatever was announced.
+
+Captures and gateway answers lock the booking and then the payment too: a payment is captured at
+the gateway once (a repeated capture answers with the captured payment), and once succeeded it
+keeps its status, amount and currency (the database refuses a change: migration 0014).
 """
 
 from __future__ import annotations
@@ -30,8 +36,16 @@ from sqlalchemy.orm import Session
 
 from tourstack.db.models import Agency, Booking, Installment, Invoice, Payment
 from tourstack.payments.bank_transfer import NAME as BANK_TRANSFER
-from tourstack.payments.errors import Conflict, IdempotencyKeyReused, Invalid, NotFound, PaymentInProgress
+from tourstack.payments.errors import (
+    Conflict,
+    ExceedsRemaining,
+    IdempotencyKeyReused,
+    Invalid,
+    NotFound,
+    PaymentInProgress,
+)
 from tourstack.payments.gateway import Gateway, GatewayDeclined, GatewayError, PaymentRequest
+from tourstack.payments.locks import lock_booking, lock_payment
 from tourstack.payments.plans import current_plan, outstanding_minor, plan_installments, refresh_booking
 from tourstack.payments.retry_policy import schedule_retry
 from tourstack.payments.routing import PaymentRouter
@@ -77,12 +91,6 @@ def held_minor(session: Session, booking: Booking, *, now: dt.datetime) -> tuple
     held = session.scalar(select(func.coalesce(func.sum(Payment.amount_minor), 0)).where(*recent))
     newest = session.scalar(select(Payment.id).where(*recent).order_by(Payment.id.desc()).limit(1))
     return int(held), newest
-
-
-def _lock_booking(session: Session, booking: Booking) -> None:
-    """Serialise payments of one booking (a no-op on SQLite, which has one writer anyway)."""
-    session.scalar(select(Booking).where(Booking.id == booking.id).with_for_update()
-                   .execution_options(populate_existing=True))
 
 
 def _open_installment(session: Session, booking: Booking, installment_id: int | None) -> Installment | None:
@@ -141,22 +149,26 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
                  *, now: dt.datetime | None = None) -> PaymentResult:
     """Record a payment attempt for the booking through the routed gateway (or bank transfer)."""
     now = now or _now()
-    booking = data.booking
-    _lock_booking(session, booking)
+    if data.amount_minor is not None and data.amount_minor <= 0:
+        raise Invalid("the amount must be positive")
+    booking = lock_booking(session, data.booking.id)
     replayed = replay(session, data, dict(router.gateways))
     if replayed is not None:
         return replayed
     if booking.status not in ("pending", "confirmed", "paid"):
         raise Conflict(f"booking {booking.booking_ref} is {booking.status}")
+    if data.amount_minor is not None and data.amount_minor > booking.total_sell_minor:
+        raise Invalid(f"the amount exceeds what the booking costs ({booking.total_sell_minor} minor units)")
     outstanding = outstanding_minor(session, booking)
     inst = _open_installment(session, booking, data.installment_id)
     amount = data.amount_minor
     if amount is None:
         amount = _installment_open_minor(session, booking, inst) if inst else outstanding
-    if amount <= 0:
-        raise Invalid("the amount must be positive")
+        if amount <= 0:
+            raise ExceedsRemaining(f"installment {inst.sequence} is already paid" if inst
+                                   else "nothing is outstanding on this booking")
     if amount > outstanding:
-        raise Invalid(f"the amount exceeds what is outstanding ({outstanding} minor units)")
+        raise ExceedsRemaining(f"the amount exceeds what is outstanding ({outstanding} minor units)")
     held, newest = held_minor(session, booking, now=now) if data.method != BANK_TRANSFER else (0, None)
     if amount > outstanding - held:
         raise PaymentInProgress(
@@ -215,7 +227,9 @@ def _save(session: Session, payment: Payment, key: str) -> Payment:
 
 def capture_payment(session: Session, payment: Payment, details: dict[str, str],
                     gateways: dict[str, Gateway], *, now: dt.datetime | None = None) -> Payment:
-    """Complete a payer-approved payment (Razorpay checkout, PayPal approval)."""
+    """Complete a payer-approved payment (Razorpay checkout, PayPal approval), once: under the
+    booking's and payment's locks, a capture that finds the payment succeeded returns it."""
+    payment = lock_payment(session, payment.id)
     if payment.status == "succeeded":
         return payment
     if payment.status == "failed":
@@ -232,7 +246,9 @@ def capture_payment(session: Session, payment: Payment, details: dict[str, str],
 def apply_gateway_state(session: Session, payment: Payment, status: str, *, capture_reference: str | None = None,
                         fee_minor: int | None = None, failure_code: str | None = None,
                         now: dt.datetime | None = None) -> bool:
-    """Move a payment forward; never backwards (succeeded is final). True when it changed."""
+    """Move a payment forward; never backwards (succeeded is final). True when it changed.
+    Decided under the booking's and payment's locks, on the payment's committed status."""
+    payment = lock_payment(session, payment.id)
     if payment.status == "succeeded" or status == payment.status or status == "pending":
         if capture_reference and not payment.capture_reference:
             payment.capture_reference = capture_reference

@@ -60,7 +60,7 @@ def test_stripe_plan_pay_refund_dispute(client, world, runtime, session_factory)
 
     too_much = client.post(f"/api/v1/payments/{body['id']}/refunds", json={"amount": "500.01", "reason": "x"},
                            headers=auth(world.keys["finance"]))
-    assert too_much.status_code == 422
+    assert too_much.status_code == 409 and too_much.json()["type"] == "/problems/exceeds-remaining"  # 500.00 left
 
     # the dispute arrives as events only (localstripe has no disputes API)
     due = int(dt.datetime(2026, 12, 10, tzinfo=dt.UTC).timestamp())
@@ -92,7 +92,7 @@ def test_refund_above_threshold_needs_another_approver(client, world, runtime, s
     assert ok.status_code == 200 and ok.json()["status"] == "succeeded", ok.text
     again = client.post(f"/api/v1/payments/{p['id']}/refunds", json={"amount": "0.01", "reason": "x"},
                         headers=auth(world.keys["finance"]))
-    assert again.status_code == 422  # nothing left: never more than paid
+    assert again.status_code == 409  # nothing left: never more than paid
 
 
 def test_razorpay_installments_capture_refund_dispute(client, world, runtime, fake_razorpay, session_factory):

@@ -37,8 +37,10 @@ def test_deposit_confirms_and_balance_pays_the_booking(session, router):
     assert (booking.status, deposit.status) == ("pending", "partially_paid")
     take_payment(session, PaymentInput(booking, "k-dep"), router, now=NOW)  # the rest of the deposit
     assert (booking.status, deposit.status, balance.status) == ("confirmed", "paid", "pending")
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict):  # within the booking, beyond what is left: 409, not 422
         take_payment(session, PaymentInput(booking, "k-over", amount_minor=70_000_01), router, now=NOW)
+    with pytest.raises(Invalid):  # beyond what the booking costs: never possible
+        take_payment(session, PaymentInput(booking, "k-huge", amount_minor=100_000_01), router, now=NOW)
     take_payment(session, PaymentInput(booking, "k-bal"), router, now=NOW)
     assert (booking.status, balance.status) == ("paid", "paid")
     with pytest.raises(Conflict):
@@ -65,8 +67,10 @@ def test_refund_threshold_approval_and_never_more_than_paid(session, router, gat
     big = request_refund(session, payment, None, "cancelled", requested_by_key_id=1,
                          thresholds={"INR": 5_000_00}, gateways=gateways, now=NOW)
     assert (big.status, big.approval_required, big.amount_minor) == ("pending", True, 39_000_00)
-    with pytest.raises(Invalid):  # the pending one already holds the rest
+    with pytest.raises(Conflict):  # the pending one already holds the rest
         request_refund(session, payment, 1, "x", requested_by_key_id=1, thresholds={}, gateways=gateways)
+    with pytest.raises(Invalid):  # more than the payment itself
+        request_refund(session, payment, 40_000_01, "x", requested_by_key_id=1, thresholds={}, gateways=gateways)
     with pytest.raises(Conflict):
         approve_refund(session, big, approver_key_id=1, gateways=gateways)
     gateways["razorpay"].outcome = "down"

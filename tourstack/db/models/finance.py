@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -140,10 +141,19 @@ class Payment(Timestamps, Base):
     """A payment attempt at a gateway. `status`: succeeded, failed, pending.
 
     `fee_minor` is the gateway fee in the payment currency; failed attempts carry a
-    `failure_code` and no settlement batch.
+    `failure_code` and no settlement batch. A gateway capture (gateway, capture_reference) is
+    recorded on one payment only; once succeeded, a payment keeps its status, amount and
+    currency (a database trigger refuses the change: migration 0014).
     """
 
     __tablename__ = "payments"
+    __table_args__ = (
+        Index(
+            "uq_payments_gateway_capture_reference", "gateway", "capture_reference", unique=True,
+            sqlite_where=text("capture_reference IS NOT NULL"),
+            postgresql_where=text("capture_reference IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
@@ -180,11 +190,13 @@ class Refund(Timestamps, Base):
     `gateway` is the payment's gateway; (gateway, gateway_reference) is unique once the gateway
     has named the refund, so one gateway refund can never be counted twice. A bank-transfer
     refund is paid out by hand: finance records the bank's reference, the date and who recorded
-    it (`paid_out_by_key_id`, `paid_out_recorded_at`).
+    it (`paid_out_by_key_id`, `paid_out_recorded_at`). Refunds pending or succeeded never add up
+    to more than their payment: a database trigger refuses the row that would (migration 0014).
     """
 
     __tablename__ = "refunds"
     __table_args__ = (
+        CheckConstraint("amount_minor >= 0", name="amount_not_negative"),
         Index(
             "uq_refunds_gateway_gateway_reference", "gateway", "gateway_reference", unique=True,
             sqlite_where=text("gateway_reference <> ''"), postgresql_where=text("gateway_reference <> ''"),

@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourstack.db.base import Base, MinorUnits, Timestamps, UTCDateTime
 
 
 class SupplierPayoutItem(Timestamps, Base):
-    """One booking item settled by a payout: `amount_minor` in the payout's currency."""
+    """One booking item settled by a payout: `amount_minor` (positive) in the payout's currency.
+
+    Live links of one item never cover more than its cost: a database trigger refuses the link
+    that would (migration 0014)."""
 
     __tablename__ = "supplier_payout_items"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_payout_id: Mapped[int] = mapped_column(ForeignKey("supplier_payouts.id"), index=True)
