@@ -69,3 +69,18 @@ def lock_rows(session: Session, model: type[Row], ids: Iterable[int]) -> dict[in
 
 def lock_row(session: Session, model: type[Row], row_id: int | None) -> Row | None:
     return lock_rows(session, model, [row_id] if row_id is not None else []).get(row_id)
+
+
+def lock_ids(session: Session, model: type, ids: Iterable[int]) -> None:
+    """Lock rows by id without loading them (for jobs that write against many parents at once,
+    such as a reconciliation run): the same locks and order as `lock_rows`."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return
+    hold_write_lock(session)
+    if is_sqlite(session):
+        return
+    with session.no_autoflush:
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start:start + 5000]
+            session.execute(select(model.id).where(model.id.in_(chunk)).order_by(model.id).with_for_update()).all()

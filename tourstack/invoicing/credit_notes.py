@@ -15,6 +15,11 @@ an already approved invoice charged, and it is recorded in the invoice's trail.
 An amount is the taxable value (net of tax) to credit; tax is added at the invoice's rates and
 the amount is spread over the lines in proportion to what remains of each, by largest
 remainder so no minor unit is lost.
+
+Concurrent credit notes on one invoice are decided one after the other: the invoice is locked
+before what remains is read (tourstack.invoicing.workflow.lock_invoice). The database refuses
+live credit notes adding up to more than the invoice's total (migration 0014); that refusal is
+a 409 like any credit beyond what remains.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Invoice, InvoiceLine
+from tourstack.db.rules import refused_as
 from tourstack.invoicing.errors import CreditLimitExceeded, IllegalTransition, InvalidInvoice
 from tourstack.invoicing.events import Actor, record_event
 from tourstack.invoicing.lines import apply_totals, taxed_line
@@ -207,7 +213,8 @@ def create_credit_note(
     )
     apply_totals(note, built)
     session.add(note)
-    session.flush()
+    with refused_as(CreditLimitExceeded):
+        session.flush()
     for line in built:
         line.invoice_id = note.id
     session.add_all(built)

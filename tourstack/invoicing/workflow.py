@@ -1,8 +1,12 @@
 """The approval workflow: submit, reject, approve, issue and void, each recorded with its actor.
 
-Every step locks the invoice row (SELECT ... FOR UPDATE on PostgreSQL) so two concurrent steps
-on one invoice cannot both pass the status check. Issuing takes the gapless number last, after
-every check, inside the caller's transaction: see tourstack.invoicing.numbering.
+Every step locks the invoice row (SELECT ... FOR UPDATE on PostgreSQL, the database write lock
+on SQLite: tourstack.db.locking) so two concurrent steps on one invoice cannot both pass the
+status check; the second is refused (409). Issuing locks the booking first (the order every
+money step follows: issuing applies the booking's payments to the invoice) and takes the gapless
+number last, after every check, inside the caller's transaction: see
+tourstack.invoicing.numbering. The database refuses to change an issued number (migration 0014),
+so an invoice is never issued twice.
 Functions flush and leave the commit to the caller.
 """
 
@@ -13,7 +17,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourstack.db.models import Invoice
+from tourstack.db.locking import lock_row
+from tourstack.db.models import Booking, Invoice
+from tourstack.db.rules import refused_as
 from tourstack.invoicing.errors import (
     IllegalTransition,
     InvoiceConflict,
@@ -29,10 +35,7 @@ from tourstack.invoicing.tax import InvoicingConfig
 
 
 def lock_invoice(session: Session, invoice_id: int) -> Invoice:
-    invoice = session.scalar(
-        select(Invoice).where(Invoice.id == invoice_id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    invoice = lock_row(session, Invoice, invoice_id)
     if invoice is None:
         raise InvoiceNotFound(f"invoice {invoice_id} not found")
     return invoice
@@ -98,10 +101,13 @@ def issue(
 ) -> Invoice:
     """approved -> issued: assigns the next gapless number of the fiscal year of issue."""
     now = now or dt.datetime.now(dt.UTC)
+    booking_id = session.scalar(select(Invoice.booking_id).where(Invoice.id == invoice_id))
+    lock_row(session, Booking, booking_id)
     invoice, _ = _transition(session, invoice_id, "issue", actor, now)
     _number(session, invoice, invoice.series or config.invoice_series, now.date())
     invoice.due_on = invoice.issued_on + dt.timedelta(days=config.payment_terms_days)
-    session.flush()
+    with refused_as(InvoiceConflict):
+        session.flush()
     return invoice
 
 

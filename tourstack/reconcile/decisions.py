@@ -16,6 +16,15 @@ date when the currencies differ (the rate, its date and its source are kept on t
 their total may exceed the transaction only by the matcher's FX tolerance (FX_TOLERANCE_BPS) on
 the converted part. Write-offs cover small differences only: all live write-offs of an invoice
 together stay within WRITE_OFF_LIMIT_BPS of its total.
+
+Concurrency: each step locks what its guards read before reading it (tourstack.db.locking: the
+transaction's own row, a bank line, payment or refund, then the invoices in id order; SQLite
+takes its write lock), so two people allocating the same money are decided one after the other
+and the second is refused (409). The database states the same limits itself (migration 0014:
+allocations and live write-offs within the invoice total, write-offs within the limit, manual
+allocations within the transaction plus the FX tolerance) and its refusal is a 409 as well. A
+write-off larger than the limit on its own is invalid (422); one that the write-offs before it
+leave no room for is a conflict (409).
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tourstack.db.locking import lock_row, lock_rows
 from tourstack.db.models import (
     BankStatementLine,
     Invoice,
@@ -36,6 +46,7 @@ from tourstack.db.models import (
     ReconciliationMatch,
     Refund,
 )
+from tourstack.db.rules import refused_as
 from tourstack.fx import FxError, RateSource, convert
 from tourstack.money import Money, format_money
 from tourstack.reconcile.scoring import FX_TOLERANCE_BPS
@@ -64,6 +75,21 @@ class Transaction:
     booked_on: dt.date
     amount_minor: int  # gross (amount + gateway fee), signed
     currency: str
+
+
+_SOURCES = {"bank": BankStatementLine, "payment": Payment, "refund": Refund}
+
+
+def _conflict(message: str) -> ReconciliationError:
+    return ReconciliationError("conflict", message)
+
+
+def _lock(session: Session, txn_key: str, invoice_ids: list[int]) -> None:
+    """The transaction's row, then the invoices (id order): what the guards below read."""
+    kind, _, raw = txn_key.partition(":")
+    if kind in _SOURCES and raw.isdigit():
+        lock_row(session, _SOURCES[kind], int(raw))
+    lock_rows(session, Invoice, invoice_ids)
 
 
 def get_transaction(session: Session, key: str) -> Transaction:
@@ -152,6 +178,7 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
     if not parts:
         raise ReconciliationError("invalid", "at least one allocation is needed")
     txn = get_transaction(session, txn_key)
+    _lock(session, txn.key, [invoice_id for invoice_id, _ in parts])
     _take_over(session, txn)
     session.flush()
     action = "match" if len(parts) == 1 else "split"
@@ -190,7 +217,8 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
             "conflict", f"allocations come to {format_money(abs(used), txn.currency)} at the recorded rates, "
                         f"more than the transaction's {format_money(abs(txn.amount_minor), txn.currency)}"
                         + (f" (+{FX_TOLERANCE_BPS / 100:.1f}% FX tolerance on converted amounts)" if converted else ""))
-    session.flush()
+    with refused_as(_conflict):
+        session.flush()
     return rows
 
 
@@ -198,6 +226,9 @@ def unmatch(session: Session, actor: Actor, match_id: int, *, note: str | None =
     """Remove an allocation. An automatic one goes with every row of its pair (the run stores one
     row per installment it fills); the next run will not propose the pair again."""
     match = session.get(ReconciliationMatch, match_id)
+    if match is not None:
+        _lock(session, match.txn_key, [])
+        match = lock_row(session, ReconciliationMatch, match_id)  # gone if someone undid it first
     if match is None:
         raise ReconciliationError("not_found", f"no match {match_id}")
     if match.decision_id is not None:
@@ -227,19 +258,23 @@ def _same(column, value):
 
 def write_off(session: Session, actor: Actor, invoice_id: int, amount_minor: int, *,
               note: str | None = None) -> ReconciliationDecision:
-    invoice = _invoice(session, invoice_id)
     if amount_minor <= 0:
         raise ReconciliationError("invalid", "a write-off is a positive amount")
+    lock_rows(session, Invoice, [invoice_id])
+    invoice = _invoice(session, invoice_id)
     limit = invoice.total_minor * WRITE_OFF_LIMIT_BPS // 10_000
+    rule = (f"write-offs cover small differences only: at most {limit} minor units in total "
+            f"({WRITE_OFF_LIMIT_BPS / 100:.0f}% of the invoice)")
+    if amount_minor > limit:
+        raise ReconciliationError("invalid", rule)
     already = int(session.scalar(select(func.coalesce(func.sum(ReconciliationDecision.amount_minor), 0)).where(
         ReconciliationDecision.invoice_id == invoice.id, ReconciliationDecision.action == "write_off",
         ReconciliationDecision.revoked_at.is_(None))))
     if already + amount_minor > limit:
-        raise ReconciliationError(
-            "invalid", f"write-offs cover small differences only: at most {limit} minor units in total "
-                       f"({WRITE_OFF_LIMIT_BPS / 100:.0f}% of the invoice), {already} already written off")
+        raise ReconciliationError("conflict", f"{rule}, {already} already written off")
     open_minor = invoice_open_minor(session, invoice)
     if amount_minor > open_minor:
         raise ReconciliationError("conflict", f"invoice {invoice.invoice_number} has only {open_minor} minor units open")
-    return _decision(session, actor, "write_off", invoice_id=invoice.id, booking_id=invoice.booking_id,
-                     amount_minor=amount_minor, currency=invoice.currency, note=note)
+    with refused_as(_conflict):
+        return _decision(session, actor, "write_off", invoice_id=invoice.id, booking_id=invoice.booking_id,
+                         amount_minor=amount_minor, currency=invoice.currency, note=note)

@@ -10,6 +10,10 @@ An unmatch that names no target (rows written before decisions recorded one) hol
 transaction for a person (`manually_unmatched`). Manual allocations and write-offs are taken off
 the open amounts before the run. The run then replaces the previous automatic matches and the
 exception queue in one transaction; manual rows are never touched. Used by the Dagster asset.
+Before writing, the run locks the invoices it allocates to (id order, as manual decisions do), so
+it never deadlocks with a person's decision; the database refuses an allocation beyond an
+invoice's total (migration 0014), so a decision committed while the run was matching fails the
+run (it is retried) instead of settling the invoice twice.
 
 Transactions: bank statement credits (`bank:<id>`), except gateway payouts (their reference is a
 settlement batch: they reconcile against settlement_batches, see payouts.py), and succeeded
@@ -33,6 +37,7 @@ import polars as pl
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from tourstack.db.locking import lock_ids
 from tourstack.db.models import (
     Agency,
     BankStatementLine,
@@ -219,6 +224,8 @@ def run_reconciliation(session: Session, *, rates: RateSource | None, as_of: dt.
     result = reconcile(txn, inv, rates=rates, as_of=as_of, exclude=_excluded(decided, targets))
     human = _human_exceptions(everything, decided, FxConverter(rates), as_of)
     booked = dict(txn.select("txn_id", "booked_on").iter_rows())
+    lock_ids(session, Invoice, (targets[r["invoice_number"]].invoice_id
+                                for r in result.matches.select("invoice_number").iter_rows(named=True)))
     session.execute(delete(ReconciliationMatch).where(ReconciliationMatch.origin == "auto"))
     session.execute(delete(ReconciliationException))
     now = dt.datetime.now(dt.UTC)

@@ -5,8 +5,10 @@ Idempotent by construction: each proposed payout links the items it settles, and
 live link has nothing left to propose, so running the same proposal twice creates nothing the
 second time. Concurrent proposals are serialised per supplier: the supplier rows are locked
 (SELECT ... FOR UPDATE, in id order so two proposers cannot deadlock) before the dues are read,
-so the second proposer waits and then sees the first one's links. The unique
-`live_booking_item_id` is the backstop should anything bypass the lock.
+so the second proposer waits and then sees the first one's links (on SQLite the proposal takes the
+database write lock before reading, tourstack.db.locking). The unique `live_booking_item_id` is
+the backstop should anything bypass the lock, and the database refuses a live link covering
+more than the booking item costs (migration 0014).
 Functions flush and leave the commit to the caller.
 """
 
@@ -18,6 +20,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourstack.db.locking import lock_ids
 from tourstack.db.models import Booking, BookingItem, Supplier, SupplierPayout, SupplierPayoutItem
 from tourstack.invoicing.events import Actor
 from tourstack.settlement.dues import ItemDue, item_dues
@@ -41,12 +44,8 @@ def _candidate_suppliers(session: Session, period_end: dt.date, supplier_id: int
 
 
 def lock_suppliers(session: Session, supplier_ids: list[int]) -> None:
-    """Row-lock the suppliers in id order (a no-op on SQLite, whose writers are serialised)."""
-    for start in range(0, len(supplier_ids), 500):
-        chunk = supplier_ids[start:start + 500]
-        session.execute(
-            select(Supplier.id).where(Supplier.id.in_(chunk)).order_by(Supplier.id).with_for_update()
-        ).all()
+    """Row-lock the suppliers in id order (SQLite: take the database write lock)."""
+    lock_ids(session, Supplier, supplier_ids)
 
 
 def propose_payouts(

@@ -1,7 +1,8 @@
 """The payout workflow: approve, reject and mark paid, each recorded with its actor.
 
-Every step locks the payout row (SELECT ... FOR UPDATE on PostgreSQL) so two concurrent steps
-on one payout cannot both pass the status check. Approval needs a second person: whoever
+Every step locks the payout row (SELECT ... FOR UPDATE on PostgreSQL, the database write lock
+on SQLite: tourstack.db.locking) so two concurrent steps on one payout cannot both pass the
+status check; the second is refused (409). Approval needs a second person: whoever
 proposed the payout cannot approve it (maker-checker, as for invoices).
 Functions flush and leave the commit to the caller.
 """
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from tourstack.db.locking import lock_row
 from tourstack.db.models import SupplierPayout, SupplierPayoutItem
 from tourstack.invoicing.events import Actor
 from tourstack.settlement.errors import (
@@ -28,10 +30,7 @@ MAX_REFERENCE_LENGTH = 64
 
 
 def lock_payout(session: Session, payout_id: int) -> SupplierPayout:
-    payout = session.scalar(
-        select(SupplierPayout).where(SupplierPayout.id == payout_id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    payout = lock_row(session, SupplierPayout, payout_id)
     if payout is None:
         raise PayoutNotFound(f"supplier payout {payout_id} not found")
     return payout
