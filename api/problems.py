@@ -9,7 +9,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tourstack.db.rules import broken_rule, describe
 
 from tourstack.invoicing import (
     BookingNotFound,
@@ -198,6 +201,31 @@ async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, detail=str(exc), slug="payment-declined", title="Payment declined")
 
 
+# PostgreSQL's answers when two transactions cannot both go on: deadlock, serialisation failure.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    """A write the database refused (one of its money rules, a unique key) that no service turned
+    into its own error: a conflict with what is stored (409), never a 500. The statement stays in
+    the log, out of the answer."""
+    assert isinstance(exc, IntegrityError)
+    rule = broken_rule(exc)
+    log.warning("database refused a write: %s", rule or exc.orig.__class__.__name__)
+    detail = describe(rule) if rule else "the change conflicts with data already stored"
+    return problem_response(request, 409, detail=f"refused: {detail}", slug="conflict", title="Conflict")
+
+
+async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
+    """A transaction PostgreSQL aborted in favour of a concurrent one can simply be sent again."""
+    assert isinstance(exc, OperationalError)
+    if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
+        raise exc
+    log.warning("transaction aborted by a concurrent one (%s)", exc.orig.sqlstate)
+    return problem_response(request, 409, detail="a concurrent change got there first; send the request again",
+                            slug="concurrent-change", title="Conflict")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
@@ -209,3 +237,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GatewayUnavailable, _gateway_error)
     app.add_exception_handler(GatewayDeclined, _gateway_error)
     app.add_exception_handler(NoGatewayAvailable, _gateway_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _operational_error)

@@ -33,6 +33,11 @@ RULES: dict[str, str] = {
     "ck_supplier_payout_items_amount_positive": "a payout item is a positive amount",
 }
 
+_SQLITE_UNIQUE = {
+    "uq_payments_gateway_capture_reference": "payments.gateway, payments.capture_reference",
+    "uq_refunds_gateway_gateway_reference": "refunds.gateway, refunds.gateway_reference",
+}
+
 
 def broken_rule(exc: BaseException) -> str | None:
     """The name of the rule behind this IntegrityError, or None if it is none of ours."""
@@ -44,7 +49,10 @@ def broken_rule(exc: BaseException) -> str | None:
     if named in RULES:
         return named
     text = str(orig)
-    return next((name for name in RULES if name in text), None)
+    named = next((name for name in RULES if name in text), None)
+    if named is None and "UNIQUE constraint failed" in text:  # SQLite names the columns, not the index
+        named = next((name for name, columns in _SQLITE_UNIQUE.items() if columns in text), None)
+    return named
 
 
 def describe(rule: str) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Booking, Dispute, Installment, Payment, PaymentPlan, Refund
+from tourstack.db.rules import refused_as
 from tourstack.payments.errors import Conflict, Invalid
 from tourstack.payments.invoice_link import refresh_booking_invoices
 from tourstack.payments.locks import lock_booking
@@ -105,7 +106,8 @@ def create_plan(session: Session, booking: Booking, terms: PlanTerms, *, today: 
     for seq, (due, amount) in enumerate(_schedule(booking, terms, today), start=1):
         session.add(Installment(payment_plan_id=plan.id, sequence=seq, due_on=due, amount_minor=amount,
                                 currency=booking.currency, status="pending"))
-    session.flush()
+    with refused_as(Conflict):
+        session.flush()
     refresh_booking(session, booking, today=today)
     return plan
 
