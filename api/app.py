@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker as SessionMaker
 
 from api.database import Database
+from api.input_guard import InputGuardMiddleware
 from api.observability import RequestContextMiddleware, configure_logging
 from api.ai_problems import install_ai_problem_handlers
 from api.problems import install_problem_handlers
@@ -70,6 +71,7 @@ def create_app(
     app.state.database = database
     install_problem_handlers(app)
     install_ai_problem_handlers(app)
+    app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals carry its id
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(bookings.router)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.deps import CanManageDisputes, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.payments import DisputeOut, DisputeResolveIn
 from tourstack.db.models import Dispute
 from tourstack.payments import resolve_dispute
@@ -33,7 +33,7 @@ def get_disputes(
 
 
 @router.post("/{dispute_id}/resolve", response_model=DisputeOut, responses=problem_responses(401, 403, 404, 409))
-def post_resolve(session: SessionDep, principal: CanManageDisputes, dispute_id: int,
+def post_resolve(session: SessionDep, principal: CanManageDisputes, dispute_id: DbId,
                  body: DisputeResolveIn) -> DisputeOut:
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:

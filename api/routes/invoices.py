@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import CanManageInvoices, CanReadInvoices, InvoicingConfigDep, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.invoicing import (
     CreditNoteCreate,
     InvoiceCreate,
@@ -98,8 +98,8 @@ def get_invoices(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: InvoiceStatus | None = None,
     kind: Literal["invoice", "credit_note"] | None = None,
-    booking_id: Annotated[int | None, Query(gt=0)] = None,
-    agency_id: Annotated[int | None, Query(gt=0, description="staff only")] = None,
+    booking_id: Annotated[DbId | None, Query()] = None,
+    agency_id: Annotated[DbId | None, Query(description="staff only")] = None,
 ) -> Page[InvoiceOut]:
     """Invoices and credit notes, newest first. Agents see their agency's issued ones."""
     page = list_invoices(
@@ -118,7 +118,7 @@ def get_invoices(
 
 
 @router.get("/{invoice_id}", response_model=InvoiceDetail, responses=problem_responses(401, 403, 404))
-def get_one_invoice(session: SessionDep, principal: CanReadInvoices, invoice_id: int) -> InvoiceDetail:
+def get_one_invoice(session: SessionDep, principal: CanReadInvoices, invoice_id: DbId) -> InvoiceDetail:
     """One invoice or credit note with lines, balance and (for staff) its audit trail."""
     return _detail(session, _visible(session, principal, invoice_id), principal)
 
@@ -132,7 +132,7 @@ def download_invoice(
     session: SessionDep,
     principal: CanReadInvoices,
     config: InvoicingConfigDep,
-    invoice_id: int,
+    invoice_id: DbId,
     format: DownloadFormat = "pdf",  # noqa: A002 (the public query parameter name)
 ) -> Response:
     """The document as PDF, JSON, CSV (one row per line) or GST e-invoice (IRP schema) JSON."""
@@ -181,14 +181,14 @@ def _step(session: Session, principal: Principal, invoice: Invoice, action: str)
 
 
 @router.post("/{invoice_id}/submit", response_model=InvoiceDetail, responses=WRITE_PROBLEMS)
-def post_submit(session: SessionDep, principal: CanManageInvoices, invoice_id: int) -> InvoiceDetail:
+def post_submit(session: SessionDep, principal: CanManageInvoices, invoice_id: DbId) -> InvoiceDetail:
     """draft -> pending_approval."""
     return _step(session, principal, submit(session, invoice_id, actor=Actor.of(principal)), "submitted")
 
 
 @router.post("/{invoice_id}/reject", response_model=InvoiceDetail, responses=WRITE_PROBLEMS)
 def post_reject(
-    session: SessionDep, principal: CanManageInvoices, invoice_id: int, body: TransitionIn | None = None
+    session: SessionDep, principal: CanManageInvoices, invoice_id: DbId, body: TransitionIn | None = None
 ) -> InvoiceDetail:
     """pending_approval -> draft, with a reason."""
     invoice = reject(session, invoice_id, actor=Actor.of(principal), reason=body.reason if body else None)
@@ -196,14 +196,14 @@ def post_reject(
 
 
 @router.post("/{invoice_id}/approve", response_model=InvoiceDetail, responses=WRITE_PROBLEMS)
-def post_approve(session: SessionDep, principal: CanManageInvoices, invoice_id: int) -> InvoiceDetail:
+def post_approve(session: SessionDep, principal: CanManageInvoices, invoice_id: DbId) -> InvoiceDetail:
     """pending_approval -> approved; the submitter cannot approve (409 separation-of-duties)."""
     return _step(session, principal, approve(session, invoice_id, actor=Actor.of(principal)), "approved")
 
 
 @router.post("/{invoice_id}/issue", response_model=InvoiceDetail, responses=WRITE_PROBLEMS)
 def post_issue(
-    session: SessionDep, principal: CanManageInvoices, config: InvoicingConfigDep, invoice_id: int
+    session: SessionDep, principal: CanManageInvoices, config: InvoicingConfigDep, invoice_id: DbId
 ) -> InvoiceDetail:
     """approved -> issued: assigns the next gapless number (INV/2025-26/000123)."""
     invoice = issue(session, invoice_id, actor=Actor.of(principal), config=config)
@@ -214,7 +214,7 @@ def post_issue(
 
 @router.post("/{invoice_id}/void", response_model=InvoiceDetail, responses=WRITE_PROBLEMS)
 def post_void(
-    session: SessionDep, principal: CanManageInvoices, invoice_id: int, body: TransitionIn | None = None
+    session: SessionDep, principal: CanManageInvoices, invoice_id: DbId, body: TransitionIn | None = None
 ) -> InvoiceDetail:
     """Void before any payment; an issued invoice keeps its number."""
     invoice = void(session, invoice_id, actor=Actor.of(principal), reason=body.reason if body else None)
@@ -227,7 +227,7 @@ def post_void(
 )
 def post_credit_note(
     session: SessionDep, principal: CanManageInvoices, config: InvoicingConfigDep,
-    invoice_id: int, body: CreditNoteCreate, response: Response,
+    invoice_id: DbId, body: CreditNoteCreate, response: Response,
 ) -> InvoiceDetail:
     """Issue a credit note (series CN) for an amount, for lines, or (neither) in full."""
     invoice = _visible(session, principal, invoice_id)

@@ -15,9 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 from sqlalchemy.orm import Session
 
+from api.ai import provider_chain
 from api.deps import AiDep, CanManageItineraries, CanReadItineraries, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Money, problem_responses
+from api.schemas.common import DbId, Money, problem_responses
 from api.schemas.itineraries import (
     ApprovalOut,
     DayOut,
@@ -91,9 +92,7 @@ def generate_itinerary(session: SessionDep, principal: CanManageItineraries, ai:
     """Generate a plan and save it as a draft of the caller's agency."""
     if principal.is_agent and body.agency_id not in (None, principal.agency_id):
         raise ApiProblem(403, "agents generate for their own agency only", slug="forbidden", title="Forbidden")
-    if body.provider == "openai" and not ai.config.enabled:
-        raise ApiProblem(422, "no OpenAI key is configured; use provider offline or auto",
-                         slug="provider-unavailable", title="Provider unavailable")
+    providers = provider_chain(ai, body.provider)  # before any work: 503 when not configured
     travellers = Travellers.of(body.travellers.kind)
     if body.travellers.adults is not None or body.travellers.children is not None:
         travellers = Travellers(kind=body.travellers.kind,
@@ -104,25 +103,25 @@ def generate_itinerary(session: SessionDep, principal: CanManageItineraries, ai:
                        budget=body.budget, interests=body.interests, style=body.style,
                        travellers=travellers, notes=body.notes)
     agency_id = principal.agency_id if principal.is_agent else body.agency_id
-    itinerary, gen = service.generate_draft(session, trip, ai.providers(body.provider), budget=ai.budget,
+    itinerary, gen = service.generate_draft(session, trip, providers, budget=ai.budget,
                                             limiter=ai.limiter, agency_id=agency_id)
     session.commit()
     return itinerary_out(session, itinerary, gen)
 
 
 @router.get("/{itinerary_id}", response_model=ItineraryOut, responses=problem_responses(401, 403, 404))
-def get_itinerary(session: SessionDep, principal: CanReadItineraries, itinerary_id: int) -> ItineraryOut:
+def get_itinerary(session: SessionDep, principal: CanReadItineraries, itinerary_id: DbId) -> ItineraryOut:
     return itinerary_out(session, _visible(session, principal, itinerary_id))
 
 
 @router.get("/{itinerary_id}/items", response_model=list[ItemOut], responses=problem_responses(401, 403, 404))
-def get_items(session: SessionDep, principal: CanReadItineraries, itinerary_id: int) -> list[ItemOut]:
+def get_items(session: SessionDep, principal: CanReadItineraries, itinerary_id: DbId) -> list[ItemOut]:
     out = itinerary_out(session, _visible(session, principal, itinerary_id))
     return [item for day in out.days for item in day.items]
 
 
 @router.patch("/{itinerary_id}/items/{item_id}", response_model=ItemOut, responses=WRITE_PROBLEMS)
-def patch_item(session: SessionDep, principal: CanManageItineraries, itinerary_id: int, item_id: int,
+def patch_item(session: SessionDep, principal: CanManageItineraries, itinerary_id: DbId, item_id: DbId,
                body: ItemPatch) -> ItemOut:
     """Edit one item of a draft (name, times, cost, catalogue match...)."""
     itinerary = _visible(session, principal, itinerary_id)
@@ -141,7 +140,7 @@ def patch_item(session: SessionDep, principal: CanManageItineraries, itinerary_i
 
 
 @router.post("/{itinerary_id}/items/{item_id}/lock", response_model=ItemOut, responses=WRITE_PROBLEMS)
-def lock_item(session: SessionDep, principal: CanManageItineraries, itinerary_id: int, item_id: int,
+def lock_item(session: SessionDep, principal: CanManageItineraries, itinerary_id: DbId, item_id: DbId,
               body: Annotated[LockIn | None, Body()] = None) -> ItemOut:
     """Lock an item (kept by regeneration); `{"locked": false}` unlocks it."""
     itinerary = _visible(session, principal, itinerary_id)
@@ -152,19 +151,19 @@ def lock_item(session: SessionDep, principal: CanManageItineraries, itinerary_id
 
 @router.post("/{itinerary_id}/regenerate", response_model=ItineraryOut,
              responses=problem_responses(401, 402, 403, 404, 409, 422, 429, 503))
-def regenerate_itinerary(session: SessionDep, principal: CanManageItineraries, ai: AiDep, itinerary_id: int,
+def regenerate_itinerary(session: SessionDep, principal: CanManageItineraries, ai: AiDep, itinerary_id: DbId,
                          body: Annotated[RegenerateIn | None, Body()] = None) -> ItineraryOut:
     """Rebuild the whole draft or one day; locked items stay exactly as they are."""
     body = body or RegenerateIn()
     itinerary = _visible(session, principal, itinerary_id)
-    gen = service.regenerate(session, itinerary, ai.providers(body.provider), day=body.day,
+    gen = service.regenerate(session, itinerary, provider_chain(ai, body.provider), day=body.day,
                              budget=ai.budget, limiter=ai.limiter, agency_id=itinerary.agency_id)
     session.commit()
     return itinerary_out(session, itinerary, gen)
 
 
 @router.post("/{itinerary_id}/approve", response_model=ApprovalOut, responses=WRITE_PROBLEMS)
-def approve_itinerary(session: SessionDep, principal: CanManageItineraries, itinerary_id: int) -> ApprovalOut:
+def approve_itinerary(session: SessionDep, principal: CanManageItineraries, itinerary_id: DbId) -> ApprovalOut:
     """Approve a draft; records how far the approved plan is from the generated one."""
     itinerary = _visible(session, principal, itinerary_id)
     approval = drafts.approve(session, itinerary)

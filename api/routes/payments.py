@@ -24,7 +24,7 @@ from api.deps import (
 )
 from api.problems import ApiProblem
 from api.routes.payment_plans import visible_booking
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.payments import (
     CaptureIn,
     DisputeIn,
@@ -101,7 +101,7 @@ def get_payments(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: Literal["succeeded", "failed", "pending"] | None = None,
     gateway: Literal["stripe", "razorpay", "paypal", "bank_transfer"] | None = None,
-    booking_id: Annotated[int | None, Query(gt=0)] = None,
+    booking_id: Annotated[DbId | None, Query()] = None,
 ) -> Page[PaymentOut]:
     """Payments, newest first; agents see their agency's only."""
     page = list_payments(session, agency_id=principal.scope_agency_id, booking_id=booking_id, status=status,
@@ -110,12 +110,12 @@ def get_payments(
 
 
 @router.get("/{payment_id}", response_model=PaymentOut, responses=problem_responses(401, 403, 404))
-def get_one_payment(session: SessionDep, principal: CanReadPayments, payment_id: int) -> PaymentOut:
+def get_one_payment(session: SessionDep, principal: CanReadPayments, payment_id: DbId) -> PaymentOut:
     return PaymentOut.build(get_payment(session, payment_id, agency_id=principal.scope_agency_id))
 
 
 @router.post("/{payment_id}/capture", response_model=PaymentOut, responses=WRITE_PROBLEMS)
-def post_capture(session: SessionDep, principal: CanCreatePayments, payments: PaymentsDep, payment_id: int,
+def post_capture(session: SessionDep, principal: CanCreatePayments, payments: PaymentsDep, payment_id: DbId,
                  body: CaptureIn) -> PaymentOut:
     """Complete a payment the payer approved (PayPal) or authorised in checkout (Razorpay)."""
     payment = get_payment(session, payment_id, agency_id=principal.scope_agency_id)
@@ -126,7 +126,7 @@ def post_capture(session: SessionDep, principal: CanCreatePayments, payments: Pa
 
 
 @router.post("/{payment_id}/refunds", response_model=RefundOut, status_code=201, responses=WRITE_PROBLEMS)
-def post_refund(session: SessionDep, principal: CanRequestRefunds, payments: PaymentsDep, payment_id: int,
+def post_refund(session: SessionDep, principal: CanRequestRefunds, payments: PaymentsDep, payment_id: DbId,
                 body: RefundIn) -> RefundOut:
     """Refund all or part of a payment; above the threshold it waits for approval (202-like: pending)."""
     payment = get_payment(session, payment_id, agency_id=None)
@@ -138,14 +138,14 @@ def post_refund(session: SessionDep, principal: CanRequestRefunds, payments: Pay
 
 
 @router.get("/{payment_id}/refunds", response_model=list[RefundOut], responses=problem_responses(401, 403, 404))
-def get_refunds(session: SessionDep, principal: CanRequestRefunds, payment_id: int) -> list[RefundOut]:
+def get_refunds(session: SessionDep, principal: CanRequestRefunds, payment_id: DbId) -> list[RefundOut]:
     payment = get_payment(session, payment_id, agency_id=None)
     rows = session.scalars(select(Refund).where(Refund.payment_id == payment.id).order_by(Refund.id))
     return [RefundOut.build(r) for r in rows]
 
 
 @router.post("/{payment_id}/disputes", response_model=DisputeOut, status_code=201, responses=WRITE_PROBLEMS)
-def post_dispute(session: SessionDep, principal: CanManageDisputes, payment_id: int, body: DisputeIn) -> DisputeOut:
+def post_dispute(session: SessionDep, principal: CanManageDisputes, payment_id: DbId, body: DisputeIn) -> DisputeOut:
     """Record a chargeback by hand (bank transfers, or a gateway notice received by e-mail)."""
     payment = get_payment(session, payment_id, agency_id=None)
     if payment.status != "succeeded":

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import CanCreateQuotes, CanReadQuotes, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.sales import QuoteCreate, QuoteOut
 from tourstack.auth import Permission
 from tourstack.sales import (
@@ -40,7 +40,7 @@ def get_quotes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: QuoteStatus | None = None,
-    quote_request_id: Annotated[int | None, Query(gt=0)] = None,
+    quote_request_id: Annotated[DbId | None, Query()] = None,
     requested_from: Annotated[dt.date | None, Query(description="inclusive, UTC")] = None,
     requested_to: Annotated[dt.date | None, Query(description="inclusive, UTC")] = None,
 ) -> Page[QuoteOut]:
@@ -66,7 +66,7 @@ def get_quotes(
 
 
 @router.get("/{quote_id}", response_model=QuoteOut, responses=problem_responses(401, 403, 404))
-def get_one_quote(session: SessionDep, principal: CanReadQuotes, quote_id: int) -> QuoteOut:
+def get_one_quote(session: SessionDep, principal: CanReadQuotes, quote_id: DbId) -> QuoteOut:
     """One quote. Another agency's quote answers 404, like a missing one."""
     quote = get_quote(session, quote_id, agency_id=principal.scope_agency_id)
     if quote is None:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from api.deps import SessionDep, require_role
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, TxnKey, problem_responses
 from api.schemas.reconciliation import (
     DecisionOut,
     ExceptionOut,
@@ -132,7 +132,7 @@ def split(body: SplitCreate, session: SessionDep, principal: CanReconcile, rates
 
 
 @router.delete("/matches/{match_id}", response_model=DecisionOut, responses=problem_responses(403, 404))
-def delete_match(match_id: int, session: SessionDep, principal: CanReconcile) -> DecisionOut:
+def delete_match(match_id: DbId, session: SessionDep, principal: CanReconcile) -> DecisionOut:
     try:
         decision = unmatch(session, _actor(principal), match_id)
     except ReconciliationError as exc:
@@ -179,8 +179,8 @@ def decisions(
     principal: CanReadReconciliation,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    txn_key: Annotated[str | None, Query(max_length=40, description="e.g. bank:12, payment:34")] = None,
-    invoice_id: Annotated[int | None, Query(ge=1)] = None,
+    txn_key: Annotated[TxnKey | None, Query(description="e.g. bank:12, payment:34")] = None,
+    invoice_id: Annotated[DbId | None, Query()] = None,
     action: Annotated[str | None, Query(pattern="^(match|split|unmatch|write_off)$")] = None,
 ) -> Page[DecisionOut]:
     """The audit trail, newest first: who matched, split, unmatched or wrote off what, and when."""
@@ -191,7 +191,7 @@ def decisions(
 @router.get("/transactions/{txn_key}/matches", response_model=Page[MatchOut],
             responses=problem_responses(400, 403, 404, 422))
 def transaction_matches(
-    txn_key: str,
+    txn_key: TxnKey,
     session: SessionDep,
     principal: CanReadReconciliation,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import CanApproveRefunds, CanRequestRefunds, PaymentsDep, SessionDep
-from api.schemas.common import problem_responses
+from api.schemas.common import DbId, problem_responses
 from api.schemas.payments import RefundOut, RefundPaidIn, RefundPaidOut
 from tourstack.payments import approve_refund, get_refund, record_manual_refund
 
@@ -14,14 +14,14 @@ router = APIRouter(prefix="/api/v1/refunds", tags=["refunds"])
 
 
 @router.get("/{refund_id}", response_model=RefundOut, responses=problem_responses(401, 403, 404))
-def get_one_refund(session: SessionDep, principal: CanRequestRefunds, refund_id: int) -> RefundOut:
+def get_one_refund(session: SessionDep, principal: CanRequestRefunds, refund_id: DbId) -> RefundOut:
     return RefundOut.build(get_refund(session, refund_id))
 
 
 @router.post("/{refund_id}/approve", response_model=RefundOut,
              responses=problem_responses(401, 403, 404, 409))
 def post_approve(session: SessionDep, principal: CanApproveRefunds, payments: PaymentsDep,
-                 refund_id: int) -> RefundOut:
+                 refund_id: DbId) -> RefundOut:
     """Approve a waiting refund and send it to the gateway; the requester cannot approve."""
     refund = approve_refund(session, get_refund(session, refund_id), approver_key_id=principal.key_id,
                             gateways=payments.gateways)
@@ -31,7 +31,7 @@ def post_approve(session: SessionDep, principal: CanApproveRefunds, payments: Pa
 
 @router.post("/{refund_id}/mark-paid", response_model=RefundPaidOut,
              responses=problem_responses(401, 403, 404, 409, 422))
-def post_mark_paid(session: SessionDep, principal: CanApproveRefunds, refund_id: int,
+def post_mark_paid(session: SessionDep, principal: CanApproveRefunds, refund_id: DbId,
                    body: RefundPaidIn) -> RefundPaidOut:
     """Record a bank-transfer refund as paid out (finance): the bank's reference, the payout date
     and the recording key are kept on the refund; a reference can pay one refund only (409)."""

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from api.deps import SessionDep, SettingsDep, require_permission
 from api.problems import ApiProblem
-from api.schemas.common import problem_responses
+from api.schemas.common import DbId, problem_responses
 from api.schemas.reports import (
     SPEC_EXAMPLE,
     ColumnOut,
@@ -207,7 +207,7 @@ def list_saved(session: SessionDep, principal: CanReadAnalytics,
 
 
 @router.get("/saved/{report_id}", response_model=SavedReportOut, responses=problem_responses(401, 403, 404))
-def get_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics) -> SavedReportOut:
+def get_saved(report_id: DbId, session: SessionDep, principal: CanReadAnalytics) -> SavedReportOut:
     try:
         return _saved_out(store.get_report(session, _owner(principal), report_id))
     except store.ReportStoreError as exc:
@@ -215,7 +215,7 @@ def get_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics) 
 
 
 @router.put("/saved/{report_id}", response_model=SavedReportOut, responses=problem_responses(401, 403, 404, 409, 422))
-def update_saved(report_id: int, body: SavedReportUpdate, session: SessionDep, principal: CanManageReports,
+def update_saved(report_id: DbId, body: SavedReportUpdate, session: SessionDep, principal: CanManageReports,
                  source: SourceDep) -> SavedReportOut:
     if body.spec is not None:
         _check_spec(body.spec, source)
@@ -229,7 +229,7 @@ def update_saved(report_id: int, body: SavedReportUpdate, session: SessionDep, p
 
 
 @router.delete("/saved/{report_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404))
-def delete_saved(report_id: int, session: SessionDep, principal: CanManageReports) -> Response:
+def delete_saved(report_id: DbId, session: SessionDep, principal: CanManageReports) -> Response:
     try:
         store.delete_report(session, _owner(principal), report_id)
     except store.ReportStoreError as exc:
@@ -250,14 +250,14 @@ def _saved_result(report_id: int, session, principal: Principal, source: ReportS
 
 
 @router.post("/saved/{report_id}/run", response_model=ReportOut, responses=problem_responses(401, 403, 404, 422, 503))
-def run_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics, source: SourceDep,
+def run_saved(report_id: DbId, session: SessionDep, principal: CanReadAnalytics, source: SourceDep,
               as_of: AsOf = None) -> ReportOut:
     return _report_out(_saved_result(report_id, session, principal, source, as_of))
 
 
 @router.post("/saved/{report_id}/export", responses={200: {"content": {m: {} for m in FORMATS.values()}},
                                                      **problem_responses(401, 403, 404, 422, 503)})
-def export_saved(report_id: int, session: SessionDep, principal: CanReadAnalytics, source: SourceDep,
+def export_saved(report_id: DbId, session: SessionDep, principal: CanReadAnalytics, source: SourceDep,
                  format: Annotated[str, Query(pattern="^(csv|xlsx|pdf)$")] = "csv",
                  as_of: AsOf = None) -> Response:
     return _download(_saved_result(report_id, session, principal, source, as_of), format)
@@ -284,7 +284,7 @@ def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanMan
 
 @router.get("/schedules", response_model=list[ScheduleOut], responses=problem_responses(401, 403, 404))
 def list_schedules(session: SessionDep, principal: CanReadAnalytics,
-                   saved_report_id: int | None = None) -> list[ScheduleOut]:
+                   saved_report_id: DbId | None = None) -> list[ScheduleOut]:
     try:
         return [_schedule_out(r) for r in store.list_schedules(session, _owner(principal), saved_report_id)]
     except store.ReportStoreError as exc:
@@ -292,7 +292,7 @@ def list_schedules(session: SessionDep, principal: CanReadAnalytics,
 
 
 @router.get("/schedules/{schedule_id}", response_model=ScheduleOut, responses=problem_responses(401, 403, 404))
-def get_schedule(schedule_id: int, session: SessionDep, principal: CanReadAnalytics) -> ScheduleOut:
+def get_schedule(schedule_id: DbId, session: SessionDep, principal: CanReadAnalytics) -> ScheduleOut:
     try:
         return _schedule_out(store.get_schedule(session, _owner(principal), schedule_id))
     except store.ReportStoreError as exc:
@@ -301,7 +301,7 @@ def get_schedule(schedule_id: int, session: SessionDep, principal: CanReadAnalyt
 
 @router.patch("/schedules/{schedule_id}", response_model=ScheduleOut,
               responses=problem_responses(401, 403, 404, 409, 422))
-def update_schedule(schedule_id: int, body: ScheduleUpdate, session: SessionDep, principal: CanManageReports,
+def update_schedule(schedule_id: DbId, body: ScheduleUpdate, session: SessionDep, principal: CanManageReports,
                     settings: SettingsDep) -> ScheduleOut:
     """Change a schedule, pause it (`{"active": false}`) or resume it (`{"active": true}`)."""
     try:
@@ -319,7 +319,7 @@ def update_schedule(schedule_id: int, body: ScheduleUpdate, session: SessionDep,
 
 @router.delete("/schedules/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(401, 403, 404))
-def delete_schedule(schedule_id: int, session: SessionDep, principal: CanManageReports) -> Response:
+def delete_schedule(schedule_id: DbId, session: SessionDep, principal: CanManageReports) -> Response:
     try:
         store.delete_schedule(session, _owner(principal), schedule_id)
     except store.ReportStoreError as exc:

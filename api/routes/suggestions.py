@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CanReadItineraries, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Money, problem_responses
+from api.schemas.common import DbId, Money, problem_responses
 from api.schemas.itineraries import SuggestionOut
 from tourstack.itinerary.suggestions import catalogue_near, suggest
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/suggestions", tags=["itineraries"])
 def get_suggestions(
     session: SessionDep,
     principal: CanReadItineraries,
-    site_id: Annotated[int | None, Query(gt=0, description="suggest around this stop")] = None,
+    site_id: Annotated[DbId | None, Query(description="suggest around this stop")] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
     date: dt.date | None = None,

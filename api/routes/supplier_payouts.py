@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import CanManageSettlement, CanReadSettlement, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.settlement import (
     MarkPaidIn,
     PayoutDetail,
@@ -59,7 +59,7 @@ def get_payouts(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: PayoutStatus | None = None,
-    supplier_id: Annotated[int | None, Query(gt=0)] = None,
+    supplier_id: Annotated[DbId | None, Query()] = None,
 ) -> Page[PayoutOut]:
     """Supplier payouts, newest first."""
     page = list_payouts(
@@ -70,7 +70,7 @@ def get_payouts(
 
 
 @router.get("/{payout_id}", response_model=PayoutDetail, responses=problem_responses(401, 403, 404))
-def get_one_payout(session: SessionDep, principal: CanReadSettlement, payout_id: int) -> PayoutDetail:
+def get_one_payout(session: SessionDep, principal: CanReadSettlement, payout_id: DbId) -> PayoutDetail:
     """One payout with the booking items it settles and its audit trail."""
     payout = get_payout(session, payout_id)
     if payout is None:
@@ -104,14 +104,14 @@ def _step(session: Session, principal: Principal, payout: SupplierPayout, action
 
 
 @router.post("/{payout_id}/approve", response_model=PayoutDetail, responses=WRITE_PROBLEMS)
-def post_approve(session: SessionDep, principal: CanManageSettlement, payout_id: int) -> PayoutDetail:
+def post_approve(session: SessionDep, principal: CanManageSettlement, payout_id: DbId) -> PayoutDetail:
     """pending_approval -> approved; the proposer cannot approve (409 separation-of-duties)."""
     return _step(session, principal, approve(session, payout_id, actor=Actor.of(principal)), "approved")
 
 
 @router.post("/{payout_id}/reject", response_model=PayoutDetail, responses=WRITE_PROBLEMS)
 def post_reject(
-    session: SessionDep, principal: CanManageSettlement, payout_id: int, body: TransitionIn | None = None
+    session: SessionDep, principal: CanManageSettlement, payout_id: DbId, body: TransitionIn | None = None
 ) -> PayoutDetail:
     """pending_approval or approved -> rejected; its items can be proposed again."""
     payout = reject(session, payout_id, actor=Actor.of(principal), reason=body.reason if body else None)
@@ -120,7 +120,7 @@ def post_reject(
 
 @router.post("/{payout_id}/mark-paid", response_model=PayoutDetail, responses=WRITE_PROBLEMS)
 def post_mark_paid(
-    session: SessionDep, principal: CanManageSettlement, payout_id: int, body: MarkPaidIn
+    session: SessionDep, principal: CanManageSettlement, payout_id: DbId, body: MarkPaidIn
 ) -> PayoutDetail:
     """approved -> paid, with the bank reference and the date paid."""
     payout = mark_paid(session, payout_id, actor=Actor.of(principal), reference=body.reference,

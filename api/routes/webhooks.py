@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import PaymentsDep, SessionDep, require_role
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.payments import WebhookEventOut, WebhookRetryOut
 from tourstack.auth import Principal
 from tourstack.payments import (
@@ -57,7 +57,7 @@ def get_events(
 
 @router.post("/webhook-events/{event_id}/retry", response_model=WebhookRetryOut,
              responses=problem_responses(401, 403, 404, 409))
-def post_retry(session: SessionDep, principal: FinanceStaff, payments: PaymentsDep, event_id: int) -> WebhookRetryOut:
+def post_retry(session: SessionDep, principal: FinanceStaff, payments: PaymentsDep, event_id: DbId) -> WebhookRetryOut:
     """Give an unprocessed (typically dead-lettered) event a fresh set of attempts, starting now."""
     row, outcome = requeue(session, event_id, gateways=payments.gateways)
     log.info("webhook event %s requeued by key %s: %s", event_id, principal.key_id, outcome)

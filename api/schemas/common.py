@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from tourstack.money import from_minor
 
 T = TypeVar("T")
+
+# Every id column of the operational schema is INTEGER (int4 on PostgreSQL; amounts are the
+# BIGINT ones): an id above 2**31 - 1 cannot exist, and PostgreSQL refuses to compare an int4
+# column with it, so such an id is invalid input (422), not a lookup that fails with a 500.
+# Used by every path, query and body id (tests/unit/api/test_input_bounds.py checks both).
+DB_ID_MAX = 2**31 - 1
+DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+
+
+def _bounded_txn_key(key: str) -> str:
+    if int(key.partition(":")[2]) > DB_ID_MAX:
+        raise ValueError(f"the id in a transaction key is at most {DB_ID_MAX}")
+    return key
+
+
+# A reconciled transaction, "<kind>:<id>": ASCII digits only (str.isdigit also accepts "²").
+TxnKey = Annotated[str, StringConstraints(pattern=r"^(bank|payment|refund):[1-9][0-9]{0,9}$"),
+                   AfterValidator(_bounded_txn_key)]
 
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 DecimalString = Annotated[

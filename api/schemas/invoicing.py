@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DecimalString, Money, MoneyIn
+from api.schemas.common import DbId, DecimalString, Money, MoneyIn
 from tourstack.db.models import Invoice, InvoiceEvent, InvoiceLine
 from tourstack.invoicing import Balance, fiscal_year_label
 from tourstack.invoicing.document import rate_percent
@@ -22,7 +22,7 @@ class InvoiceLineIn(BaseModel):
     description: str = Field(min_length=1, max_length=200)
     quantity: int = Field(ge=1, le=10_000)
     unit_price: DecimalString = Field(description="net of tax, in the booking's currency")
-    booking_item_id: int | None = Field(default=None, gt=0)
+    booking_item_id: DbId | None = Field(default=None)
 
 
 class InvoiceCreate(BaseModel):
@@ -43,7 +43,7 @@ class TransitionIn(BaseModel):
 class CreditLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    line_id: int = Field(gt=0)
+    line_id: DbId
     amount: DecimalString | None = Field(
         default=None, description="taxable value to credit; omitted = all that remains of the line"
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DecimalString, Money
+from api.schemas.common import DbId, DecimalString, Money
 from tourstack.itinerary.models import BudgetLevel, Interest, TravelStyle, TravellerKind
 
 
@@ -36,7 +36,7 @@ class GenerateIn(BaseModel):
     travellers: TravellersIn = Field(default_factory=TravellersIn)
     notes: str | None = Field(default=None, max_length=1000)
     provider: Literal["auto", "openai", "offline"] = "auto"
-    agency_id: int | None = Field(default=None, gt=0, description="staff only: the owning agency")
+    agency_id: DbId | None = Field(default=None, description="staff only: the owning agency")
 
 
 class ItemOut(BaseModel):
@@ -99,8 +99,8 @@ class ItemPatch(BaseModel):
     starts_at: dt.time | None = None
     ends_at: dt.time | None = None
     estimated_cost: DecimalString | None = Field(default=None, description="in the itinerary's currency")
-    site_id: int | None = Field(default=None, gt=0)
-    supplier_id: int | None = Field(default=None, gt=0)
+    site_id: DbId | None = Field(default=None)
+    supplier_id: DbId | None = Field(default=None)
 
 
 class LockIn(BaseModel):
@@ -112,7 +112,7 @@ class LockIn(BaseModel):
 class RegenerateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    day: int | None = Field(default=None, ge=1, description="one day; the whole plan when null")
+    day: int | None = Field(default=None, ge=1, le=21, description="one day; the whole plan when null")
     provider: Literal["auto", "openai", "offline"] = "auto"
 
 
@@ -128,8 +128,8 @@ class ContentIn(BaseModel):
     language: Literal["en", "hi", "fr"] = "en"
     tone: Literal["formal", "casual"] = "formal"
     exciting: bool = Field(default=False, description="make it more exciting")
-    site_id: int | None = Field(default=None, gt=0)
-    itinerary_id: int | None = Field(default=None, gt=0)
+    site_id: DbId | None = Field(default=None)
+    itinerary_id: DbId | None = Field(default=None)
     text: str | None = Field(default=None, max_length=5000)
     customer_name: str | None = Field(default=None, max_length=200)
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DecimalString, Money
+from api.schemas.common import DbId, DecimalString, Money
 from tourstack.db.models import Dispute, Installment, Payment, PaymentPlan, Refund, WebhookEvent
 
 
@@ -49,7 +49,7 @@ class PaymentIn(BaseModel):
 
     booking_ref: str = Field(min_length=1, max_length=16)
     amount: DecimalString | None = Field(default=None, description="major units; default: the next installment")
-    installment_id: int | None = Field(default=None, gt=0)
+    installment_id: DbId | None = Field(default=None)
     method: Literal["card", "upi", "paypal", "bank_transfer"] | None = None
     gateway: Literal["stripe", "razorpay", "paypal"] | None = Field(default=None, description="preferred")
     payment_method: str | None = Field(default=None, max_length=64, description="saved method to charge now")

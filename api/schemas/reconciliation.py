@@ -7,28 +7,30 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import DbId, TxnKey
+
 
 class AllocationIn(BaseModel):
-    invoice_id: int
+    invoice_id: DbId
     amount: str = Field(description="decimal amount in the invoice's currency, e.g. '1250.50'; negative for a refund",
                         max_length=24)
 
 
 class MatchCreate(BaseModel):
-    txn_key: str = Field(description="'bank:<id>', 'payment:<id>' or 'refund:<id>'", max_length=40)
-    invoice_id: int
+    txn_key: TxnKey = Field(description="'bank:<id>', 'payment:<id>' or 'refund:<id>'")
+    invoice_id: DbId
     amount: str = Field(max_length=24)
     note: str | None = Field(default=None, max_length=200)
 
 
 class SplitCreate(BaseModel):
-    txn_key: str = Field(max_length=40)
+    txn_key: TxnKey
     allocations: list[AllocationIn] = Field(min_length=2, max_length=50)
     note: str | None = Field(default=None, max_length=200)
 
 
 class WriteOffCreate(BaseModel):
-    invoice_id: int
+    invoice_id: DbId
     amount: str = Field(max_length=24)
     note: str = Field(min_length=1, max_length=200, description="why the difference is written off")
 

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import DbId
+
 SPEC_EXAMPLE = {
     "title": "Monthly revenue", "metrics": ["revenue", "bookings"], "dimensions": ["metric_time"],
     "grain": "month", "date_range": {"relative": "last_12_months"}, "comparison": "previous_year",
@@ -78,7 +80,7 @@ class SavedReportOut(BaseModel):
 
 class ScheduleCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    saved_report_id: int
+    saved_report_id: DbId
     cron: str = Field(max_length=100, description="five fields, e.g. '0 7 * * 1' (Mondays 07:00)")
     timezone: str = Field(default="UTC", max_length=64, description="IANA name, e.g. Asia/Kolkata")
     recipients: list[str] = Field(min_length=1, max_length=50)

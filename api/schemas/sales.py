@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import Money, MoneyIn
+from api.schemas.common import DbId, Money, MoneyIn
 from tourstack.db.models import Booking, BookingItem, Quote
 
 
@@ -134,7 +134,7 @@ class QuoteCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    quote_request_id: int = Field(gt=0)
+    quote_request_id: DbId
     total: MoneyIn = Field(description="what the agency pays")
     cost: MoneyIn = Field(description="what the services cost the operator")
     valid_until: dt.date

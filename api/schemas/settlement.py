@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.schemas.common import Money
+from api.schemas.common import DbId, Money
 from tourstack.db.models import BookingItem, SupplierPayout, SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.settlement import SupplierDue
 
@@ -56,7 +56,7 @@ class ProposalIn(BaseModel):
 
     period_start: dt.date
     period_end: dt.date
-    supplier_id: int | None = Field(default=None, gt=0, description="limit to one supplier")
+    supplier_id: DbId | None = Field(default=None, description="limit to one supplier")
 
     @model_validator(mode="after")
     def _ordered(self) -> ProposalIn:

@@ -84,13 +84,14 @@ def test_missing_generated_page_says_how_to_make_it(dash_client, dash_dir, world
     assert "dashboards" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("file", [
-    "..%2Fsecret.txt", "..%2F..%2Fsecret.txt", "%2E%2E%2Fmanifest.json", "..\\manifest.json",
-    "manifest.json", "%2E%2E", "%2Fetc%2Fpasswd", "plotly.min.js%00.css",
+@pytest.mark.parametrize(("file", "status"), [
+    ("..%2Fsecret.txt", 404), ("..%2F..%2Fsecret.txt", 404), ("%2E%2E%2Fmanifest.json", 404),
+    ("..\\manifest.json", 404), ("manifest.json", 404), ("%2E%2E", 404), ("%2Fetc%2Fpasswd", 404),
+    ("plotly.min.js%00.css", 422),  # a NUL in any path is refused before routing (api/input_guard.py)
 ])
-def test_asset_path_traversal_is_refused(dash_client, world, file):
+def test_asset_path_traversal_is_refused(dash_client, world, file, status):
     response = dash_client.get(f"{BASE}/assets/{file}", headers=auth(world.keys["ops"]))
-    assert response.status_code == 404
+    assert response.status_code == status
     assert b"not for you" not in response.content
 
 

@@ -184,7 +184,7 @@ def test_unknown_destination_and_validation(client, env):
     assert r.status_code == 422
     r = client.post("/api/v1/itineraries/generate", json=JAIPUR | {"provider": "openai"},
                     headers=h(env, "agent_a"))
-    assert r.status_code == 422
+    assert r.status_code == 503 and r.json()["type"] == "/problems/provider-not-configured"  # no key here
 
 
 def test_rate_limit_per_agency(env):
