@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tourstack.db.rules import broken_rule, describe
-
 from tourstack.invoicing import (
     BookingNotFound,
     InvalidInvoice,

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     )
     payments_breaker_threshold: int = Field(default=3, description="consecutive failures that open it")
     payments_breaker_cooldown_seconds: float = 30.0
+    webhook_rejections_per_minute: int = Field(
+        default=20, ge=1,
+        description="webhook deliveries with a missing or bad signature one source may send per minute; "
+        "more are answered 429 without being verified (shared in Redis when redis_url is set)",
+    )
     refund_approval_thresholds: dict[str, int] = Field(
         default_factory=lambda: {"INR": 5_000_000, "USD": 50_000, "EUR": 50_000, "GBP": 50_000, "*": 50_000},
         description="refunds above this many minor units need a second person's approval",

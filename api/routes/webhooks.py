@@ -1,15 +1,20 @@
 """Gateway webhooks: public (no API key), authenticated by the gateway's signature instead.
 
-The raw body is read before any parsing because every signature covers the exact bytes. A bad
-signature answers 400 (the delivery is stored as invalid and never processed); a duplicate of a
-processed event answers 200 without doing anything; a parked or failed event also answers 200,
-because it is stored and our schedule retries it - a 5xx would only make the gateway resend
-what we already hold. If PayPal's verification API is unreachable we answer 503 so PayPal
-delivers again later.
+The raw body is read before any parsing because every signature covers the exact bytes (the
+request gate in api/input_guard.py has already refused bodies over 1 MB, JSON nested too deep
+and NUL bytes). A delivery whose signature is missing or wrong answers 400 and is not stored:
+it is tallied per gateway and source address (the client address the server sees; behind a
+proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the caller's), and a
+source past TOURSTACK_WEBHOOK_REJECTIONS_PER_MINUTE such deliveries in a minute is answered 429
+without verification until the minute is over. A duplicate of a stored event answers 200
+`duplicate` without doing anything, also when it arrives concurrently with the first copy; a
+parked or failed event also answers 200, because it is stored and our schedule retries it - a
+5xx would only make the gateway resend what we already hold. If PayPal's verification API is
+unreachable we answer 503 so PayPal delivers again later.
 
 Finance (and admins) list the stored events - above all the dead-lettered ones, which processing
-gave up on - and requeue one once its cause is fixed. Payloads are never shown: they can carry
-payer details.
+gave up on - and requeue one once its cause is fixed, and read the rejection tallies. Payloads
+are never shown: they can carry payer details.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import PaymentsDep, SessionDep, require_role
 from api.problems import ApiProblem
 from api.schemas.common import DbId, Page, problem_responses
-from api.schemas.payments import WebhookEventOut, WebhookRetryOut
+from api.schemas.payments import WebhookEventOut, WebhookRejectionOut, WebhookRetryOut
 from tourstack.auth import Principal
 from tourstack.payments import (
     GatewayUnavailable,
@@ -32,6 +37,7 @@ from tourstack.payments import (
     receive,
     requeue,
 )
+from tourstack.payments.webhook_guard import BAD_SIGNATURE, UNSIGNED, WebhookGuard, guard_from_settings
 from tourstack.payments.webhooks import STATUSES
 
 # One router, two prefixes: the signed deliveries and the keyed finance views of what was stored.
@@ -40,6 +46,27 @@ log = logging.getLogger("api.webhooks")
 MAX_BODY = 1_000_000
 FinanceStaff = Annotated[Principal, Depends(require_role("finance", "admin"))]
 EventStatus = Literal[STATUSES]  # type: ignore[valid-type]  # the statuses tourstack.payments.webhooks defines
+# The header each gateway signs with: without it a delivery is "unsigned", with it "bad_signature".
+SIGNATURE_HEADERS = {"stripe": "stripe-signature", "razorpay": "x-razorpay-signature",
+                     "paypal": "paypal-transmission-sig"}
+
+
+def get_webhook_guard(request: Request) -> WebhookGuard:
+    """One per app (its in-process counters must be shared by every request); Redis-backed when
+    TOURSTACK_REDIS_URL is set. Tests may preset `app.state.webhook_guard`."""
+    guard = getattr(request.app.state, "webhook_guard", None)
+    if guard is None:
+        settings = request.app.state.settings
+        guard = request.app.state.webhook_guard = guard_from_settings(
+            settings.redis_url, settings.webhook_rejections_per_minute)
+    return guard
+
+
+WebhookGuardDep = Annotated[WebhookGuard, Depends(get_webhook_guard)]
+
+
+def _source(request: Request) -> str:
+    return (request.client.host if request.client else "unknown")[:64]
 
 
 @router.get("/webhook-events", response_model=Page[WebhookEventOut], responses=problem_responses(400, 401, 403, 422))
@@ -55,6 +82,14 @@ def get_events(
     return Page[WebhookEventOut](items=[WebhookEventOut.build(e) for e in page.items], next_cursor=page.next_cursor)
 
 
+@router.get("/webhook-events/rejections", response_model=list[WebhookRejectionOut],
+            responses=problem_responses(401, 403))
+def get_rejections(principal: FinanceStaff, guard: WebhookGuardDep) -> list[WebhookRejectionOut]:
+    """Deliveries refused for a missing or bad signature, per gateway and source, newest first
+    (kept in Redis for 7 days when configured; otherwise since this process started)."""
+    return [WebhookRejectionOut.build(t) for t in guard.tallies()]
+
+
 @router.post("/webhook-events/{event_id}/retry", response_model=WebhookRetryOut,
              responses=problem_responses(401, 403, 404, 409))
 def post_retry(session: SessionDep, principal: FinanceStaff, payments: PaymentsDep, event_id: DbId) -> WebhookRetryOut:
@@ -64,18 +99,30 @@ def post_retry(session: SessionDep, principal: FinanceStaff, payments: PaymentsD
     return WebhookRetryOut(event=WebhookEventOut.build(row), outcome=outcome)
 
 
-@router.post("/webhooks/{gateway}", responses=problem_responses(400, 404, 413, 503))
+@router.post("/webhooks/{gateway}", responses=problem_responses(400, 404, 413, 422, 429, 503))
 async def post_webhook(gateway: Literal["stripe", "razorpay", "paypal"], request: Request,
-                       session: SessionDep, payments: PaymentsDep) -> dict[str, str]:
+                       session: SessionDep, payments: PaymentsDep, guard: WebhookGuardDep) -> dict[str, str]:
     adapter = payments.gateways.get(gateway)
     if adapter is None:
         raise ApiProblem(404, f"{gateway} is not configured", slug="not-found")
+    source = _source(request)
+    retry_after = guard.retry_after(gateway, source)
+    if retry_after is not None:
+        raise ApiProblem(429, "too many deliveries with a missing or bad signature from this source",
+                         slug="rate-limited", title="Too many requests", headers={"Retry-After": str(retry_after)})
     body = await request.body()
     if len(body) > MAX_BODY:
         raise ApiProblem(413, "the body is too large", slug="too-large")
     try:
         receipt = await run_in_threadpool(receive, session, adapter, body, dict(request.headers))
     except InvalidSignature as exc:
+        reason = BAD_SIGNATURE if request.headers.get(SIGNATURE_HEADERS[gateway]) else UNSIGNED
+        at_limit = guard.reject(gateway, source, reason)
+        # the reason is our own wording; never the body, which nobody vouches for
+        log.warning("webhook %s from %s refused (%s, %d bytes): %s", gateway, source, reason, len(body), exc)
+        if at_limit:
+            log.warning("webhook %s: source %s reached %d refused deliveries this minute; answering 429 "
+                        "until the minute is over", gateway, source, guard.per_minute)
         raise ApiProblem(400, "the webhook signature does not verify", slug="invalid-signature",
                          title="Invalid signature") from exc
     except GatewayUnavailable as exc:

@@ -132,7 +132,8 @@ class WebhookNotice:
 
 @dataclass(frozen=True)
 class WebhookDelivery:
-    """A delivery whose signature verified: the gateway's event id and type, nothing parsed yet."""
+    """A delivery whose signature verified: the gateway's event id and type, nothing parsed yet.
+    The id is always one the signature covers, so a replayed body cannot pose as a new event."""
 
     event_id: str
     gateway_type: str
@@ -197,7 +198,7 @@ def delivery_from_body(body: bytes, *, id_field: str, type_field: str,
     we cannot read is still stored (under a hash of itself) and its failure is visible."""
     try:
         event = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # the API refuses deep JSON first; direct callers may not
         event = None
     if not isinstance(event, dict):
         event = {}

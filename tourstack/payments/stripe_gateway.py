@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from typing import Any
 
 import stripe
@@ -180,15 +181,29 @@ class StripeGateway:
 
     def verify_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookDelivery:
         signature = headers_lower(headers).get("stripe-signature", "")
+        tolerance = stripe.Webhook.DEFAULT_TOLERANCE
         try:
             stripe.WebhookSignature.verify_header(body.decode("utf-8"), signature, self._webhook_secret,
-                                                  tolerance=stripe.Webhook.DEFAULT_TOLERANCE)
+                                                  tolerance=tolerance)
         except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
             raise InvalidSignature(NAME, "Stripe-Signature does not verify") from exc
+        # The SDK refuses only timestamps older than the tolerance; a signature dated in the
+        # future would stay replayable until that date, so the window applies both ways.
+        if signed_at(signature) > time.time() + tolerance:
+            raise InvalidSignature(NAME, "Stripe-Signature is dated beyond the tolerance in the future")
         return delivery_from_body(body, id_field="id", type_field="type")
 
     def normalise_webhook(self, event_id: str, payload: str) -> WebhookNotice:
         return notice_from_event(json.loads(payload))
+
+
+def signed_at(signature_header: str) -> int:
+    """The `t=` of a Stripe-Signature header that verified (so it is there and an integer)."""
+    for item in signature_header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            return int(value)
+    raise InvalidSignature(NAME, "Stripe-Signature has no timestamp")
 
 
 def _refund(refund: Any) -> GatewayRefund:

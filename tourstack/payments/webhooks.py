@@ -1,13 +1,24 @@
 """Webhook deliveries: verify, store raw, then normalise and process idempotently, in any order.
 
 The order of work is the point:
-1. verify the signature with the gateway's secret (a failure is stored as an invalid delivery
-   under a hash of its body, never processed, and answered 400); verification only names the
-   event, it never reads its content, so nothing about the content can lose a delivery;
+1. verify the signature with the gateway's secret; a delivery that fails is not stored at all
+   (the API tallies it per source and answers 400, see tourstack.payments.webhook_guard), so
+   posting unsigned bodies costs us no rows; verification only names the event, it never reads
+   its content, so nothing about the content can lose a delivery;
 2. store the raw event and COMMIT before acting on it, so nothing a gateway told us is lost even
    if reading or processing it fails;
-3. normalise and process inside a savepoint: either all of its writes land and the event is
-   `processed`, or none do and `attempts` / `last_error` / `status` record why.
+3. claim the attempt with a conditional UPDATE of `attempts` (the row stays locked until the
+   attempt commits), then normalise and process inside a savepoint: either all of its writes
+   land and the event is `processed`, or none do and `attempts` / `last_error` / `status`
+   record why. A concurrent copy of the same event loses either the insert (unique gateway +
+   event id) or the claim, and is answered `duplicate`: one delivery does the work, the others
+   never report it as theirs.
+
+An event is known by an id its signature covers: Stripe's and PayPal's are inside the signed
+body. Razorpay signs only the body and sends its event id in a header (`X-Razorpay-Event-Id`)
+that anyone replaying a signed body can change or drop, so a Razorpay event is known by the
+body's own `id` where it has one and otherwise by the hash of the signed body: a replayed body
+is a duplicate whatever its headers say.
 
 A duplicate delivery of a processed event is answered 200 and not processed again. Events can
 arrive out of order (a refund before the payment it refunds has succeeded, a dispute before our
@@ -27,15 +38,15 @@ recorded as a second refund. These functions commit: they are the transaction bo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tourstack.db.models import Dispute, Payment, Refund, WebhookEvent
 from tourstack.payments import paypal_gateway, razorpay_gateway, stripe_gateway
@@ -49,7 +60,6 @@ from tourstack.payments.gateway import (
     REFUND_FAILED,
     REFUND_SUCCEEDED,
     Gateway,
-    InvalidSignature,
     WebhookNotice,
     refund_id_from_key,
 )
@@ -102,39 +112,27 @@ def _find(session: Session, gateway: str, event_id: str) -> WebhookEvent | None:
 
 def receive(session: Session, gateway: Gateway, body: bytes, headers: Mapping[str, str],
             *, now: dt.datetime | None = None) -> Receipt:
-    """Verify, store and process one delivery. Raises InvalidSignature after storing it, and
+    """Verify, store and process one delivery. Raises InvalidSignature (nothing stored), and
     GatewayUnavailable (nothing stored) when the gateway's verification API is down."""
     now = now or _now()
-    try:
-        delivery = gateway.verify_webhook(body, dict(headers))
-    except InvalidSignature:
-        _store_invalid(session, gateway.name, body, now)
-        raise
+    delivery = gateway.verify_webhook(body, dict(headers))
+    payload = body.decode("utf-8", errors="replace")
     row = _find(session, gateway.name, delivery.event_id)
     if row is not None and row.status == PROCESSED:
         return Receipt(row, "duplicate")
     if row is None:
         row = WebhookEvent(gateway=gateway.name, event_id=delivery.event_id, type=delivery.gateway_type[:64],
-                           payload=body.decode("utf-8", errors="replace"), signature_valid=True,
-                           received_at=now, attempts=0, status=RECEIVED)
+                           payload=payload, signature_valid=True, received_at=now, attempts=0, status=RECEIVED)
         session.add(row)
         try:
             session.commit()
         except IntegrityError:  # the same event delivered concurrently
             session.rollback()
             return Receipt(_find(session, gateway.name, delivery.event_id), "duplicate")
-    return Receipt(row, process(session, row, gateway.normalise_webhook, now=now))
-
-
-def _store_invalid(session: Session, gateway: str, body: bytes, now: dt.datetime) -> None:
-    event_id = "invalid-" + hashlib.sha256(body).hexdigest()[:40]
-    if session.scalar(select(WebhookEvent.id).where(WebhookEvent.gateway == gateway,
-                                                    WebhookEvent.event_id == event_id)):
-        return
-    session.add(WebhookEvent(gateway=gateway, event_id=event_id, type="invalid_signature",
-                             payload=body.decode("utf-8", errors="replace"), signature_valid=False,
-                             received_at=now, attempts=0, status=INVALID))
-    session.commit()
+    else:
+        session.rollback()
+    outcome = process(session, row, gateway.normalise_webhook, now=now)
+    return Receipt(row, outcome)
 
 
 def normaliser_for(name: str, gateways: Mapping[str, Gateway] | None = None) -> Normaliser:
@@ -150,10 +148,29 @@ def normaliser_for(name: str, gateways: Mapping[str, Gateway] | None = None) -> 
     return unknown
 
 
+def _claim(session: Session, row: WebhookEvent) -> bool:
+    """Count this attempt, unless another one was counted (or the event processed) since `row`
+    was read. On PostgreSQL a concurrent claim waits on the row until this attempt commits,
+    then finds `attempts` changed and loses."""
+    seen = row.attempts
+    claimed = session.execute(
+        update(WebhookEvent).where(WebhookEvent.id == row.id, WebhookEvent.attempts == seen,
+                                   WebhookEvent.status != PROCESSED)
+        .values(attempts=seen + 1).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        session.rollback()
+        session.refresh(row)
+        return False
+    set_committed_value(row, "attempts", seen + 1)  # what the UPDATE wrote; nothing left to flush
+    return True
+
+
 def process(session: Session, row: WebhookEvent, normalise: Normaliser, *, now: dt.datetime | None = None) -> str:
-    """One attempt at a stored event; commits whatever the outcome."""
+    """One attempt at a stored event; commits whatever the outcome ("duplicate" when a
+    concurrent attempt has it)."""
     now = now or _now()
-    row.attempts += 1
+    if not _claim(session, row):
+        return "duplicate"
     try:
         with session.begin_nested():
             notice = normalise(row.event_id, row.payload)

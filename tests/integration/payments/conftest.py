@@ -80,7 +80,7 @@ def gateway_config(localstripe_url: str, razorpay: FakeRazorpay, paypal: FakePay
         paypal_client_id=paypal.client_id, paypal_client_secret=paypal.client_secret,
         paypal_webhook_id=paypal.webhook_id, paypal_base_url=paypal.base_url,
         bank_account=BankAccount("Tourstack Journeys Pvt Ltd", "50200012345678", ifsc="HDFC0000001"),
-        timeout_seconds=1.0, breaker_threshold=2, breaker_cooldown_seconds=60,
+        timeout_seconds=2.0, breaker_threshold=2, breaker_cooldown_seconds=60,
         refund_approval_thresholds={"INR": 1_000_000, "USD": 50_000, "*": 50_000},
     )
     return GatewayConfig(**(values | overrides))

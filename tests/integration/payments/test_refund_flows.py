@@ -35,7 +35,7 @@ def _maintain(session_factory, runtime):
 
 
 def _lose_answers(faults):
-    faults.mode, faults.slow_seconds = "lost", 2.5  # the client gives up after 1 s
+    faults.mode, faults.slow_seconds = "lost", 4.5  # the client gives up after 2 s
 
 
 def test_razorpay_refund_with_a_lost_answer_is_matched_by_its_webhook(client, world, runtime, fake_razorpay,
@@ -124,7 +124,7 @@ def test_stripe_refund_updated_webhook_matches_by_metadata(client, world, proxie
     ref = new_booking(session_factory, world, currency="USD", total_minor=900_00)
     paid = pay(client, world.keys["agent_a"], {"booking_ref": ref, "payment_method": "pm_card_visa"}).json()
     assert (paid["gateway"], paid["status"]) == ("stripe", "succeeded")
-    stripe_proxy.fault("POST", "/v1/refunds", "lost", slow_seconds=2.5)
+    stripe_proxy.fault("POST", "/v1/refunds", "lost", slow_seconds=4.5)
     r = refund(client, world.keys["ops"], paid["id"], "100.00").json()
     assert (r["status"], r["gateway_reference"]) == ("pending", "")
     at_stripe = GatewayPayment("stripe", paid["gateway_reference"], "succeeded", 900_00, "USD", "card")

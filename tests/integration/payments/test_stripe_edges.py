@@ -56,8 +56,8 @@ def test_a_saved_card_is_charged_with_its_customer_off_session(client, world, pr
 
 def test_a_saved_card_charge_whose_answer_is_lost_is_resent_once_not_charged_elsewhere(
         client, world, proxied_runtime, stripe_proxy, fake_paypal, session_factory):
-    # Stripe charges the card, then the answer arrives after the client's 1 s timeout.
-    stripe_proxy.fault("POST", "/v1/payment_intents", "lost_once", slow_seconds=2.5)
+    # Stripe charges the card, then the answer arrives after the client's 2 s timeout.
+    stripe_proxy.fault("POST", "/v1/payment_intents", "lost_once", slow_seconds=4.5)
     ref = new_booking(session_factory, world, currency="USD", total_minor=250_00)
     answer = pay(client, world.keys["agent_a"], {"booking_ref": ref, "payment_method": "pm_card_visa"})
     body = answer.json()
@@ -88,7 +88,7 @@ def test_a_decline_keeps_the_payment_intent_so_its_event_is_applied(client, worl
 
 
 def test_a_stripe_timeout_falls_back_to_paypal(client, world, proxied_runtime, stripe_proxy, session_factory):
-    stripe_proxy.fault("POST", "/v1/payment_intents", "slow", slow_seconds=2.5)  # the client gives up after 1 s
+    stripe_proxy.fault("POST", "/v1/payment_intents", "slow", slow_seconds=4.5)  # the client gives up after 2 s
     ref = new_booking(session_factory, world, currency="USD", total_minor=100_00)
     answer = pay(client, world.keys["agent_a"], {"booking_ref": ref})
     assert answer.status_code == 201 and answer.json()["gateway"] == "paypal", answer.text
@@ -96,7 +96,7 @@ def test_a_stripe_timeout_falls_back_to_paypal(client, world, proxied_runtime, s
 
 
 def test_a_paypal_timeout_falls_back_to_stripe(client, world, runtime, fake_paypal, session_factory):
-    fake_paypal.faults.mode, fake_paypal.faults.slow_seconds = "slow", 2.5
+    fake_paypal.faults.mode, fake_paypal.faults.slow_seconds = "slow", 4.5
     ref = new_booking(session_factory, world, currency="USD", total_minor=100_00)
     answer = pay(client, world.keys["agent_a"], {"booking_ref": ref, "gateway": "paypal"})
     assert answer.status_code == 201 and answer.json()["gateway"] == "stripe", answer.text

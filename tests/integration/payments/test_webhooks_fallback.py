@@ -34,8 +34,7 @@ def test_webhook_signatures_and_duplicates(client, world, runtime, session_facto
     bad = client.post("/api/v1/webhooks/stripe", content=body, headers=headers)
     assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
     with session_factory() as s:
-        stored = s.query(WebhookEvent).one()
-        assert (stored.signature_valid, stored.processed_at) == (False, None)
+        assert s.query(WebhookEvent).count() == 0  # a forged delivery is not stored
         assert s.get(Payment, created["id"]).status == "pending"  # nothing processed
 
     body, headers = stripe_signed(event)
@@ -75,7 +74,7 @@ def test_refund_event_before_payment_is_parked_then_applied(client, world, runti
         assert retry_events(s) == {"processed": 1}
         row = s.query(Refund).one()
         assert (row.status, row.amount_minor, row.gateway_reference) == ("succeeded", 5_000_00, "rfnd_ext_1")
-        event = s.query(WebhookEvent).filter_by(event_id="rzp_evt_r1").one()
+        event = s.query(WebhookEvent).filter_by(gateway="razorpay", type="refund.processed").one()
         assert event.attempts == 2 and event.processed_at is not None and event.last_error is None
         assert retry_events(s) == {}
 
@@ -91,7 +90,7 @@ def test_gateway_down_falls_back_and_opens_breaker(client, world, runtime, fake_
 
 def test_gateway_timeout_falls_back(client, world, runtime, fake_razorpay, session_factory):
     fake_razorpay.faults.mode = "slow"
-    fake_razorpay.faults.slow_seconds = 2.5  # the client gives up after 1 s
+    fake_razorpay.faults.slow_seconds = 4.5  # the client gives up after 2 s
     ref = new_booking(session_factory, world, currency="INR", total_minor=10_000_00)
     answer = pay(client, world.keys["agent_a"], {"booking_ref": ref})
     assert answer.status_code == 201 and answer.json()["gateway"] == "paypal"
