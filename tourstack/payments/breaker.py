@@ -48,6 +48,13 @@ class MemoryStore:
             self._states[name] = BreakerState(state.failures, state.opened_at)
 
 
+def redis_client(url: str):
+    """A Redis client that gives up within 2 s, shared by the payment stores kept in Redis."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
 class RedisStore:
     """Breaker state as a Redis hash per gateway, expiring a day after the last change."""
 
@@ -57,9 +64,7 @@ class RedisStore:
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "tourstack:breaker:") -> RedisStore:
-        import redis
-
-        return cls(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2), prefix)
+        return cls(redis_client(url), prefix)
 
     def load(self, name: str) -> BreakerState:
         raw = self._redis.hgetall(self._prefix + name)

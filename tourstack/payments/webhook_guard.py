@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from tourstack.payments.breaker import redis_client
+
 WINDOW_SECONDS = 60
 MAX_SOURCES = 10_000  # beyond this many distinct sources, new ones are tallied as "other"
 UNSIGNED, BAD_SIGNATURE = "unsigned", "bad_signature"
@@ -100,9 +102,7 @@ class RedisStore:
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "tourstack:webhook-rejections:") -> RedisStore:
-        import redis
-
-        return cls(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2), prefix)
+        return cls(redis_client(url), prefix)
 
     def _window_key(self, gateway: str, source: str, window: int) -> str:
         return f"{self._prefix}window:{gateway}:{source}:{window}"

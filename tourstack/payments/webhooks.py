@@ -130,7 +130,7 @@ def receive(session: Session, gateway: Gateway, body: bytes, headers: Mapping[st
             session.rollback()
             return Receipt(_find(session, gateway.name, delivery.event_id), "duplicate")
     else:
-        session.rollback()
+        session.rollback()  # end the read, so the claim below sees the row as it is now
     outcome = process(session, row, gateway.normalise_webhook, now=now)
     return Receipt(row, outcome)
 

@@ -43,3 +43,21 @@ def test_breaker_state_is_shared_through_redis(redis_client):
     worker_a.record_success("stripe")
     assert worker_b.state("stripe") == "closed"
     assert RedisStore.from_url("redis://127.0.0.1:6379/0", prefix).load("stripe").failures == 0
+
+
+def test_webhook_rejections_are_counted_and_limited_through_redis(redis_client):
+    from tourstack.payments.webhook_guard import RedisStore as RejectionStore
+    from tourstack.payments.webhook_guard import WebhookGuard
+
+    client, prefix = redis_client
+    now = [1_800_000_000.0]
+    workers = [WebhookGuard(RejectionStore(client, prefix), per_minute=3, clock=lambda: now[0]) for _ in range(2)]
+    assert [w.reject("razorpay", "198.51.100.7", "unsigned") for w in (workers[0], workers[1], workers[0])] == [
+        False, False, True]
+    assert workers[1].retry_after("razorpay", "198.51.100.7") == 60
+    assert workers[0].retry_after("stripe", "198.51.100.7") is None  # per gateway
+    now[0] += 60  # the next minute
+    assert workers[1].retry_after("razorpay", "198.51.100.7") is None
+    [tally] = workers[0].tallies()
+    assert (tally.gateway, tally.source, tally.rejected, tally.limited, tally.last_reason) == (
+        "razorpay", "198.51.100.7", 3, 1, "unsigned")
