@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -218,6 +219,49 @@ def test_cli_run_and_metrics(cli_env, tiny_warehouse, tmp_path):
     assert done.exit_code == 0 and "Top agents, year to date" in done.stdout
     done = runner.invoke(app, ["report", "metrics"])
     assert done.exit_code == 0 and "revenue (simple)" in done.stdout and "booking__country" in done.stdout
+
+
+def test_cli_out_folder_gets_the_default_name_and_bad_paths_are_one_line(cli_env, tmp_path):
+    from tourstack.cli import app
+
+    runner = CliRunner()
+    spec = str(EXAMPLES / "top_agents.yaml")
+    done = runner.invoke(app, ["report", "run", spec, "--format", "pdf", "--out", str(tmp_path), "--as-of", "2026-06-30"])
+    assert done.exit_code == 0, done.output
+    written = list(tmp_path.glob("*.pdf"))
+    assert len(written) == 1 and written[0].read_bytes().startswith(b"%PDF")
+    for args, message in [
+        (["--out", str(tmp_path / "missing" / "x.csv"), "--format", "csv"], "does not exist"),
+        (["--format", "csv"], None),
+    ]:
+        done = runner.invoke(app, ["report", "run", spec, *args, "--as-of", "2026-06-30"])
+        if message is None:
+            assert done.exit_code == 0
+            continue
+        assert done.exit_code == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in done.output
+    for target, message in [(tmp_path, "is a folder"), (tmp_path / "nope.yaml", "no such file")]:
+        done = runner.invoke(app, ["report", "run", str(target)])
+        assert done.exit_code == 2 and message in done.stderr, done.output
+    read_only = tmp_path / "locked"
+    read_only.mkdir()
+    read_only.chmod(0o500)
+    try:
+        done = runner.invoke(app, ["report", "run", spec, "--format", "csv", "--out", str(read_only / "x.csv"),
+                                   "--as-of", "2026-06-30"])
+        if os.geteuid() != 0:  # root writes anywhere
+            assert done.exit_code == 2 and "cannot write" in done.stderr
+    finally:
+        read_only.chmod(0o700)
+
+
+def test_finance_cli_out_folder(cli_env, tmp_path):
+    from tourstack.cli import app
+
+    done = CliRunner().invoke(app, ["report", "finance", "ar-aging", "--as-of", "2026-06-30", "--format", "xlsx",
+                                    "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "ar-aging-2026-06-30.xlsx").stat().st_size > 0
 
 
 @pytest.mark.parametrize("body, message", [

@@ -25,6 +25,8 @@ def import_files(
     database_url: str | None = typer.Option(None, help="defaults to the operational DB"),
 ) -> None:
     """Import statement files into bank_statement_lines (duplicates and overlaps are skipped)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from tourstack.bankfiles import BankFileError, import_file
     from tourstack.db.engine import make_engine
     from tourstack.settings import get_settings
@@ -39,6 +41,13 @@ def import_files(
                 failed += 1
                 err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
                 continue
+            except SQLAlchemyError as exc:
+                # The file was fine; the database is not ready (not migrated, unreachable). Every
+                # later file would fail the same way, so stop here with one line.
+                err_console.print(f"[red]error:[/red] {escape(path.name)}: not imported, the operational "
+                                  f"database refused it: {escape(_first_line(exc))} (is it migrated? run "
+                                  "`tourstack migrate`)", highlight=False, soft_wrap=True)
+                raise typer.Exit(USAGE_ERROR) from None
             console.print(
                 f"{escape(path.name)}: {result.format}, account {result.bank_account}, "
                 f"{result.lines_imported} of {result.line_count} lines imported, "
@@ -49,6 +58,13 @@ def import_files(
         engine.dispose()
     if failed:
         raise typer.Exit(USAGE_ERROR)
+
+
+def _first_line(exc: Exception) -> str:
+    """The driver's own message without SQLAlchemy's statement and parameters (which may hold
+    the file's data) and without the connection URL."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0][:200]
 
 
 def register(app: typer.Typer) -> None:

@@ -30,6 +30,34 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(USAGE_ERROR)
 
 
+def _output_path(out: Path | None, default_name: str) -> Path:
+    """Where to write: `--out FILE`, or the default name inside `--out DIR` (as `cp` does), or in
+    the working directory. A path whose folder does not exist is a user error, said before the
+    report is run."""
+    if out is None:
+        return Path(default_name)
+    if out.is_dir():
+        return out / default_name
+    if not out.parent.is_dir():
+        raise _fail(f"--out {out}: folder {out.parent} does not exist")
+    return out
+
+
+def _write(path: Path, write) -> Path:
+    try:
+        write(path)
+        return path
+    except OSError as exc:
+        raise _fail(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _read_spec_path(spec_path: Path) -> None:
+    if spec_path.is_dir():
+        raise _fail(f"{spec_path} is a folder; give a report spec file (.yaml or .json)")
+    if not spec_path.is_file():
+        raise _fail(f"{spec_path}: no such file")
+
+
 def _open_warehouse():
     from tourstack.warehouse import connect_duckdb, connect_postgres
     from tourstack.settings import get_settings
@@ -68,15 +96,16 @@ def finance(
     except ValueError:
         raise _fail(f"--as-of must be a date like 2026-03-31, got {as_of!r}") from None
 
+    target = None if fmt == "csv" and out is None else _output_path(out, f"{name}-{day.isoformat()}.{fmt}")
     conn = _open_warehouse()
     try:
         report = run_report(name, day, conn)
     finally:
         conn.close()
-    if fmt == "csv" and out is None:
+    if target is None:
         sys.stdout.write(to_csv(report))
         return
-    path = write(report, fmt, out or Path(f"{name}-{day.isoformat()}.{fmt}"))
+    path = _write(target, lambda p: write(report, fmt, p))
     err_console.print(f"{report.title} as of {day.isoformat()}: {len(report.rows)} rows -> {path}")
 
 
@@ -111,6 +140,9 @@ def run(
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise _fail(f"--as-of must be a date like 2026-03-31, got {as_of!r}") from None
+    _read_spec_path(spec_path)
+    if out is not None and fmt != "table":
+        _output_path(out, "report")  # a missing folder is refused before the query runs
     try:
         spec = load_spec(spec_path)
         result = run_report(spec, _report_source(manifest), as_of=day)
@@ -124,8 +156,7 @@ def run(
     if fmt == "csv" and out is None:
         sys.stdout.write(render(result, "csv").decode("utf-8"))
         return
-    path = out or Path(filename(result, fmt))
-    path.write_bytes(render(result, fmt))
+    path = _write(_output_path(out, filename(result, fmt)), lambda p: p.write_bytes(render(result, fmt)))
     err_console.print(f"{result.title} ({result.describe_period()}): {len(result.rows)} rows -> {path}",
                       highlight=False)
 

@@ -189,3 +189,48 @@ def test_cli_imports_files_and_fails_with_one_line_on_a_bad_file(db_url, tmp_pat
     assert "bad.csv, line 2: currency: unknown currency 'EURO'" in failed.output
     assert "2 of 3 lines imported" in failed.output  # the good file still went in
     assert "Traceback" not in failed.output
+
+
+HEADER = "bank_account,booked_on,value_on,amount,currency,reference,counterparty,description,entry_id\n"
+GOOD_ROW = "DE89370400440532013000,2026-03-02,2026-03-02,10.00,EUR,TS-B00042,Alpine Travel GmbH,Deposit,1\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        pytest.param("huge.csv", HEADER + GOOD_ROW.replace("10.00", "9" * 5000 + ".00"), "huge.csv, line 2: amount",
+                     id="5000-digit-amount"),
+        ("nul.csv", (HEADER + GOOD_ROW.replace("TS-B00042", "TS\x00B00042")).encode(), "nul.csv, line 2"),
+        ("nul-header.csv", b"\x00\x00" + HEADER.encode() + GOOD_ROW.encode(), "nul-header.csv"),
+        ("binary.csv", bytes(range(256)) * 4, "binary.csv"),
+        ("latin1.csv", (HEADER + GOOD_ROW.replace("Alpine", "Alp\xefne")).encode("latin-1"), "latin1.csv"),
+        ("camt.xml", b"<Document><BkToCstmrStmt>\x00</Document>", "camt.xml"),
+        ("empty.csv", b"", "empty.csv"),
+    ],
+)
+def test_cli_refuses_a_hostile_file_with_one_line_and_exit_2(db_url, tmp_path, name, content, expected):
+    from tourstack.cli.app import app
+
+    path = tmp_path / name
+    (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
+    result = CliRunner().invoke(app, ["bank", "import", str(path), "--database-url", db_url])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and expected in lines[0], result.output
+    assert len(lines[0]) < 400  # the offending value is not echoed whole
+
+
+def test_cli_refuses_a_missing_file_a_directory_and_an_unmigrated_database(db_url, tmp_path):
+    from tourstack.cli.app import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["bank", "import", str(tmp_path / "nope.csv"), "--database-url", db_url])
+    assert missing.exit_code == 2 and "nope.csv" in missing.output and "Traceback" not in missing.output
+    folder = runner.invoke(app, ["bank", "import", str(tmp_path), "--database-url", db_url])
+    assert folder.exit_code == 2 and "is a directory" in folder.output.lower(), folder.output
+    empty_db = f"sqlite:///{tmp_path / 'empty.db'}"
+    unmigrated = runner.invoke(app, ["bank", "import", str(WEEK1), "--database-url", empty_db])
+    assert unmigrated.exit_code == 2, unmigrated.output
+    assert "tourstack migrate" in unmigrated.output
+    assert "Traceback" not in unmigrated.output
