@@ -12,6 +12,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 from orchestration.definitions import ASSET_CHECKS, ASSETS, defs
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.jobs import WAREHOUSE_SELECTION
+from orchestration.recovery import Owner
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,12 @@ def dagster_home(home: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(REPO_ROOT / "dagster.yaml", path / "dagster.yaml")
     return path
+
+
+def run_tags() -> dict[str, str]:
+    """What triggered the run, and the process executing it in process: if that process dies,
+    the next `tourstack refresh` can tell the run is dead (orchestration/recovery.py)."""
+    return {"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli"), **Owner.current().tags()}
 
 
 def full_refresh_config() -> dict:
@@ -51,7 +58,7 @@ def materialize_platform(
             "loggers": {"console": {"config": {"log_level": log_level}}},
         },
         raise_on_error=raise_on_error,
-        tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
+        tags=run_tags(),
     )
 
 
@@ -70,7 +77,7 @@ def run_reconciliation(
             "ops": {"reconciliation_run": {"config": {"as_of": as_of.isoformat() if as_of else ""}}},
             "loggers": {"console": {"config": {"log_level": "WARNING"}}},
         },
-        tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
+        tags=run_tags(),
     )
 
 
@@ -93,5 +100,5 @@ def publish_analytics(
             "loggers": {"console": {"config": {"log_level": "WARNING"}}},
         },
         raise_on_error=False,
-        tags={"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli")},
+        tags=run_tags(),
     )

@@ -36,9 +36,22 @@ def prepare_environment() -> Path:
     return home
 
 
+def _recover_dead_runs() -> None:
+    """Fail runs whose process died (a killed refresh) and free their pool slots, so this run
+    does not wait forever on a slot no live process holds (orchestration/recovery.py)."""
+    from dagster import DagsterInstance
+
+    from orchestration.recovery import recover_dead_runs
+
+    with DagsterInstance.get() as instance:
+        for run in recover_dead_runs(instance):
+            console.print(f"[yellow]{run.describe()}[/yellow]", soft_wrap=True)
+
+
 def _materialize(full_refresh: bool) -> float:
     from dagster import DagsterInstance
 
+    from orchestration.recovery import Owner, SlotWatcher
     from orchestration.run import materialize_platform
 
     from tourstack.settings import get_settings
@@ -48,16 +61,33 @@ def _materialize(full_refresh: bool) -> float:
     log_dir = get_settings().home / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"pipeline-{time.strftime('%Y%m%dT%H%M%S')}.log"
-    terminal = Console(file=sys.stdout)
+    terminal = Console(file=sys.stdout)  # the real stdout: the block below redirects sys.stdout
+    activity = "materialising: ingest -> raw checks -> dbt build"
     started = time.perf_counter()
-    with terminal.status("materialising: ingest -> raw checks -> dbt build"), \
+    with terminal.status(activity) as status, \
             log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = materialize_platform(
-            full_refresh=full_refresh,
-            instance=DagsterInstance.get(),
-            raise_on_error=False,
-            log_level="WARNING",
-        )
+
+        def waiting(line: str | None, first_time: bool) -> None:
+            # A refresh blocked on the warehouse_writer slot says who holds it (once per holder)
+            # and keeps saying so on the status line until the slot is free.
+            if first_time:
+                terminal.print(line, soft_wrap=True)
+            status.update(line or activity)
+
+        def recovered(run) -> None:
+            terminal.print(f"[yellow]{run.describe()}[/yellow]", soft_wrap=True)
+
+        watcher = SlotWatcher(Owner.current(), waiting, recovered)
+        watcher.start()
+        try:
+            result = materialize_platform(
+                full_refresh=full_refresh,
+                instance=DagsterInstance.get(),
+                raise_on_error=False,
+                log_level="WARNING",
+            )
+        finally:
+            watcher.stop()
     elapsed = time.perf_counter() - started
     console.print(f"dbt output: {log_path}", soft_wrap=True)
     if not result.success:
@@ -158,6 +188,7 @@ def demo(
     from tourstack.settings import get_settings
 
     prepare_environment()
+    _recover_dead_runs()
     settings = get_settings()
     console.rule("1/4 operational database")
     upgrade(settings.operational_url)
@@ -179,6 +210,7 @@ def refresh(
 ) -> None:
     """Run the warehouse refresh job once (incremental unless --full-refresh)."""
     prepare_environment()
+    _recover_dead_runs()
     elapsed = _materialize(full_refresh=full_refresh)
     _print_summary(elapsed)
 
