@@ -12,6 +12,7 @@ from api.database import Database
 from api.input_guard import InputGuardMiddleware
 from api.observability import RequestContextMiddleware, configure_logging
 from api.ai_problems import install_ai_problem_handlers
+from api.openapi import install_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
     bookings,
@@ -70,6 +71,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     install_problem_handlers(app)
+    install_openapi(app)
     install_ai_problem_handlers(app)
     app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals carry its id
     app.add_middleware(RequestContextMiddleware)

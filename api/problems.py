@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -129,11 +130,45 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no resource at {request.url.path}"
-    return problem_response(request, exc.status_code, detail=detail, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        # Starlette's Allow lists the methods of the first route whose path matched; one path
+        # served by several routes (GET and POST of /invoices) needs all of them.
+        allowed = _allowed_methods(request)
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        detail = f"{request.method} is not allowed on {request.url.path}; allowed: {', '.join(allowed)}"
+    return problem_response(request, exc.status_code, detail=detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the published schema lists for this path: what a client may use. When a
+    literal path and a template both match (`/itineraries/generate`, `/itineraries/{id}`), the
+    one with fewer parameters is the resource the client named."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"), path.count("{"),
+                  {m.upper() for m in item if m in {"get", "head", "post", "put", "patch", "delete", "options"}})
+                 for path, item in request.app.openapi().get("paths", {}).items()]
+        request.app.state.allowed_methods = table
+    matching = [(params, methods) for pattern, params, methods in table if pattern.match(request.url.path)]
+    if not matching:
+        return []
+    fewest = min(params for params, _ in matching)
+    return sorted(set().union(*(methods for params, methods in matching if params == fewest)))
+
+
+def _shadowed_by_a_template(request: Request) -> bool:
+    """True when the path names a literal resource (`/matches/split`) that does not take this
+    method, and only a template beside it (`/matches/{match_id}`) does: the router picked the
+    template and failed to parse `split` as an id, but the answer is 405, not 422."""
+    allowed = _allowed_methods(request)
+    return bool(allowed) and request.method not in allowed
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _shadowed_by_a_template(request):
+        return await _http_exception(request, StarletteHTTPException(405))
     # Only location, message and type: the offending input is never echoed back.
     errors = [
         {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}

@@ -2,11 +2,19 @@
 
     .venv/bin/python bench/reconcile.py                      # 100k x3 and 1M x1
     .venv/bin/python bench/reconcile.py --sizes 100000 --runs 3 --runs-1m 0
+    .venv/bin/python bench/reconcile.py --sizes 100000 --runs 1 --runs-1m 0 --remittance-seeds 1-8
+    .venv/bin/python bench/reconcile.py --sizes 300 --runs 1 --runs-1m 0 --remittance-seeds 4-8 --tuning-seeds 1-3
 
 Targets: precision (correct allocations / allocations made) >= 99.9%, match rate (matchable
 transactions that received an allocation) >= 99%, 1,000,000 transactions in < 60 s on 2 cores
 (read CSV + match; writing the outputs is reported separately). Prints a Markdown table and writes
 bench/results/reconcile-<timestamp>.json.
+
+`--remittance-seeds` also scores the independent remittance corpus (bench/corpora/remittance,
+bench/scoring.py) for those seeds, our matcher beside the "first match" baseline
+(bench/baselines.py) measured in the same run; seeds in `--tuning-seeds` (default 1-3, the
+ones the rules were tuned on) are reported apart from the held-out ones, each with a
+per-behaviour table (label kind, and tags where something was missed or wrong).
 """
 
 from __future__ import annotations
@@ -30,6 +38,9 @@ sys.path.insert(0, str(ROOT))
 from tourstack.fx import EcbOfflineSource  # noqa: E402
 from tourstack.reconcile import read_receivables, read_transactions, reconcile, write_outputs  # noqa: E402
 from tourstack.reconcile.synthetic import generate, write_csv  # noqa: E402
+
+from bench import scoring  # noqa: E402
+from bench.baselines import first_match  # noqa: E402
 
 TARGETS = {"precision": 0.999, "match_rate": 0.99, "seconds_1m": 60.0}
 
@@ -94,11 +105,57 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def seed_list(text: str) -> list[int]:
+    """'1-3,6' -> [1, 2, 3, 6]."""
+    out: list[int] = []
+    for part in filter(None, text.split(",")):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def remittance_run(seed: int, workdir: Path, rates, invoices: int) -> dict:
+    from bench.corpora.remittance import generate as corpus, write
+
+    folder = workdir / f"remittance-{seed}"
+    write(corpus(seed, invoices), folder)
+    txn, inv = read_transactions(folder / "transactions.csv"), read_receivables(folder / "receivables.csv")
+    labels = scoring.load_labels(folder)
+    t0 = time.perf_counter()
+    ours = scoring.score(reconcile(txn, inv, rates=rates), labels, rates)
+    t1 = time.perf_counter()
+    base = scoring.score(first_match(txn, inv), labels, rates)
+    return {"seed": seed, "match_s": t1 - t0, "tourstack": ours, "first_match": base}
+
+
+def remittance_report(runs: list[dict], tuning: set[int]) -> tuple[str, dict]:
+    groups = {"tuning": [r for r in runs if r["seed"] in tuning],
+              "held-out": [r for r in runs if r["seed"] not in tuning]}
+    text, pooled = [], {}
+    for name, group in groups.items():
+        if not group:
+            continue
+        seeds = ",".join(str(r["seed"]) for r in group)
+        ours = scoring.merge([r["tourstack"] for r in group])
+        base = scoring.merge([r["first_match"] for r in group])
+        pooled[name] = {"seeds": [r["seed"] for r in group], "tourstack": ours, "first_match": base}
+        text += [f"\nremittance corpus, {name} seeds {seeds}:", scoring.HEADLINE_HEADER,
+                 scoring.headline("tourstack", ours), scoring.headline("first match (baseline)", base),
+                 "", scoring.behaviour_table(ours, "by_kind"), "",
+                 scoring.behaviour_table(ours, "by_tag", only_problems=True)]
+    return "\n".join(text), pooled
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--runs-1m", type=int, default=1, help="runs at 1,000,000 (0 to skip)")
+    ap.add_argument("--remittance-seeds", type=seed_list, default=[],
+                    help="also score these seeds of the remittance corpus, e.g. 1-8")
+    ap.add_argument("--tuning-seeds", type=seed_list, default=[1, 2, 3],
+                    help="remittance seeds the rules were tuned on, reported apart (default 1-3)")
+    ap.add_argument("--remittance-invoices", type=int, default=3000, help="invoices per remittance seed")
     return ap
 
 
@@ -106,15 +163,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     rates = EcbOfflineSource()
     plan = [(n, args.runs) for n in args.sizes] + ([(1_000_000, args.runs_1m)] if args.runs_1m else [])
-    rows, detail = [], []
+    rows, detail, remittance = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
+        for seed in args.remittance_seeds:
+            remittance.append(remittance_run(seed, Path(tmp), rates, args.remittance_invoices))
         for n, runs in plan:
+            if runs <= 0:
+                continue
             results = [run_once(n, seed, Path(tmp), rates) for seed in range(1, runs + 1)]
             for r in results:
                 print(json.dumps(r), file=sys.stderr)
             detail.extend(results)
             rows.append(summarise(results))
     print(table(rows))
+    pooled = {}
+    if remittance:
+        text, pooled = remittance_report(remittance, set(args.tuning_seeds))
+        print(text)
     one_m = next((r for r in rows if r["n"] == 1_000_000), None)
     verdict = {
         "precision": all(r["min_precision"] >= TARGETS["precision"] for r in rows),
@@ -124,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ntargets: {TARGETS}\nmet: {verdict}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     payload = {"benchmark": "reconcile", "at": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
-               "polars": pl.__version__, "targets": TARGETS, "met": verdict, "summary": rows, "runs": detail}
+               "polars": pl.__version__, "targets": TARGETS, "met": verdict, "summary": rows, "runs": detail,
+               "remittance": {"pooled": pooled, "seeds": [
+                   {"seed": r["seed"], "match_s": r["match_s"],
+                    **{k: {m: v for m, v in r[k].items() if m not in ("by_kind", "by_tag")}
+                       for k in ("tourstack", "first_match")}} for r in remittance]}}
     out = ROOT / "bench" / "results" / f"reconcile-{stamp}.json"
     out.parent.mkdir(parents=True, exist_ok=True)  # not in a fresh checkout
     out.write_text(json.dumps(payload, indent=2) + "\n")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CanReadBookings, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import Page, problem_responses
+from api.schemas.common import IsoDate, Page, problem_responses
 from api.schemas.sales import BookingDetail, BookingOut
 from tourstack.auth import Permission
 from tourstack.sales import BookingFilters, get_booking_by_ref, list_booking_items, list_bookings
@@ -26,8 +26,8 @@ def get_bookings(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: BookingStatus | None = None,
-    booked_from: Annotated[dt.date | None, Query(description="inclusive, UTC")] = None,
-    booked_to: Annotated[dt.date | None, Query(description="inclusive, UTC")] = None,
+    booked_from: Annotated[IsoDate | None, Query(description="inclusive, UTC")] = None,
+    booked_to: Annotated[IsoDate | None, Query(description="inclusive, UTC")] = None,
 ) -> Page[BookingOut]:
     """Bookings, newest first."""
     if booked_from and booked_to and booked_from > booked_to:

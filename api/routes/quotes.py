@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import CanCreateQuotes, CanReadQuotes, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import DbId, Page, problem_responses
+from api.schemas.common import DbId, IsoDate, Page, problem_responses
 from api.schemas.sales import QuoteCreate, QuoteOut
 from tourstack.auth import Permission
 from tourstack.sales import (
@@ -41,8 +41,8 @@ def get_quotes(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: QuoteStatus | None = None,
     quote_request_id: Annotated[DbId | None, Query()] = None,
-    requested_from: Annotated[dt.date | None, Query(description="inclusive, UTC")] = None,
-    requested_to: Annotated[dt.date | None, Query(description="inclusive, UTC")] = None,
+    requested_from: Annotated[IsoDate | None, Query(description="inclusive, UTC")] = None,
+    requested_to: Annotated[IsoDate | None, Query(description="inclusive, UTC")] = None,
 ) -> Page[QuoteOut]:
     """Quotes, newest first."""
     if requested_from and requested_to and requested_from > requested_to:

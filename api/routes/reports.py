@@ -22,7 +22,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from api.deps import SessionDep, SettingsDep, require_permission
 from api.problems import ApiProblem
-from api.schemas.common import DbId, problem_responses
+from api.schemas.common import DbId, IsoDate, problem_responses
 from api.schemas.reports import (
     SPEC_EXAMPLE,
     ColumnOut,
@@ -49,7 +49,7 @@ log = logging.getLogger("api.reports")
 CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
 CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
 SpecBody = Annotated[dict[str, Any], Body(description="a report spec (docs/reports.md)", examples=[SPEC_EXAMPLE])]
-AsOf = Annotated[dt.date | None, Query(description="reference day of relative ranges (default: today)")]
+AsOf = Annotated[IsoDate | None, Query(description="reference day of relative ranges (default: today)")]
 _STATUS = {"invalid": 422, "conflict": 409, "not_found": 404}
 
 

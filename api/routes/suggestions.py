@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CanReadItineraries, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import DbId, Money, problem_responses
+from api.schemas.common import DbId, IsoDate, Money, problem_responses
 from api.schemas.itineraries import SuggestionOut
 from tourstack.itinerary.suggestions import catalogue_near, suggest
 
@@ -23,7 +23,7 @@ def get_suggestions(
     site_id: Annotated[DbId | None, Query(description="suggest around this stop")] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
-    date: dt.date | None = None,
+    date: IsoDate | None = None,
     interests: Annotated[str | None, Query(max_length=200, description="comma-separated")] = None,
     radius_km: Annotated[float, Query(gt=0, le=100)] = 10.0,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,

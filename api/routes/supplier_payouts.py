@@ -78,7 +78,8 @@ def get_one_payout(session: SessionDep, principal: CanReadSettlement, payout_id:
     return _detail(session, payout)
 
 
-@router.post("/proposals", response_model=ProposalOut, status_code=201, responses=WRITE_PROBLEMS)
+@router.post("/proposals", response_model=ProposalOut, status_code=201, responses={
+    **WRITE_PROBLEMS, 200: {"model": ProposalOut, "description": "nothing new to propose: no payout created"}})
 def post_proposal(
     session: SessionDep, principal: CanManageSettlement, body: ProposalIn, response: Response
 ) -> ProposalOut:

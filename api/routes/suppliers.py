@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CanReadSettlement, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import DbId, Money, problem_responses
+from api.schemas.common import DbId, IsoDate, Money, problem_responses
 from api.schemas.settlement import DueOut, SupplierDues
 from tourstack.settlement import get_supplier, supplier_dues
 
@@ -28,7 +28,7 @@ def get_supplier_dues(
     session: SessionDep,
     principal: CanReadSettlement,
     supplier_id: DbId,
-    as_of: Annotated[dt.date | None, Query(description="defaults to today (UTC)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="defaults to today (UTC)")] = None,
 ) -> SupplierDues:
     """Open dues per currency and due date for services delivered on or before `as_of`."""
     supplier = get_supplier(session, supplier_id)

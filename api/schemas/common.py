@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+import datetime as dt
+import re
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from tourstack.money import from_minor
 
@@ -28,10 +31,36 @@ def _bounded_txn_key(key: str) -> str:
 TxnKey = Annotated[str, StringConstraints(pattern=r"^(bank|payment|refund):[1-9][0-9]{0,9}$"),
                    AfterValidator(_bounded_txn_key)]
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic reads 0 or "1700000000" as a Unix timestamp; a client that sends a number where
+    a date belongs has a bug, and silently getting 1970-01-01 hides it."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    if isinstance(value, (int, float, bool)):
+        raise ValueError("a date is written YYYY-MM-DD, not as a number")
+    return value
+
+
+# Every date a client sends or reads: ISO 8601 calendar dates only.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+# A wall-clock time at a place (opening hours, a visit's start): the place's own time zone, so
+# no offset. JSON Schema's "format": "time" is RFC 3339 full-time, which requires an offset,
+# and would declare every such value invalid; the schema says what is really sent.
+LocalTime = Annotated[dt.time, WithJsonSchema({
+    "type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "local time at the place, HH:MM[:SS], no UTC offset", "example": "09:30:00"})]
+
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 DecimalString = Annotated[
     str, StringConstraints(pattern=r"^-?\d{1,15}(\.\d{1,6})?$", max_length=24)
 ]
+UnsignedDecimalString = Annotated[str, StringConstraints(pattern=r"^\d{1,15}(\.\d{1,6})?$", max_length=24)]
+# A percentage with at most two decimals, e.g. "30" or "12.5".
+PercentString = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,2})?$", max_length=6)]
 
 
 class Money(BaseModel):

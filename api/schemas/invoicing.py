@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DbId, DecimalString, Money, MoneyIn
+from api.schemas.common import DbId, DecimalString, IsoDate, Money, MoneyIn
 from tourstack.db.models import Invoice, InvoiceEvent, InvoiceLine
 from tourstack.invoicing import Balance, fiscal_year_label
 from tourstack.invoicing.document import rate_percent
@@ -114,8 +114,8 @@ class InvoiceOut(BaseModel):
     booking_id: int
     agency_id: int
     credited_invoice_id: int | None
-    issued_on: dt.date | None
-    due_on: dt.date | None
+    issued_on: IsoDate | None
+    due_on: IsoDate | None
     tax_regime: str | None
     place_of_supply: str | None
     subtotal: Money
@@ -127,7 +127,7 @@ class InvoiceOut(BaseModel):
     total: Money
 
     @classmethod
-    def build(cls, inv: Invoice, *, today: dt.date) -> InvoiceOut:
+    def build(cls, inv: Invoice, *, today: IsoDate) -> InvoiceOut:
         return cls(**_invoice_fields(inv, today))
 
 
@@ -165,7 +165,7 @@ class InvoiceDetail(InvoiceOut):
         )
 
 
-def _invoice_fields(inv: Invoice, today: dt.date | None) -> dict:
+def _invoice_fields(inv: Invoice, today: IsoDate | None) -> dict:
     cur = inv.currency
     overdue = bool(
         today and inv.kind == "invoice" and inv.status in ("issued", "partially_paid")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from api.schemas.common import DbId, DecimalString, Money
+from api.schemas.common import DbId, IsoDate, LocalTime, Money, UnsignedDecimalString
 from tourstack.itinerary.models import BudgetLevel, Interest, TravelStyle, TravellerKind
 
 
@@ -15,8 +15,9 @@ class TravellersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: TravellerKind = "couple"
-    adults: int | None = Field(default=None, ge=1, le=40)
-    children: int | None = Field(default=None, ge=0, le=40)
+    # Strict: JSON's true/false are not head counts.
+    adults: StrictInt | None = Field(default=None, ge=1, le=40)
+    children: StrictInt | None = Field(default=None, ge=0, le=40)
 
 
 class GenerateIn(BaseModel):
@@ -29,7 +30,7 @@ class GenerateIn(BaseModel):
 
     destination: str = Field(min_length=2, max_length=100)
     days: int = Field(ge=1, le=21)
-    start_date: dt.date | None = None
+    start_date: IsoDate | None = None
     budget: BudgetLevel = "moderate"
     interests: list[Interest] = Field(default_factory=lambda: [Interest.CULTURE], max_length=10)
     style: TravelStyle = "moderate"
@@ -49,8 +50,8 @@ class ItemOut(BaseModel):
     description: str
     site_id: int | None
     supplier_id: int | None
-    starts_at: dt.time | None
-    ends_at: dt.time | None
+    starts_at: LocalTime | None
+    ends_at: LocalTime | None
     estimated_cost: Money
     is_locked: bool
     verified: bool
@@ -59,7 +60,7 @@ class ItemOut(BaseModel):
 
 class DayOut(BaseModel):
     day_number: int
-    date: dt.date | None
+    date: IsoDate | None
     title: str
     total: Money
     items: list[ItemOut]
@@ -79,7 +80,7 @@ class ItineraryOut(BaseModel):
     title: str
     destination_id: int
     days_count: int
-    start_date: dt.date | None
+    start_date: IsoDate | None
     budget_level: str
     travel_style: str
     source: str
@@ -96,9 +97,9 @@ class ItemPatch(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
     slot: Literal["morning", "afternoon", "evening", "overnight"] | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
-    estimated_cost: DecimalString | None = Field(default=None, description="in the itinerary's currency")
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
+    estimated_cost: UnsignedDecimalString | None = Field(default=None, description="in the itinerary's currency")
     site_id: DbId | None = Field(default=None)
     supplier_id: DbId | None = Field(default=None)
 
@@ -106,7 +107,7 @@ class ItemPatch(BaseModel):
 class LockIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    locked: bool = True
+    locked: StrictBool = True
 
 
 class RegenerateIn(BaseModel):
@@ -127,7 +128,7 @@ class ContentIn(BaseModel):
 
     language: Literal["en", "hi", "fr"] = "en"
     tone: Literal["formal", "casual"] = "formal"
-    exciting: bool = Field(default=False, description="make it more exciting")
+    exciting: StrictBool = Field(default=False, description="make it more exciting")
     site_id: DbId | None = Field(default=None)
     itinerary_id: DbId | None = Field(default=None)
     text: str | None = Field(default=None, max_length=5000)
@@ -149,9 +150,9 @@ class SuggestionOut(BaseModel):
     distance_km: float
     matches_interests: bool
     in_season: bool | None
-    opens_at: dt.time | None
-    closes_at: dt.time | None
-    best_time: dt.time | None
+    opens_at: LocalTime | None
+    closes_at: LocalTime | None
+    best_time: LocalTime | None
     crowd_level: int | None
     price: Money
     duration_minutes: int

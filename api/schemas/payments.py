@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DbId, DecimalString, Money
+from api.schemas.common import DbId, DecimalString, IsoDate, Money, PercentString
 from tourstack.db.models import Dispute, Installment, Payment, PaymentPlan, Refund, WebhookEvent
 from tourstack.payments.webhook_guard import Tally
 
@@ -16,7 +16,7 @@ class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["full", "deposit_balance", "installments"] = "deposit_balance"
-    deposit_percent: DecimalString | None = Field(default=None, description="e.g. \"30\"; default 30 %")
+    deposit_percent: PercentString | None = Field(default=None, description="e.g. \"30\"; default 30 %")
     balance_days_before_travel: int | None = Field(default=None, ge=0, le=365)
     installments: int | None = Field(default=None, ge=2, le=24)
 
@@ -24,7 +24,7 @@ class PlanIn(BaseModel):
 class InstallmentOut(BaseModel):
     id: int
     sequence: int
-    due_on: dt.date
+    due_on: IsoDate
     amount: Money
     status: str
 
@@ -125,7 +125,7 @@ class RefundPaidIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(min_length=1, max_length=64, description="the bank's reference of the payout")
-    paid_on: dt.date = Field(description="the day the money left the account")
+    paid_on: IsoDate = Field(description="the day the money left the account")
 
 
 class RefundPaidOut(RefundOut):
@@ -185,7 +185,7 @@ class DisputeIn(BaseModel):
 
     amount: DecimalString | None = None
     reason: str = Field(min_length=1, max_length=64)
-    evidence_due_on: dt.date
+    evidence_due_on: IsoDate
 
 
 class DisputeResolveIn(BaseModel):
@@ -201,7 +201,7 @@ class DisputeOut(BaseModel):
     reason: str
     status: str
     opened_at: dt.datetime
-    evidence_due_on: dt.date
+    evidence_due_on: IsoDate
     closed_at: dt.datetime | None
     gateway_reference: str | None
 

@@ -7,19 +7,19 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import DbId, TxnKey
+from api.schemas.common import DbId, DecimalString, IsoDate, TxnKey
 
 
 class AllocationIn(BaseModel):
     invoice_id: DbId
-    amount: str = Field(description="decimal amount in the invoice's currency, e.g. '1250.50'; negative for a refund",
-                        max_length=24)
+    amount: DecimalString = Field(
+        description="decimal amount in the invoice's currency, e.g. '1250.50'; negative for a refund")
 
 
 class MatchCreate(BaseModel):
     txn_key: TxnKey = Field(description="'bank:<id>', 'payment:<id>' or 'refund:<id>'")
     invoice_id: DbId
-    amount: str = Field(max_length=24)
+    amount: DecimalString
     note: str | None = Field(default=None, max_length=200)
 
 
@@ -31,7 +31,7 @@ class SplitCreate(BaseModel):
 
 class WriteOffCreate(BaseModel):
     invoice_id: DbId
-    amount: str = Field(max_length=24)
+    amount: DecimalString
     note: str = Field(min_length=1, max_length=200, description="why the difference is written off")
 
 
@@ -65,7 +65,7 @@ class DecisionOut(BaseModel):
     txn_amount: str | None = Field(default=None, description="the allocation in the transaction's currency")
     txn_currency: str | None = None
     fx_rate: str | None = Field(default=None, description="1 unit of `currency` in `txn_currency`, when they differ")
-    fx_rate_date: dt.date | None = None
+    fx_rate_date: IsoDate | None = None
     fx_source: str | None = None
     actor_role: str | None
     actor_key_id: int | None
@@ -82,5 +82,5 @@ class ExceptionOut(BaseModel):
     suggestions: list[str]
     amount: str
     currency: str
-    booked_on: dt.date
+    booked_on: IsoDate
     age_days: int

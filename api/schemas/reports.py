@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from api.schemas.common import DbId
+from api.schemas.common import DbId, IsoDate
 
 SPEC_EXAMPLE = {
     "title": "Monthly revenue", "metrics": ["revenue", "bookings"], "dimensions": ["metric_time"],
@@ -40,13 +40,13 @@ class ColumnOut(BaseModel):
 
 
 class PeriodOut(BaseModel):
-    start: dt.date
-    end: dt.date
+    start: IsoDate
+    end: IsoDate
 
 
 class ReportOut(BaseModel):
     title: str
-    as_of: dt.date
+    as_of: IsoDate
     grain: str | None
     period: PeriodOut | None
     previous_period: PeriodOut | None
@@ -85,7 +85,7 @@ class ScheduleCreate(BaseModel):
     timezone: str = Field(default="UTC", max_length=64, description="IANA name, e.g. Asia/Kolkata")
     recipients: list[str] = Field(min_length=1, max_length=50)
     format: Literal["csv", "xlsx", "pdf"] = "pdf"
-    active: bool = True
+    active: StrictBool = True
 
 
 class ScheduleUpdate(BaseModel):
@@ -97,7 +97,7 @@ class ScheduleUpdate(BaseModel):
     timezone: str | None = Field(default=None, max_length=64)
     recipients: list[str] | None = Field(default=None, min_length=1, max_length=50)
     format: Literal["csv", "xlsx", "pdf"] | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class ScheduleOut(BaseModel):

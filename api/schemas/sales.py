@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DbId, Money, MoneyIn
+from api.schemas.common import DbId, IsoDate, Money, MoneyIn
 from tourstack.db.models import Booking, BookingItem, Quote
 
 
@@ -18,7 +18,7 @@ class BookingItemOut(BaseModel):
     id: int
     service_type: str
     description: str
-    service_date: dt.date
+    service_date: IsoDate
     quantity: int
     status: str
     sell: Money
@@ -49,8 +49,8 @@ class BookingOut(BaseModel):
     quote_id: int | None
     destination_id: int
     booked_at: dt.datetime
-    travel_start: dt.date
-    travel_end: dt.date
+    travel_start: IsoDate
+    travel_end: IsoDate
     travellers: int
     total_sell: Money
     total_cost: Money | None = None
@@ -106,7 +106,7 @@ class QuoteOut(BaseModel):
     requested_at: dt.datetime
     sent_at: dt.datetime | None
     responded_at: dt.datetime | None
-    valid_until: dt.date
+    valid_until: IsoDate
     total: Money
     cost: Money | None = None
 
@@ -137,4 +137,4 @@ class QuoteCreate(BaseModel):
     quote_request_id: DbId
     total: MoneyIn = Field(description="what the agency pays")
     cost: MoneyIn = Field(description="what the services cost the operator")
-    valid_until: dt.date
+    valid_until: IsoDate

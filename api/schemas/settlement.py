@@ -10,14 +10,14 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.schemas.common import DbId, Money
+from api.schemas.common import DbId, IsoDate, Money
 from tourstack.db.models import BookingItem, SupplierPayout, SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.settlement import SupplierDue
 
 
 class DueOut(BaseModel):
     currency: str
-    due_on: dt.date
+    due_on: IsoDate
     overdue: bool = Field(description="due before as_of and not fully paid")
     item_count: int
     cost: Money
@@ -43,7 +43,7 @@ class SupplierDues(BaseModel):
     supplier_id: int
     supplier_name: str
     payment_terms_days: int
-    as_of: dt.date
+    as_of: IsoDate
     dues: list[DueOut]
     outstanding: list[Money] = Field(description="total still owed, one entry per currency")
     overdue: list[Money] = Field(description="total owed and past due, one entry per currency")
@@ -54,8 +54,8 @@ class ProposalIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     supplier_id: DbId | None = Field(default=None, description="limit to one supplier")
 
     @model_validator(mode="after")
@@ -75,7 +75,7 @@ class MarkPaidIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(min_length=1, max_length=64, description="bank transfer reference")
-    paid_on: dt.date
+    paid_on: IsoDate
 
 
 class PayoutOut(BaseModel):
@@ -83,11 +83,11 @@ class PayoutOut(BaseModel):
     supplier_id: int
     status: str
     amount: Money
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     approved_by_staff_id: int | None
     approved_at: dt.datetime | None
-    paid_on: dt.date | None
+    paid_on: IsoDate | None
     reference: str | None
     created_at: dt.datetime
 
@@ -106,7 +106,7 @@ class PayoutItemOut(BaseModel):
     booking_item_id: int
     booking_id: int
     description: str
-    service_date: dt.date
+    service_date: IsoDate
     cost: Money
     amount: Money = Field(description="part of the cost this payout settles")
     live: bool = Field(description="false once the payout is rejected")

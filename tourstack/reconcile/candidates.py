@@ -6,7 +6,8 @@ allocation, which must see what earlier payments already settled, is sequential 
 
 Evidence per pair:
   ref_kind   3 invoice number, 2 booking ref or virtual account TSVA<booking_ref>,
-             1 a reference within one edit of either (typo), 0 none (amount look-up)
+             1 a reference within one edit of either (typo), 4 a partial reading of an
+             invoice number (prefix, year or padding missing; mentions.py), 0 none (amount look-up)
   name_sim   0..100 similarity of the counterparty to the agency or the customer
   amt_inv / gross_inv   the transaction's amount and its gross (amount + fee) in the invoice's
              currency (FX at the booking date when the currencies differ)
@@ -17,6 +18,7 @@ from __future__ import annotations
 import polars as pl
 
 from tourstack.reconcile.fxrates import FxConverter
+from tourstack.reconcile.mentions import structured_reference
 from tourstack.reconcile.text import (
     MIN_FUZZY_LEN,
     VIRTUAL_ACCOUNT_PREFIX,
@@ -29,6 +31,8 @@ from tourstack.reconcile.text import (
 
 AMOUNT_WINDOW_BEFORE_DAYS = 30   # a payment may precede its invoice (pro-forma, deposits)
 AMOUNT_WINDOW_AFTER_DAYS = 180   # ... and follow its due date by months
+MAX_RUN = 16  # booking refs, virtual accounts and joined invoice numbers are shorter
+NUMBER_RE = r"[A-Z]{2,5}(?:[ /\-_.]{0,2}\d+){1,3}"  # INV/2025-26/000123, INV 2025 26 123
 CANDIDATE_SCHEMA = {"t": pl.UInt32, "i": pl.UInt32, "ref_kind": pl.Int8}
 
 
@@ -42,10 +46,19 @@ def reference_keys(inv: pl.DataFrame) -> pl.DataFrame:
 
 
 def transaction_tokens(txn: pl.DataFrame) -> pl.DataFrame:
+    """Reference-like tokens, the whole reference column, and, because banks glue the payer's
+    remarks to their own fields with `-`, `*` or `/`, every alphanumeric run and every number
+    written as letters followed by digit groups (`EXP/2024-25/000907` inside `GMBH-/INV/EXP/...`)."""
     text = pl.concat_str(pl.col("reference"), pl.lit(" "), pl.col("description"))
+    upper = text.str.to_uppercase()
     whole_ref = norm_ref(pl.col("reference"))
-    return (txn.select(pl.col("t"), tokens(text).alias("token"), whole_ref.alias("whole"))
-            .with_columns(pl.concat_list(pl.col("token"), pl.col("whole")))
+    # runs of a booking ref's or a joined number's length (long gateway ids are whole tokens already)
+    runs = upper.str.extract_all(r"[A-Z0-9]+").list.eval(
+        pl.element().filter(pl.element().str.len_chars().is_between(4, MAX_RUN)))
+    numbers = upper.str.extract_all(NUMBER_RE).list.eval(pl.element().str.replace_all(r"[^A-Z0-9]", ""))
+    return (txn.select(pl.col("t"), tokens(text).alias("token"), whole_ref.alias("whole"), runs.alias("runs"),
+                       numbers.alias("numbers"))
+            .with_columns(pl.concat_list(pl.col("token"), pl.col("whole"), pl.col("runs"), pl.col("numbers")))
             .select("t", "token").explode("token").drop_nulls()
             .filter(pl.col("token").str.len_chars() >= 4).unique())
 
@@ -61,8 +74,10 @@ def fuzzy_reference(tok: pl.DataFrame, keys: pl.DataFrame, matched_tokens: pl.Da
     edit (OSA) of a key other than themselves."""
     probe = tok if matched_tokens is None else tok.join(matched_tokens, on=["t", "token"], how="anti")
     probe = (probe
+             # a typo'd number or booking ref has letters and digits (a bare digit run is
+             # never one edit from a whole invoice number)
              .filter((pl.col("token").str.len_chars() >= MIN_FUZZY_LEN)
-                     & pl.col("token").str.contains(r"\d"))
+                     & pl.col("token").str.contains(r"\d") & pl.col("token").str.contains(r"[A-Z]"))
              .with_columns(pl.col("token").str.strip_prefix(VIRTUAL_ACCOUNT_PREFIX)))
     if probe.is_empty():
         return pl.DataFrame(schema=CANDIDATE_SCHEMA)
@@ -167,10 +182,17 @@ def build(txn: pl.DataFrame, inv: pl.DataFrame, fx: FxConverter) -> pl.DataFrame
              .select("t").unique())
     matched = matched.join(agree, on="t", how="semi")
     fuzzy = fuzzy_reference(tok, keys, matched, plausible=(txn, inv))
+    # Numbers written with other separators, padding or fiscal year, or glued to the narration's
+    # other fields (mentions.py); only where no whole token named an invoice or booking exactly.
+    unnamed = txn.join(exact.select("t").unique(), on="t", how="anti")
+    structured = structured_reference(unnamed, inv)
     with_ref = pl.concat([exact.select(CANDIDATE_SCHEMA.keys()).cast(CANDIDATE_SCHEMA),
-                          fuzzy.cast(CANDIDATE_SCHEMA)])
+                          fuzzy.cast(CANDIDATE_SCHEMA), structured.cast(CANDIDATE_SCHEMA)])
     by_amount = amount_lookup(txn, inv, with_ref["t"].unique()).cast(CANDIDATE_SCHEMA)
-    cand = (pl.concat([with_ref, by_amount]).group_by("t", "i").agg(pl.col("ref_kind").max()))
+    # one row per pair, its strongest evidence: number/booking > partial reading > typo > amount
+    strength = pl.col("ref_kind").replace_strict({0: 0, 1: 1, 4: 2, 2: 3, 3: 4}, return_dtype=pl.Int8)
+    cand = (pl.concat([with_ref, by_amount]).group_by("t", "i")
+            .agg(pl.col("ref_kind").sort_by(strength).last()))
     return evidence(cand, txn, inv, fx)
 
 

@@ -14,17 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from tourstack.fx import RateSource
 from tourstack.reconcile import candidates
 from tourstack.reconcile.allocate import Ledger, allocate_one
 from tourstack.reconcile.fxrates import FxConverter
+from tourstack.reconcile.payers import PayerIndex, norm_legal, recognise
 from tourstack.reconcile.refunds import refund_links
 from tourstack.reconcile.scoring import AUTO_MATCH, score
 from tourstack.reconcile.text import norm_name
 
-AGENCY_NAME_CUTOFF = 90
 MAX_CANDIDATES = 12  # per transaction, best first; more only slows the allocation loop
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -37,21 +36,16 @@ class ReconcileResult:
 
 
 def _agency_index(txn: pl.DataFrame, inv: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    agencies = inv.select("agency_name").unique().filter(pl.col("agency_name") != "").sort("agency_name")
+    """agency_idx per invoice (one per business: legal forms dropped, trade words kept) and
+    t_agency per transaction (payers.py: counterparty, else narration)."""
+    inv = inv.with_columns(norm_legal(pl.col("agency")).alias("agency_key"))
+    agencies = (inv.select("agency_key", "agency_name").unique("agency_key", keep="first")
+                .filter(pl.col("agency_key") != "").sort("agency_key"))
     agencies = agencies.with_row_index("agency_idx").with_columns(pl.col("agency_idx").cast(pl.Int64))
-    inv = inv.join(agencies, on="agency_name", how="left").with_columns(pl.col("agency_idx").fill_null(-1))
-    payers = txn.select("cp_name").unique().filter(pl.col("cp_name") != "")
-    names = agencies["agency_name"].to_list()
-    mapped: list[int] = []
-    exact = dict(zip(names, range(len(names)), strict=True))
-    for payer in payers["cp_name"].to_list():
-        if payer in exact:
-            mapped.append(exact[payer])
-            continue
-        best = process.extractOne(payer, names, scorer=fuzz.ratio, score_cutoff=AGENCY_NAME_CUTOFF) if names else None
-        mapped.append(best[2] if best else -1)
-    payers = payers.with_columns(pl.Series("t_agency", mapped, dtype=pl.Int64))
-    txn = txn.join(payers, on="cp_name", how="left").with_columns(pl.col("t_agency").fill_null(-1))
+    inv = (inv.join(agencies.select("agency_key", "agency_idx"), on="agency_key", how="left")
+           .with_columns(pl.col("agency_idx").fill_null(-1)).drop("agency_key"))
+    index = PayerIndex(agencies["agency_key"].to_list(), agencies["agency_name"].to_list())
+    txn = recognise(txn, index)
     return txn.sort("t"), inv.sort("i")
 
 

@@ -9,7 +9,8 @@ Where a link comes from:
   explicit   the transaction frame's optional `refund_of` column (the daily run fills it from
              refunds.payment_id: `refund:<id>` -> `payment:<payment_id>`);
   txn id     a refund whose reference is another (positive) transaction's txn_id;
-  reference  a refund whose reference equals the reference of exactly one positive transaction.
+  reference  a refund whose reference, or a word of its description ("Refund of pay_..."),
+             equals the reference of exactly one positive transaction.
 The first two are strong and always win; a shared reference is weaker: when the refund also
 quotes an invoice number or booking ref, the receivable evidence decides as before (allocate.py).
 
@@ -37,6 +38,14 @@ def refund_links(txn: pl.DataFrame) -> dict[int, tuple[int, bool]]:
     # weakest first, so a stronger link overwrites it
     by_ref = (positive.filter(pl.col("reference") != "").group_by("reference")
               .agg(pl.col("t").first().alias("t0"), pl.len().alias("n")).filter(pl.col("n") == 1))
+    # a gateway refund carries its own id (rfnd_..., re_...) and names the charge in its text:
+    # "Refund of pay_0x4peBbwEjg235"
+    if "description" in txn.columns:
+        named = (txn.filter(pl.col("amount") < 0)
+                 .select("t", pl.col("description").fill_null("").str.extract_all(r"[A-Za-z0-9_]{8,}").alias("word"))
+                 .explode("word").drop_nulls("word"))
+        for t, t0 in named.join(by_ref, left_on="word", right_on="reference").select("t", "t0").iter_rows():
+            links[t] = (t0, False)
     for t, t0 in refunds.join(by_ref, on="reference").select("t", "t0").iter_rows():
         links[t] = (t0, False)
     for t, t0 in refunds.join(ids, left_on="reference", right_on="key").select("t", "t0").iter_rows():

@@ -1,0 +1,247 @@
+"""Several invoices in one payment: the ones it names, and the ones a recognised payer's amount
+picks out of its open invoices (subsets.py).
+
+Why apart from allocate.py: these steps search (combinations of open invoices) where the single
+invoice steps only compare, and they share the rule that an uncertain search queues the payment
+with suggestions rather than picking one of several fitting answers.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from tourstack.reconcile import subsets
+from tourstack.reconcile.ledger import (
+    AUTO_MATCH,
+    CROSS_SETTLE_BPS,
+    MAX_DAY_BATCH,
+    MIN_REST,
+    MULTI_MIN,
+    STRONG,
+    Ledger,
+    _agency_open,
+    _apply,
+    _fits,
+    _rule,
+    is_round,
+    settles_cross,
+)
+
+def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
+    """One payment for several invoices: the ones it names (any legible form) when their open
+    total is what arrived (exact, less TDS, or converted within the settle window); or at least
+    two written out in full, settled in due-date order; or the named ones plus the one unique
+    combination of the payer's other open invoices that makes up the rest (subsets.py)."""
+    refs: dict[int, tuple] = {}
+    for c in cands:
+        # a typo's neighbours (kind 1) are alternatives to one mention, not further invoices
+        if c[2] in (2, 3, 4) and c[1] >= MULTI_MIN and c[0] not in refs and led.remaining[c[0]] > 0:
+            refs[c[0]] = c
+    currencies = {led.i_currency[i] for i in refs}
+    if len(currencies) != 1:
+        return False
+    cur = currencies.pop()
+    fx = cur != led.t_currency[t]
+    amount, fee = led.t_amount[t], led.t_fee[t]
+    strong = [i for i in refs if refs[i][2] in STRONG and refs[i][1] >= AUTO_MATCH]
+    open_ = sorted(refs, key=lambda k: (led.i_due_day[k], k))
+    total = sum(led.remaining[i] for i in open_)
+    any_c = refs[open_[0]]
+    values = [amount, amount + fee] if fee else [amount]
+    if len(open_) >= 2 and _total_fits(led, t, any_c, values, total, cur, fx):
+        return _settle_all(led, t, open_, any_c, values, total, cur, fx, refs)
+    if len(strong) >= 2 and not fx:
+        return _in_due_order(led, t, strong, refs)
+    named_total = sum(led.remaining[i] for i in strong)
+    rest = [v - named_total for v in values if v > named_total + MIN_REST]
+    if rest and not fx and led.t_agency[t] >= 0 and len(refs) == len(strong):
+        pool = [(i, led.remaining[i]) for i in _agency_open(led, led.t_agency[t], led.t_day[t])
+                if led.i_currency[i] == cur and i not in refs and (t, i) not in led.excluded]
+        if rest and pool:
+            combos, unsure = subsets.find(pool, rest, cur)
+            if len(combos) == 1 and not unsure:
+                loose, loose_unsure = subsets.find(pool, rest, cur, slack=subsets.SAFETY_SLACK.get(cur, 10_00))
+                unsure = len(loose) > 1 or loose_unsure
+            if len(combos) == 1 and not unsure:
+                chosen = sorted(strong + combos[0], key=lambda k: (led.i_due_day[k], k))
+                return _settle_all(led, t, chosen, any_c, values, named_total + sum(
+                    led.remaining[i] for i in combos[0]), cur, False, refs, rule="multi_reference_and_sum")
+    return False
+
+
+def _total_fits(led, t, c, values, total, cur, fx) -> bool:
+    if fx:
+        return settles_cross(c[4], total, cur) or settles_cross(c[3], total, cur)
+    return any(subsets.exact_fit(v, total, cur) for v in values)
+
+
+def _settle_all(led, t, chosen, c, values, total, cur, fx, refs, rule="multi_invoice_reference") -> bool:
+    """Settle `chosen` (due-date order); a shortfall (charges, TDS) stays on the last one."""
+    amount = led.t_amount[t]
+    if fx:
+        gross = c[4] if settles_cross(c[4], total, cur) else c[3]
+        used_fee = gross != c[3]
+        left = total
+    else:
+        gross = next((v for v in values if subsets.exact_fit(v, total, cur)), amount)
+        used_fee = gross != amount
+        left = gross
+    conf = min(refs[i][1] if i in refs else 87 for i in chosen)
+    name = _rule(rule, fx, used_fee)
+    for k, i in enumerate(chosen):
+        take = led.remaining[i] if k < len(chosen) - 1 else min(left, led.remaining[i])
+        if take > 0:
+            _apply(led, t, i, take, name, conf, gross)
+        left -= take
+    return True
+
+
+def _in_due_order(led: Ledger, t: int, strong: list[int], refs: dict[int, tuple]) -> bool:
+    """Two or more invoices written out in full: settled in due-date order up to what arrived."""
+    amount, fee = led.t_amount[t], led.t_fee[t]
+    open_ = sorted(strong, key=lambda k: (led.i_due_day[k], k))
+    total = sum(led.remaining[i] for i in open_)
+    gross = amount + fee if (total == amount + fee and fee) else amount
+    left = gross
+    conf = min(refs[i][1] for i in open_)
+    rule = _rule("multi_invoice_reference", False, gross != amount)
+    for i in open_:
+        if left <= 0:
+            break
+        take = min(left, led.remaining[i])
+        _apply(led, t, i, take, rule, conf, gross)
+        left -= take
+    if left > 0:
+        led.exceptions.append((t, "overpayment", "", left - (gross - amount) if gross != amount else left))
+    return True
+
+
+def _ageing_shortcut(led: Ledger, same: list[tuple[int, int]], values: list[int],
+                     day_batch_only: bool = False) -> list[int] | None:
+    """The ways an ageing report is paid, tried when the full search is too large: exactly one
+    open invoice for the amount, else exactly one subset of the invoices issued on one day, else
+    the oldest open invoices in due-date order; all to the minor unit."""
+    singles = [i for i, r in same if r in values]
+    if singles and not day_batch_only:
+        return singles if len(singles) == 1 else None
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for i, r in same:
+        by_day.setdefault(led.i_issued_day[i], []).append((i, r))
+    found = []
+    for batch in by_day.values():
+        if 2 <= len(batch) <= MAX_DAY_BATCH:
+            for size in range(len(batch), 1, -1):
+                found += [[i for i, _ in c] for c in combinations(batch, size) if sum(r for _, r in c) in values]
+    if found or day_batch_only:
+        return found[0] if len(found) == 1 else None
+    running, chosen = 0, []
+    for i, r in sorted(same, key=lambda p: (led.i_due_day[p[0]], p[0])):
+        running += r
+        chosen.append(i)
+        if running >= max(values):
+            break
+    return chosen if running in values and len(chosen) >= 2 else None
+
+
+def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> bool:
+    """No usable reference: the payer is a known agency; find its open invoice(s) for the amount
+    (subsets.py): exactly one fitting combination of up to six is allocated, two or more are
+    `ambiguous`. `hint`: an amount-and-name candidate (kind 0) the combination must confirm."""
+    a = led.t_agency[t]
+    if a < 0 or led.t_amount[t] <= 0:
+        return False
+    amount, fee, cur, day = led.t_amount[t], led.t_fee[t], led.t_currency[t], led.t_day[t]
+    open_ = _agency_open(led, a, day)
+    if led.excluded:
+        open_ = [i for i in open_ if (t, i) not in led.excluded]
+    if not open_:
+        return False
+    same = [(i, led.remaining[i]) for i in open_ if led.i_currency[i] == cur]
+    if is_round(amount, cur):
+        # A round figure is how deposits and installments are paid: it settles a balance left by
+        # earlier payments only by coincidence, so only untouched invoices are read from it.
+        same = [(i, r) for i, r in same if r == led.i_due[i]]
+    values = [amount, amount + fee] if fee else [amount]
+    combos, unsure = subsets.find(same, values, cur) if same else ([], False)
+    if len(combos) == 1 and not unsure and (len(combos[0]) > 1 or cur in subsets.SINGLE_SLACK):
+        # The combination must also be alone in a wider neighbourhood, so that a shortfall of
+        # a few hundred rupees more or less (TDS rounded otherwise) would not have chosen another.
+        slack = (subsets.SAFETY_SLACK.get(cur, 10_00) if len(combos[0]) > 1 else subsets.SINGLE_SLACK[cur])
+        loose, loose_unsure = subsets.find(same, values, cur, slack=slack)
+        if len(loose) > 1 or loose_unsure:
+            combos = loose
+    if (unsure or len(combos) > 1) and not is_round(amount, cur):
+        # Too many open invoices to be sure no other combination fits: only an invoice, a
+        # subset of one day's invoices, or the oldest invoices in order, equal to the paisa.
+        # Several combinations: one subset of the invoices issued together still decides.
+        shortcut = _ageing_shortcut(led, same, values, day_batch_only=not unsure or cur == subsets.TDS_CURRENCY)
+        if shortcut is not None:
+            combos, unsure = [shortcut], False
+    if len(combos) == 1 and not unsure:
+        combo = sorted(combos[0], key=lambda k: (led.i_due_day[k], k))
+        total = sum(led.remaining[i] for i in combo)
+        gross = amount + fee if fee and subsets.exact_fit(amount + fee, total, cur) and not subsets.exact_fit(
+            amount, total, cur) else amount
+        used_fee = gross != amount
+        if hint is not None and combo == [hint[0]]:
+            pay_one(led, t, hint, [hint])
+            return True
+        base = "agency_amount" if len(combo) == 1 else "agency_subset_sum"
+        left = gross
+        for k, i in enumerate(combo):
+            take = led.remaining[i] if k < len(combo) - 1 else min(left, led.remaining[i])
+            _apply(led, t, i, take, _rule(base, False, used_fee), 88 if len(combo) == 1 else 87, gross)
+            left -= take
+        return True
+    if combos or unsure:
+        seen: list[int] = []
+        for combo in combos:
+            seen.extend(i for i in combo if i not in seen)
+        led.exceptions.append((t, "ambiguous", ";".join(f"{led.i_number[i]}:0.70" for i in seen[:3]), amount))
+        return True
+    near = _near_cross(led, t, open_)
+    if near:
+        led.exceptions.append((t, "low_confidence", ";".join(f"{led.i_number[i]}:0.60" for i in near[:3]), amount))
+        return True
+    return False
+
+
+def _near_cross(led: Ledger, t: int, open_: list[int]) -> list[int]:
+    """Without a reference, a cross-currency amount inside the FX spread is too weak to
+    auto-match among an agency's open invoices: offer it as a suggestion."""
+    amount, cur, day = led.t_amount[t], led.t_currency[t], led.t_day[t]
+    near: list[int] = []
+    converted: dict[str, int | None] = {}
+    for i in open_:
+        i_cur = led.i_currency[i]
+        if i_cur != cur:
+            if i_cur not in converted:
+                converted[i_cur] = led.fx_minor(amount, cur, i_cur, day)
+            conv = converted[i_cur]
+            if conv is not None and _fits(conv, led.remaining[i], True):
+                near.append(i)
+                if len(near) == 3:
+                    break
+    return near
+
+
+def _part_of(led: Ledger, t: int) -> str:
+    """Suggestions for a payment of a known agency that settles nothing: its open invoices the
+    amount could be a part of (a deposit, an installment), the most recently issued first."""
+    a = led.t_agency[t]
+    if a < 0:
+        return ""
+    cur, day, amount = led.t_currency[t], led.t_day[t], led.t_amount[t] + led.t_fee[t]
+    fits: list[int] = []
+    converted: dict[str, int | None] = {cur: amount}
+    open_ = _agency_open(led, a, day)  # in issue order: walk back from the latest
+    for i in reversed(open_):
+        i_cur = led.i_currency[i]
+        if i_cur not in converted:
+            converted[i_cur] = led.fx_minor(amount, cur, i_cur, day)
+        value = converted[i_cur]
+        if value is not None and value <= led.remaining[i] * (10_000 + CROSS_SETTLE_BPS) // 10_000:
+            fits.append(i)
+            if len(fits) == 3:
+                break
+    return ";".join(f"{led.i_number[i]}:0.50" for i in fits)
