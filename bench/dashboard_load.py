@@ -113,9 +113,9 @@ def main() -> int:
 
     import duckdb
 
-    from tourstack.charts import chromium_path
-    from tourstack.dashboards import DASHBOARDS, write_dashboards
-    from tourstack.dashboards.browser import load_pages
+    from reports.render.png import chromium_path
+    from reports.dashboards import DASHBOARDS, write_dashboards
+    from reports.dashboards.browser import load_pages
 
     chromium = chromium_path()
     if chromium is None:

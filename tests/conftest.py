@@ -123,7 +123,7 @@ def session(db_url: str) -> Iterator:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of the system Chromium; skips without one unless TOURSTACK_REQUIRE_CHROMIUM=1 (CI)."""
-    from tourstack.charts import chromium_path
+    from reports.render.png import chromium_path
 
     path = chromium_path()
     if path is None:

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
         description="refunds above this many minor units need a second person's approval",
     )
 
-    # E-mail (tourstack.mail) and the executive e-mails (tourstack.briefing). Without an SMTP host
+    # E-mail (tourstack.mail) and the executive e-mails (reports.executive). Without an SMTP host
     # messages are written as .eml files to `outbox_dir` (the embedded default).
     smtp_host: str | None = Field(default=None, description="unset: write .eml files to the outbox")
     smtp_port: int | None = Field(default=None, description="default 587 (starttls), 465 (ssl), 25")
@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         description='what to do with the e-mail, e.g. {"failed_checks": "hold", "stale": "warn"}',
     )
 
-    # Report builder (tourstack.reporting): the semantic manifest to compile against; unset means
+    # Report builder (reports.builder): the semantic manifest to compile against; unset means
     # dbt_project/target/semantic_manifest.json (it names the database, so parse it per target).
     semantic_manifest: Path | None = Field(default=None, description="semantic_manifest.json to use")
     # Scheduled reports may only go to these e-mail domains (checked on create/update and at
@@ -142,7 +142,7 @@ class Settings(BaseSettings):
         default_factory=list, description="allowed recipient domains of scheduled reports; empty = any"
     )
 
-    # Analytics dashboards (tourstack.dashboards): static HTML pages written by the Dagster asset.
+    # Analytics dashboards (reports.dashboards): static HTML pages written by the Dagster asset.
     dashboards_dir: Path = Field(
         default_factory=lambda data: data["home"] / "dashboards",
         description="where the dashboards asset writes its pages; default: <home>/dashboards",

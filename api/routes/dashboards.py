@@ -8,7 +8,7 @@ after each refresh anyway, so the files are exactly as fresh as the marts.
 Header-authenticated clients (ops, finance, admin keys; agents get 403) read
 `/api/v1/dashboards/{name}` and `/assets/{file}`. A browser navigation cannot send the key, so
 `POST /api/v1/dashboards/links` returns a signed link valid for minutes
-(tourstack.dashboards.links); under `/view/{token}/` the page's relative links to its assets and
+(reports.dashboards.links); under `/view/{token}/` the page's relative links to its assets and
 to the other pages keep working with the same token.
 """
 
@@ -28,8 +28,8 @@ from api.deps import SessionDep, SettingsDep, require_permission
 from api.problems import ApiProblem
 from api.schemas.common import problem_responses
 from tourstack.auth import Permission, Principal, has_permission
-from tourstack.dashboards import ASSET_FILES, DASHBOARDS
-from tourstack.dashboards import links
+from reports.dashboards import ASSET_FILES, DASHBOARDS
+from reports.dashboards import links
 from tourstack.db.models import ApiKey
 
 router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])

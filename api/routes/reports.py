@@ -40,8 +40,8 @@ from api.schemas.reports import (
 from tourstack.auth import Permission, Principal
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
 from tourstack.metrics import MetricQueryError
-from tourstack.reporting import FORMATS, ReportResult, ReportSource, SourceError, SpecError, filename, parse_spec, render, run_report
-from tourstack.reporting import store
+from reports.builder import FORMATS, ReportResult, ReportSource, SourceError, SpecError, filename, parse_spec, render, run_report
+from reports.builder import store
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 log = logging.getLogger("api.reports")
@@ -58,7 +58,7 @@ def get_report_source(request: Request) -> ReportSource:
     semantic manifest (TOURSTACK_SEMANTIC_MANIFEST overrides its path)."""
     source = getattr(request.app.state, "report_source", None)
     if source is None:
-        from tourstack.reporting import source_from_settings
+        from reports.builder import source_from_settings
 
         settings = request.app.state.settings
         source = source_from_settings(settings, settings.semantic_manifest)
@@ -189,7 +189,7 @@ def create_saved(body: SavedReportCreate, session: SessionDep, principal: CanMan
 
 def _check_spec(data: dict[str, Any], source: SourceDep) -> None:
     """Reject specs that name undeclared metrics or dimensions before they are stored."""
-    from tourstack.reporting import validate
+    from reports.builder import validate
 
     try:
         validate(parse_spec(data), source)

@@ -1,5 +1,5 @@
 """Request and response bodies of /api/v1/reports. A report spec travels as a JSON object in the
-shape of `tourstack.reporting.ReportSpec` (see docs/reports.md); it is validated by that model so
+shape of `reports.builder.ReportSpec` (see docs/reports.md); it is validated by that model so
 errors name the field. Numbers in report rows are strings when they are decimals (money, ratios,
 % change), so no amount passes through a JSON float."""
 

@@ -57,7 +57,7 @@ def served(role: str, pg_admin_url: str, tiny_warehouse, home: Path):
     from tourstack.db.engine import make_engine, make_sessionmaker
     from tourstack.db.migrate import upgrade
     from tourstack.db.models import Agency
-    from tourstack.reporting import ReportSource
+    from reports.builder import ReportSource
     from tourstack.settings import Settings
 
     name = f"ts_fuzz_{role}_{uuid.uuid4().hex[:8]}"

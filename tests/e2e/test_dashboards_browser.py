@@ -9,8 +9,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from tourstack.dashboards import DASHBOARDS, write_dashboards
-from tourstack.dashboards.browser import load_pages
+from reports.dashboards import DASHBOARDS, write_dashboards
+from reports.dashboards.browser import load_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 

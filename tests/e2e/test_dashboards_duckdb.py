@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from tourstack.dashboards import DASHBOARDS, build_pages, write_dashboards
-from tourstack.dashboards.tiles import format_value
-from tourstack.dashboards.writer import PLOTLY_JS
+from reports.dashboards import DASHBOARDS, build_pages, write_dashboards
+from reports.dashboards.tiles import format_value
+from reports.dashboards.writer import PLOTLY_JS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 

@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from tourstack.briefing import BriefingConfig, send_executive_email
-from tourstack.briefing.periods import weekly_periods
-from tourstack.briefing.view import money
+from reports.executive import BriefingConfig, send_executive_email
+from reports.executive.periods import weekly_periods
+from reports.executive.view import money
 from tourstack.mail import OutboxTransport
 from tourstack.warehouse import connect_duckdb, query
 

@@ -18,8 +18,8 @@ from tests.pipeline_helpers import (
     run_pipeline,
     seed_tiny,
 )
-from tourstack.finance_reports import BUCKETS, REPORTS, ap_aging, ar_aging, control_balance, run_report
-from tourstack.finance_reports.export import to_csv, write_xlsx
+from tourstack.finance import BUCKETS, REPORTS, ap_aging, ar_aging, control_balance, run_report
+from reports.finance.export import to_csv, write_xlsx
 from tourstack.warehouse import query
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
@@ -246,7 +246,7 @@ def test_reconciliation_report_ties_to_the_mart_and_the_operational_tables(conn,
         ReconciliationMatch,
         Refund,
     )
-    from tourstack.finance_reports.reconciliation import COLUMNS
+    from tourstack.finance.reconciliation import COLUMNS
     from tourstack.money import from_minor
 
     report = run_report("reconciliation", AS_OF, conn)

@@ -86,7 +86,7 @@ def test_every_tourstack_command_in_the_readme_runs_as_written(workdir):
         if args and args[0] in NOT_RUN:
             skipped.append(args[0])
             continue
-        if "reports/examples/" in line:  # the README runs them from the repository root
+        if "reports/definitions/" in line:  # the README runs them from the repository root
             args = [str(README.parent / a) if a.startswith("reports/") else a for a in args]
         done = _run(args, work, env)
         assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"

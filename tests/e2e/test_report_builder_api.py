@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.routes.reports import get_report_source
 from tests import factories as f
-from tourstack.reporting import ReportSource
+from reports.builder import ReportSource
 from tourstack.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]

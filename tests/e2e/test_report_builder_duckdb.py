@@ -17,11 +17,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from tourstack.reporting import ReportSource, load_spec, parse_spec, render, run_report
+from reports.builder import ReportSource, load_spec, parse_spec, render, run_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "definitions"
 CHARTED = {"bar", "line", "area", "pie"}
 
 
@@ -145,7 +145,7 @@ def test_every_chart_type_exports_csv_xlsx_and_pdf(name, source, tiny_warehouse,
     import pypdf
     from openpyxl import load_workbook
 
-    import tourstack.charts
+    import reports.render.png
 
     spec = _specs()[name]
     result = run_report(spec, source, as_of=tiny_warehouse.as_of)
@@ -169,7 +169,7 @@ def test_every_chart_type_exports_csv_xlsx_and_pdf(name, source, tiny_warehouse,
     first = [cell.value for cell in ws[header + 1]]
     assert Decimal(str(first[result.columns.index(money[0])])) == result.rows[0][result.columns.index(money[0])]
 
-    monkeypatch.setattr(tourstack.charts, "png_available", lambda: False)
+    monkeypatch.setattr(reports.render.png, "png_available", lambda: False)
     text = pypdf.PdfReader(io.BytesIO(render(result, "pdf"))).pages[0].extract_text()
     assert spec.title in text and "Period:" in text
     if spec.chart.type != "table":
@@ -286,8 +286,8 @@ def test_scheduled_delivery_over_smtp(source, db_url, session):
     from tests import factories as f
     from tests.fakes.smtp import smtp_server
     from tourstack.mail import SmtpTransport
-    from tourstack.reporting import store
-    from tourstack.reporting.delivery import run_due
+    from reports.builder import store
+    from reports.builder.delivery import run_due
 
     key = f.make_api_key(session, "finance")[1]
     owner = store.Owner(key.id, "finance")

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from tests.pipeline_helpers import AS_OF, isolate_dbt_env, materialized_keys, run_pipeline, seed_tiny
-from tourstack.finance_reports import ap_aging, ar_aging, control_balance, run_report
+from tourstack.finance import ap_aging, ar_aging, control_balance, run_report
 from tourstack.warehouse import query
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,

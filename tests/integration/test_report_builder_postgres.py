@@ -17,12 +17,12 @@ import pytest
 
 from tests.e2e.conftest import PROJECT_DIR, tiny_warehouse  # noqa: F401 (the shared DuckDB build)
 from tests.pipeline_helpers import AS_OF, failed_checks, isolate_dbt_env, run_pipeline, seed_tiny
-from tourstack.reporting import ReportSource, load_spec, parse_spec, run_report
+from reports.builder import ReportSource, load_spec, parse_spec, run_report
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.xdist_group("dbt_postgres")]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "definitions"
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_of_two_claimers_exactly_one_wins_on_postgres(pg_url):
     from tourstack.db.engine import make_engine, make_sessionmaker
     from tourstack.db.migrate import upgrade
     from tourstack.db.models.reporting import ReportSchedule
-    from tourstack.reporting import store
+    from reports.builder import store
 
     upgrade(pg_url)
     engine = make_engine(pg_url)
@@ -155,7 +155,7 @@ def test_of_two_claimers_exactly_one_wins_on_postgres(pg_url):
 
 
 def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse):  # noqa: F811
-    from tourstack.reporting import SourceError
+    from reports.builder import SourceError
 
     wrong = ReportSource("postgres", tiny_warehouse.semantic_manifest, postgres_url=pg_source.postgres_url)
     with pytest.raises(SourceError, match="parsed for database"):
@@ -165,7 +165,7 @@ def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse): 
 def test_dashboards_show_the_same_figures_on_postgres_and_duckdb(pg_source, tiny_warehouse):  # noqa: F811
     """Every dashboard built from the PostgreSQL warehouse carries the same tiles (exact values)
     and the same chart data as the one built from DuckDB."""
-    from tourstack.dashboards.writer import build_pages
+    from reports.dashboards.writer import build_pages
     from tourstack.warehouse import connect_duckdb, connect_postgres
 
     duck, pg = connect_duckdb(tiny_warehouse.duckdb_path), connect_postgres(pg_source.postgres_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from tourstack.charts import render_png, render_pngs
+from reports.render.png import render_png, render_pngs
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import plotly
 
-from tourstack.dashboards.writer import PLOTLY_JS, write_assets
+from reports.dashboards.writer import PLOTLY_JS, write_assets
 
 FULL = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from tourstack.dashboards import links
-from tourstack.dashboards.tiles import Tile, delta, format_delta, format_value, tile_html
+from reports.dashboards import links
+from reports.dashboards.tiles import Tile, delta, format_delta, format_value, tile_html
 
 
 def test_relative_change_for_money_and_counts():
@@ -102,7 +102,7 @@ def test_the_pages_describe_the_newest_complete_month():
 
     import duckdb
 
-    from tourstack.dashboards.data import last_complete_month, reference_month
+    from reports.dashboards.data import last_complete_month, reference_month
 
     assert last_complete_month(dt.date(2026, 12, 1)) == dt.date(2026, 11, 1)
     assert last_complete_month(dt.date(2026, 11, 30)) == dt.date(2026, 11, 1)

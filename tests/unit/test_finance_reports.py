@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tourstack.cli.app import app
-from tourstack.finance_reports import UnknownReportError, run_report
-from tourstack.finance_reports.aging import _fifo, bucket
-from tourstack.finance_reports.export import to_csv, write_xlsx
-from tourstack.finance_reports.report import Column, Report
+from tourstack.finance import UnknownReportError, run_report
+from tourstack.finance.aging import _fifo, bucket
+from reports.finance.export import to_csv, write_xlsx
+from tourstack.finance.report import Column, Report
 from tourstack.warehouse import query
 
 AS_OF = dt.date(2026, 6, 30)
@@ -86,7 +86,7 @@ def test_cli_rejects_bad_input_with_exit_code_2(args, message):
 
 
 def _reconciliation_mart(con, rows: list[dict]) -> None:
-    from tourstack.finance_reports.reconciliation import COLUMNS
+    from tourstack.finance.reconciliation import COLUMNS
 
     con.execute("create schema marts")
     types = {"currency": "varchar", "match_rate": "numeric(9, 6)"}
@@ -101,7 +101,7 @@ def test_reconciliation_report_keeps_each_currency_and_its_places(tmp_path):
     import duckdb
     from openpyxl import load_workbook
 
-    from tourstack.finance_reports import REPORTS
+    from tourstack.finance import REPORTS
 
     assert "reconciliation" in REPORTS
     with duckdb.connect() as con:

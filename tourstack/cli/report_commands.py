@@ -2,7 +2,7 @@
 from the configured warehouse (DuckDB opened read-only, or PostgreSQL).
 
 `tourstack report run SPEC.yaml --format csv|xlsx|pdf|table [--out FILE] [--as-of DATE]` runs a
-report spec through the semantic layer (tourstack.reporting); `tourstack report metrics` lists
+report spec through the semantic layer (reports.builder); `tourstack report metrics` lists
 the metrics and the dimensions each can be grouped by.
 
 Bad input (unknown report, a date that is not a date, an unknown format) is a user error: one
@@ -84,8 +84,8 @@ def finance(
                              "NAME-DATE.xlsx for xlsx)"),
 ) -> None:
     """Write finance report NAME as of a date, in base currency (reconciliation: per currency)."""
-    from tourstack.finance_reports import REPORTS, run_report
-    from tourstack.finance_reports.export import to_csv, write
+    from tourstack.finance import REPORTS, run_report
+    from reports.finance.export import to_csv, write
 
     if name not in REPORTS:
         raise _fail(f"unknown report {name!r}; choose one of: {', '.join(REPORTS)}")
@@ -114,7 +114,7 @@ _MANIFEST_HELP = "semantic_manifest.json parsed for the configured warehouse (de
 
 
 def _report_source(manifest: Path | None):
-    from tourstack.reporting import source_from_settings
+    from reports.builder import source_from_settings
     from tourstack.settings import get_settings
 
     return source_from_settings(get_settings(), manifest)
@@ -132,7 +132,7 @@ def run(
 ) -> None:
     """Run a report spec and write it as CSV, XLSX, PDF or a table on the terminal."""
     from tourstack.metrics import MetricQueryError
-    from tourstack.reporting import SourceError, SpecError, filename, load_spec, render, run_report
+    from reports.builder import SourceError, SpecError, filename, load_spec, render, run_report
 
     if fmt not in RUN_FORMATS:
         raise _fail(f"--format must be one of {', '.join(RUN_FORMATS)}, got {fmt!r}")
@@ -164,7 +164,7 @@ def run(
 def _print_table(result) -> None:
     from rich.table import Table
 
-    from tourstack.reporting.formatting import format_value
+    from reports.builder.formatting import format_value
 
     table = Table(title=result.title, caption=f"{result.describe_period()}; filters: {result.describe_filters()}")
     numeric = ("money", "integer", "ratio", "percent")
@@ -181,7 +181,7 @@ def metrics(
                                   help=_MANIFEST_HELP),
 ) -> None:
     """List the metrics a report can use, each with the dimensions it can be grouped by."""
-    from tourstack.reporting import SourceError
+    from reports.builder import SourceError
 
     try:
         layer = _report_source(manifest).layer()

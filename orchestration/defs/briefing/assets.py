@@ -3,7 +3,7 @@
 Each run reads the latest asset-check evaluations of the marts the e-mail is built from; a
 failed check (severity error) holds the e-mail back under the default policy. The e-mail reports
 the day before the run (daily) or the ISO week that ended the day before (weekly) unless
-`as_of` is given. Figures, rendering, sending and the archive are tourstack.briefing's job.
+`as_of` is given. Figures, rendering, sending and the archive are reports.executive's job.
 """
 
 # No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
@@ -88,7 +88,7 @@ def _as_of(config: ExecutiveEmailConfig) -> dt.date:
 
 
 def _send(kind, context, config, warehouse, operational_db) -> MaterializeResult:
-    from tourstack.briefing import BriefingConfig, ExecutiveEmailFailed, send_executive_email
+    from reports.executive import BriefingConfig, ExecutiveEmailFailed, send_executive_email
     from tourstack.mail import transport_from_settings
     from tourstack.settings import get_settings
     from tourstack.warehouse import connect

@@ -51,7 +51,7 @@ class DashboardsConfig(Config):
 def dashboards(
     context: AssetExecutionContext, config: DashboardsConfig, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    from tourstack.dashboards import write_dashboards
+    from reports.dashboards import write_dashboards
     from tourstack.settings import get_settings
     from tourstack.warehouse import connect
 

@@ -6,7 +6,7 @@ is recorded on its row (last_status, last_error) and the others still go out.
 
 Runs must not overlap (a slow SMTP server can stretch one past the next tick): the job carries
 a concurrency tag that dagster.yaml and deploy/dagster.yaml limit to one run, and its op sits in
-a one-slot pool. The real guarantee is in tourstack.reporting.delivery, which claims each due
+a one-slot pool. The real guarantee is in reports.builder.delivery, which claims each due
 row with a conditional UPDATE before sending, so even overlapping runs send a schedule once.
 """
 
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from orchestration.defs.reporting.manifest import semantic_manifest_for
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
-from tourstack.reporting import ReportSource
-from tourstack.reporting.delivery import run_due
+from reports.builder import ReportSource
+from reports.builder.delivery import run_due
 from tourstack.settings import get_settings
 
 
@@ -44,7 +44,7 @@ def send_due_reports(context: OpExecutionContext, operational_db: OperationalDat
     settings = get_settings()
     now = dt.datetime.now(dt.UTC)
     with operational_db.engine() as engine, Session(engine) as session:
-        from tourstack.reporting.store import due_schedules
+        from reports.builder.store import due_schedules
 
         if not due_schedules(session, now):  # nothing due: skip the manifest and the warehouse
             context.log.info("no report schedules due")

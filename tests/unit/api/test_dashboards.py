@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from tests.unit.api.conftest import auth
 from tourstack.auth import revoke_key
-from tourstack.dashboards import DASHBOARDS, write_assets
+from reports.dashboards import DASHBOARDS, write_assets
 from tourstack.settings import Settings
 
 BASE = "/api/v1/dashboards"

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from tourstack.briefing.checks import DataState, decide
-from tourstack.briefing.deltas import Delta, deltas, restatements
-from tourstack.briefing.figures import Kpis, TrendPoint, sum_days, weekly_trend
-from tourstack.briefing.periods import Period, daily_periods, last_complete_week, report_periods, weekly_periods
+from reports.executive.checks import DataState, decide
+from reports.executive.deltas import Delta, deltas, restatements
+from reports.executive.figures import Kpis, TrendPoint, sum_days, weekly_trend
+from reports.executive.periods import Period, daily_periods, last_complete_week, report_periods, weekly_periods
 
 D = Decimal
 
@@ -134,8 +134,8 @@ def test_the_workbook_never_writes_a_name_as_a_formula():
 
     from openpyxl import load_workbook
 
-    from tourstack.briefing.figures import Figures, Ranked, ToDate
-    from tourstack.briefing.workbook import build_xlsx
+    from reports.executive.figures import Figures, Ranked, ToDate
+    from reports.executive.workbook import build_xlsx
 
     kpis = Kpis(revenue=D("100.00"), bookings=2, cash_received=D("50.00"), quotes_requested=4,
                 quotes_converted=1, active_agents=1)

@@ -6,9 +6,9 @@ import psycopg
 import pytest
 
 from tests.unit.briefing.conftest import AS_OF
-from tourstack.briefing.checks import read_data_state
-from tourstack.briefing.figures import load_figures
-from tourstack.briefing.periods import report_periods
+from reports.executive.checks import read_data_state
+from reports.executive.figures import load_figures
+from reports.executive.periods import report_periods
 from tourstack.warehouse import connect_postgres, query
 
 pytestmark = pytest.mark.postgres

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.fakes.smtp import free_port, smtp_server
 from tests.unit.briefing.conftest import AS_OF, BOOKINGS
-from tourstack.briefing import BriefingConfig, ExecutiveEmailFailed, send_executive_email
+from reports.executive import BriefingConfig, ExecutiveEmailFailed, send_executive_email
 from tourstack.db.engine import make_engine
 from tourstack.db.models.briefing import ExecutiveEmail
 from tourstack.mail import OutboxTransport, SmtpTransport

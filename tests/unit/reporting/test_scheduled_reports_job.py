@@ -12,7 +12,7 @@ from orchestration.defs.reporting import jobs, scheduled_reports, scheduled_repo
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
 from tests import factories as f
 from tests.unit.reporting.test_store import SPEC, _fake_result
-from tourstack.reporting import delivery, store
+from reports.builder import delivery, store
 
 
 @pytest.fixture

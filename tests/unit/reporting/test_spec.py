@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tourstack.reporting.spec import SpecError, load_spec, loads_spec, parse_spec, spec_to_data
+from reports.builder.spec import SpecError, load_spec, loads_spec, parse_spec, spec_to_data
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "reports" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "reports" / "definitions"
 BASE = {"title": "Revenue", "metrics": ["revenue"]}
 
 

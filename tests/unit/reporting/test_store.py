@@ -11,10 +11,10 @@ from sqlalchemy import create_engine
 
 from tests import factories as f
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
-from tourstack.reporting import delivery, store
-from tourstack.reporting.periods import Period
-from tourstack.reporting.runner import Column, ReportResult
-from tourstack.reporting.spec import SpecError, parse_spec
+from reports.builder import delivery, store
+from reports.builder.periods import Period
+from reports.builder.runner import Column, ReportResult
+from reports.builder.spec import SpecError, parse_spec
 
 SPEC = {"title": "Revenue", "metrics": ["revenue"], "date_range": {"relative": "month_to_date"}}
 NOW = dt.datetime(2026, 6, 30, 1, 30, tzinfo=dt.UTC)
@@ -191,7 +191,7 @@ def test_schedules_of_revoked_or_demoted_keys_are_deactivated_not_sent(session, 
     change(session.get(ApiKey, owners[0].key_id))
     session.commit()
     transport = FakeTransport()
-    with caplog.at_level("WARNING", logger="tourstack.reporting.delivery"):
+    with caplog.at_level("WARNING", logger="reports.builder.delivery"):
         outcomes = delivery.run_due(session, None, transport, sender="r@example.com", now=NOW)
     assert {o.schedule_id: o.status for o in outcomes} == {s.id: "disabled", kept.id: "sent"}
     assert [m["To"] for m in transport.sent] == ["ceo@example.com"]  # only the valid owner's

@@ -1,7 +1,7 @@
 """Saved report specs and their e-mail schedules.
 
 Why the spec is stored as JSON rather than columns: it is validated by
-`tourstack.reporting.spec.ReportSpec` on every load, so it can grow fields without a migration.
+`reports.builder.spec.ReportSpec` on every load, so it can grow fields without a migration.
 `owner_key_id` is the API key that saved it (names are unique per owner); a schedule belongs to
 its saved report and is deleted with it. Times are UTC; `timezone` is the IANA zone the cron
 expression is read in, and `next_run_at` (UTC) is what the scheduler polls.

@@ -1,0 +1,51 @@
+"""HTML, plain text and PDF of the executive e-mail, from one Jinja2 template set.
+
+The e-mail HTML references chart images as `cid:` parts; the PDF embeds the same PNGs as data
+URIs (WeasyPrint cannot resolve `cid:`). Without images both show the data tables instead.
+WeasyPrint is imported on first use: it loads pango and cairo, which importers should not pay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from reports.executive.charts import data_uris
+from reports.executive.view import View
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+        trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def cid_for(name: str, message_domain: str = "tourstack") -> str:
+    return f"{name}@{message_domain}"
+
+
+def render_html(view: View, *, cids: dict[str, str] | None = None) -> str:
+    """The e-mail body; `cids` maps chart name -> Content-ID of its inline PNG."""
+    charts = {name: f"cid:{cid}" for name, cid in (cids or {}).items()}
+    return _environment().get_template("report.html").render(v=dataclasses.replace(view, charts=charts), pdf=False)
+
+
+def render_text(view: View) -> str:
+    # autoescape is off for .txt: select_autoescape only covers html
+    return _environment().get_template("report.txt").render(v=view)
+
+
+def render_pdf(view: View, pngs: dict[str, bytes]) -> bytes:
+    from weasyprint import HTML
+
+    html = _environment().get_template("report.html").render(
+        v=dataclasses.replace(view, charts=data_uris(pngs)), pdf=True
+    )
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -1,0 +1,1 @@
+"""Finance statements as files: the tables of `tourstack.finance` written as CSV or XLSX."""
