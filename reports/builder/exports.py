@@ -12,55 +12,21 @@ written as a formula (reports.render.safety).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import OrderedDict
-from decimal import Decimal
 from typing import Any
 
-from reports.builder.formatting import format_value, period_label
 from reports.builder.runner import ReportResult
-from reports.render.safety import csv_text, no_formulas, sheet_title
-
-NUMBER_FORMATS = {"money": "#,##0.00;[Red]-#,##0.00", "integer": "#,##0", "ratio": "0.0000",
-                  "percent": "0.00%", "date": "yyyy-mm-dd"}
-
-
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return csv_text(value)
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def to_csv(result: ReportResult) -> str:
-    """RFC 4180 CSV. CRLF line ends matter: the csv module quotes a field only for characters of
-    the line terminator, so with LF alone a value holding a bare CR would split its row."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([csv_text(c.label) for c in result.columns])
-    for row in result.rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return buf.getvalue()
-
-
-def _cell(value: Any, kind: str) -> Any:
-    if value is None:
-        return None
-    if kind in ("money", "ratio", "percent"):
-        return Decimal(value)
-    return value
+from reports.render.csvfile import to_csv
+from reports.render.formats import XLSX_FORMATS, format_value, period_label
+from reports.render.workbook import cell_value, new_workbook, save, write_table
 
 
 def to_xlsx(result: ReportResult) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    wb = new_workbook(result.title)
     ws = wb.active
-    ws.title = sheet_title(result.title)
     ws["A1"] = result.title
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"Period: {result.describe_period()}"
@@ -68,27 +34,10 @@ def to_xlsx(result: ReportResult) -> bytes:
     header_row = 5
     if result.spec.chart.type == "big_number":
         header_row = _big_number(ws, result)
-    for idx, col in enumerate(result.columns, start=1):
-        cell = ws.cell(row=header_row, column=idx, value=col.label)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(result.rows, start=header_row + 1):
-        for c, (value, col) in enumerate(zip(row, result.columns), start=1):
-            cell = ws.cell(row=r, column=c, value=_cell(value, col.kind))
-            if col.kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[col.kind]
-    for idx, col in enumerate(result.columns, start=1):
-        longest = max([len(col.label)] + [len(format_value(v, col.kind)) for v in result.values(col.name)])
-        ws.column_dimensions[get_column_letter(idx)].width = max(10, min(longest + 2, 40))
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    write_table(ws, result, header_row=header_row)
     if result.spec.chart.type in ("bar", "line", "area", "pie") and result.rows:
         _chart(wb, ws, result, anchor=f"{get_column_letter(len(result.columns) + 2)}{header_row}")
-    wb.properties.title = result.title
-    no_formulas(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return save(wb, result.title)
 
 
 def _big_number(ws, result: ReportResult) -> int:
@@ -99,9 +48,9 @@ def _big_number(ws, result: ReportResult) -> int:
     value = result.values(metric)[0] if result.rows else None
     ws["A5"] = col.label
     ws["A5"].font = Font(bold=True, size=12)
-    ws["A6"] = _cell(value, col.kind)
+    ws["A6"] = cell_value(value, col.kind)
     ws["A6"].font = Font(bold=True, size=28)
-    ws["A6"].number_format = NUMBER_FORMATS.get(col.kind, "General")
+    ws["A6"].number_format = XLSX_FORMATS.get(col.kind, "General")
     ws.row_dimensions[6].height = 40
     if result.previous is not None and result.rows:
         pct = result.values(f"{metric}_pct_change")[0]
@@ -123,7 +72,7 @@ def _pivot(result: ReportResult) -> tuple[list[Any], "OrderedDict[str, dict[Any,
             name = str(key) if series else result.column(y).label
             if series and len(spec.chart_y) > 1:
                 name = f"{key} – {result.column(y).label}"
-            table.setdefault(name, {})[label] = _cell(yv, result.column(y).kind)
+            table.setdefault(name, {})[label] = cell_value(yv, result.column(y).kind)
     return categories, table
 
 
@@ -152,7 +101,7 @@ def _chart(wb, ws, result: ReportResult, anchor: str) -> None:
     if kind != "pie":
         chart.y_axis.title = ", ".join(result.column(y).label for y in result.spec.chart_y)
         chart.x_axis.title = result.column(result.spec.chart_x).label
-        chart.y_axis.numFmt = NUMBER_FORMATS.get(result.column(result.spec.chart_y[0]).kind, "General")
+        chart.y_axis.numFmt = XLSX_FORMATS.get(result.column(result.spec.chart_y[0]).kind, "General")
     chart.width, chart.height = 22, 11
     ws.add_chart(chart, anchor)
 
@@ -177,7 +126,4 @@ def render(result: ReportResult, fmt: str) -> bytes:
 
 def filename(result: ReportResult, fmt: str) -> str:
     """A safe download name from the title and the as-of date."""
-    import re
-
-    stem = re.sub(r"[^a-z0-9]+", "-", result.title.lower()).strip("-")[:60] or "report"
-    return f"{stem}-{result.as_of.isoformat()}.{fmt}"
+    return f"{result.name}-{result.as_of.isoformat()}.{fmt}"

@@ -10,11 +10,11 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from reports.builder.formatting import format_value, period_label
+from reports.render.formats import format_value, period_label
+from reports.render.palette import BRAND, SERIES
 from reports.builder.runner import ReportResult
 
-PALETTE = ["#1f4e79", "#e07a1f", "#2e8b57", "#b03a48", "#6a5acd", "#8c8c8c", "#c9a227", "#17becf",
-           "#7f3c8d", "#11a579", "#3969ac", "#f2b701", "#e73f74", "#80ba5a", "#e68310", "#008695"]
+PALETTE = SERIES
 
 
 def _plot_number(value: Any) -> float | None:
@@ -62,8 +62,8 @@ def build_figure(result: ReportResult):
         fig.add_trace(go.Indicator(**indicator))
     elif kind == "table":
         header = [c.label for c in result.columns]
-        cells = [[format_value(v, c.kind, result.grain) for v in result.values(c.name)] for c in result.columns]
-        fig.add_trace(go.Table(header=dict(values=header, fill_color="#1f4e79", font=dict(color="white")),
+        cells = [[format_value(v, c.kind, grain=result.grain) for v in result.values(c.name)] for c in result.columns]
+        fig.add_trace(go.Table(header=dict(values=header, fill_color=BRAND, font=dict(color="white")),
                                cells=dict(values=cells, align="left")))
     elif kind == "pie":
         metric = spec.chart_y[0]

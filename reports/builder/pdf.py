@@ -13,7 +13,8 @@ import logging
 
 from jinja2 import Environment, select_autoescape
 
-from reports.builder.formatting import format_value
+from reports.render.formats import format_value, is_numeric
+from reports.render.pdf import html_to_pdf
 from reports.builder.runner import ReportResult
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,6 @@ TEMPLATE = """<!doctype html>
 </body></html>
 """
 
-_NUMERIC = ("money", "integer", "ratio", "percent")
-
-
 def chart_png(result: ReportResult) -> tuple[bytes | None, str | None]:
     """(PNG bytes, None) or (None, the reason the PDF shows the table only)."""
     from reports.render.png import ChartRenderError, png_available, render_png
@@ -74,7 +72,7 @@ def chart_png(result: ReportResult) -> tuple[bytes | None, str | None]:
 
 def to_html(result: ReportResult, png: bytes | None = None, note: str | None = None) -> str:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    rows = [[(format_value(v, c.kind, result.grain), c.kind in _NUMERIC) for v, c in zip(row, result.columns)]
+    rows = [[(format_value(v, c.kind, grain=result.grain), is_numeric(c.kind)) for v, c in zip(row, result.columns)]
             for row in result.rows]
     return env.from_string(TEMPLATE).render(
         title=result.title, description=result.spec.description, period=result.describe_period(),
@@ -86,7 +84,5 @@ def to_html(result: ReportResult, png: bytes | None = None, note: str | None = N
 
 
 def to_pdf(result: ReportResult, *, with_chart: bool = True) -> bytes:
-    from weasyprint import HTML
-
     png, note = chart_png(result) if with_chart else (None, None)
-    return HTML(string=to_html(result, png, note)).write_pdf()
+    return html_to_pdf(to_html(result, png, note))

@@ -11,7 +11,6 @@ rounded once, half away from zero (ROUND_HALF_UP), like the marts' KPI figures.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,45 +18,20 @@ from tourstack.metrics import DimensionInfo, Filter, MetricQuery, MetricQueryErr
 from reports.builder.periods import Period, bucket_index, comparison_period, resolve
 from reports.builder.source import ReportSource
 from reports.builder.spec import ReportSpec, SpecError
+from tourstack.tables import Column, Table
 
 CENT, RATIO, PCT = Decimal("0.01"), Decimal("0.00000001"), Decimal("0.0001")
-KINDS = ("date", "text", "boolean", "integer", "money", "ratio", "percent")
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str  # spec name: a dimension, a metric, or <metric>_previous/_delta/_pct_change
-    label: str
-    kind: str  # one of KINDS
-    role: str  # dimension, metric, previous, delta, pct_change
-    metric: str | None = None
+class ReportResult(Table):
+    """A report builder answer: the table plus the spec, the periods and the SQL it came from.
+    Every writer in `reports.render` reads it as the `Table` it is."""
 
-
-@dataclass
-class ReportResult:
-    spec: ReportSpec
-    columns: list[Column]
-    rows: list[tuple]
-    period: Period | None
-    previous: Period | None
-    as_of: dt.date
-    grain: str | None
-    sql: list[str] = field(default_factory=list, repr=False)
-
-    @property
-    def title(self) -> str:
-        return self.spec.title
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-    def values(self, name: str) -> list[Any]:
-        idx = [c.name for c in self.columns].index(name)
-        return [row[idx] for row in self.rows]
-
-    def records(self) -> list[dict[str, Any]]:
-        names = [c.name for c in self.columns]
-        return [dict(zip(names, row)) for row in self.rows]
+    def __init__(self, spec: ReportSpec, columns: list[Column], rows: list[tuple], period: Period | None,
+                 previous: Period | None, as_of: dt.date, grain: str | None, sql: list[str] | None = None):
+        super().__init__(name=_slug(spec.title), title=spec.title, as_of=as_of, columns=columns, rows=rows,
+                         description=spec.description or "", grain=grain)
+        self.spec, self.period, self.previous, self.sql = spec, period, previous, list(sql or [])
 
     def describe_period(self) -> str:
         if self.period is None:
@@ -76,6 +50,12 @@ class ReportResult:
             value = f"({value})" if isinstance(f.value, list) else value
             parts.append(f"{humanize(f.dimension)} {f.op} {value}")
         return "; ".join(parts) or "none"
+
+
+def _slug(title: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "report"
 
 
 def humanize(name: str) -> str:

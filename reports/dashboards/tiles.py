@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from reports.render.formats import format_value
+
 Kind = Literal["money", "count", "rate", "hours"]
 Number = Decimal | int
 _PCT = Decimal("0.1")
@@ -76,26 +78,6 @@ class Tile:
     @property
     def display(self) -> str:
         return format_value(self.value, self.kind, self.currency)
-
-
-def _grouped(value: Decimal, places: int) -> str:
-    q = Decimal(1).scaleb(-places)
-    return f"{value.quantize(q, rounding=ROUND_HALF_UP):,.{places}f}"
-
-
-def format_value(value: Number | None, kind: Kind, currency: str = "") -> str:
-    """The figure a person reads: money with grouping and 2 decimals, rates as percentages."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    if kind == "money":
-        text = _grouped(value, 2)
-        return f"{currency} {text}".strip()
-    if kind == "rate":
-        return f"{_grouped(value * 100, 1)} %"
-    if kind == "hours":
-        return f"{_grouped(value, 1)} h"
-    return _grouped(value, 0)
 
 
 def format_delta(d: Delta, kind: Kind) -> str:

@@ -11,6 +11,7 @@ import base64
 import logging
 
 from reports.executive.figures import Figures
+from reports.render.palette import BRAND, POSITIVE
 
 log = logging.getLogger(__name__)
 CHARTS = ("revenue_trend", "destinations")
@@ -26,7 +27,7 @@ def build_figures(figures: Figures) -> dict[str, object]:
             x=[t.start for t in figures.trend],
             y=[float(t.revenue) for t in figures.trend],
             mode="lines+markers",
-            line={"color": "#1f4e79", "width": 3},
+            line={"color": BRAND, "width": 3},
         )
     )
     trend.update_layout(
@@ -38,7 +39,7 @@ def build_figures(figures: Figures) -> dict[str, object]:
     dest = go.Figure(
         go.Bar(
             x=[float(r.revenue) for r in top], y=[r.name for r in top], orientation="h",
-            marker={"color": "#2e7d32"}, text=[f"{r.bookings} booking{'s' if r.bookings != 1 else ''}" for r in top],
+            marker={"color": POSITIVE}, text=[f"{r.bookings} booking{'s' if r.bookings != 1 else ''}" for r in top],
             textposition="auto",
         )
     )

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from reports.executive.charts import data_uris
 from reports.executive.view import View
+from reports.render.pdf import html_to_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -43,9 +44,7 @@ def render_text(view: View) -> str:
 
 
 def render_pdf(view: View, pngs: dict[str, bytes]) -> bytes:
-    from weasyprint import HTML
-
     html = _environment().get_template("report.html").render(
         v=dataclasses.replace(view, charts=data_uris(pngs)), pdf=True
     )
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return html_to_pdf(html, TEMPLATES)

@@ -10,19 +10,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from reports.render import formats
+from reports.render.palette import DIRECTION
 from reports.executive.checks import DataState, Decision
 from reports.executive.deltas import LABELS, RATIOS, Delta, Restatement, deltas, restatements
 from reports.executive.figures import Figures
 from reports.executive.periods import Period
 
 MONEY = {"revenue", "avg_booking_value", "cash_received"}
-COLORS = {"up": "#1a7f37", "down": "#c62828", "flat": "#6b7280"}
+COLORS = DIRECTION
 ARROWS = {"up": "&#9650;", "down": "&#9660;", "flat": "&#9654;"}
 TEXT_ARROWS = {"up": "+", "down": "", "flat": "+-"}
 
 
 def money(value: Decimal | None, currency: str) -> str:
-    return "n/a" if value is None else f"{currency} {value:,.2f}"
+    return formats.money(value, currency, none="n/a")
 
 
 def fmt(metric: str, value: Decimal | int | None, currency: str) -> str:
@@ -31,8 +33,8 @@ def fmt(metric: str, value: Decimal | int | None, currency: str) -> str:
     if metric in MONEY:
         return money(Decimal(value), currency)
     if metric in RATIOS:
-        return f"{Decimal(value) * 100:.1f} %"
-    return f"{int(value):,}"
+        return formats.percent(value, 1)
+    return formats.grouped(int(value), 0)
 
 
 def fmt_change(delta: Delta, currency: str) -> str:

@@ -120,7 +120,7 @@ def test_paid_invoices_leave_no_receivable(conn):
 
 @pytest.mark.parametrize(("start", "end"), [(DATES[0], DATES[1]), (DATES[1], AS_OF), (DATES[0], DATES[3])])
 def test_net_income_equals_the_change_in_equity(conn, start, end):
-    months = [r for r in run_report("profit-and-loss", end, conn).rows if r["month_start"] > start]
+    months = [r for r in run_report("profit-and-loss", end, conn).records() if r["month_start"] > start]
     net_income = sum((r["net_income_base"] for r in months), Decimal(0))
 
     def equity(day):  # retained earnings + result to date, credit-positive
@@ -136,10 +136,10 @@ def test_net_income_equals_the_change_in_equity(conn, start, end):
 @pytest.mark.parametrize(("start", "end"), [(DATES[0], DATES[1]), (DATES[1], AS_OF)])
 def test_net_cash_flow_equals_the_change_in_cash(conn, start, end):
     report = run_report("cash-flow", end, conn)
-    flows = sum((r["net_change_in_cash_base"] for r in report.rows if r["month_start"] > start), Decimal(0))
+    flows = sum((r["net_change_in_cash_base"] for r in report.records() if r["month_start"] > start), Decimal(0))
     cash = lambda day: _balance(conn, "a.account_role = 'bank'", day)  # noqa: E731
     assert flows == cash(end) - cash(start)
-    assert report.rows[-1]["closing_cash_base"] == cash(end)
+    assert report.records()[-1]["closing_cash_base"] == cash(end)
 
 
 def test_ledger_revenue_ties_to_invoices_net_of_credit_notes(conn):
@@ -154,22 +154,22 @@ def test_ledger_revenue_ties_to_invoices_net_of_credit_notes(conn):
 
 def test_reports_as_of_the_end_match_the_monthly_marts(conn):
     end = dt.date(2030, 12, 31)
-    pnl = run_report("profit-and-loss", end, conn).rows
+    pnl = run_report("profit-and-loss", end, conn).records()
     assert sum(r["net_income_base"] for r in pnl) == _one(
         conn, "select sum(net_income_base) from marts.rpt_profit_and_loss")
-    cash = run_report("cash-flow", end, conn).rows
+    cash = run_report("cash-flow", end, conn).records()
     assert cash[-1]["closing_cash_base"] == _one(
         conn, "select closing_cash_base from marts.rpt_cash_flow order by month_start desc limit 1")
-    tax = run_report("tax-summary", end, conn).rows
+    tax = run_report("tax-summary", end, conn).records()
     assert sum(r["total_tax_base"] for r in tax) == _one(
         conn, "select sum(total_tax_base) from marts.rpt_tax_summary")
-    revenue = run_report("revenue-by-agent", end, conn).rows
+    revenue = run_report("revenue-by-agent", end, conn).records()
     assert sum(r["net_revenue_base"] for r in revenue) == _one(
         conn, "select sum(net_revenue_base) from marts.rpt_revenue_by_agent")
-    commissions = run_report("commission-summary", end, conn).rows
+    commissions = run_report("commission-summary", end, conn).records()
     assert sum(r["net_commission_base"] for r in commissions) == _one(
         conn, "select sum(net_commission_base) from marts.rpt_commission_summary")
-    tb = run_report("trial-balance", end, conn).rows
+    tb = run_report("trial-balance", end, conn).records()
     assert sum(r["balance_base"] for r in tb) == 0
     assert {r["account_code"]: r["balance_base"] for r in tb} == dict(query(conn, """
         select account_code, closing_balance_base from marts.fct_trial_balance
@@ -196,10 +196,10 @@ def test_every_report_exports_to_csv_and_xlsx(conn, tmp_path, name):
     from openpyxl import load_workbook
 
     report = run_report(name, AS_OF, conn)
-    assert report.rows, name
+    assert report.records(), name
     lines = to_csv(report).splitlines()
     assert lines[0].split(",")[0] == report.columns[0].label
-    assert len(lines) == len(report.rows) + 1
+    assert len(lines) == len(report.records()) + 1
     ws = load_workbook(write_xlsx(report, tmp_path / f"{name}.xlsx")).active
     assert [c.value for c in ws[1]] == [c.label for c in report.columns]
     assert ws.freeze_panes == "B2"
@@ -252,8 +252,8 @@ def test_reconciliation_report_ties_to_the_mart_and_the_operational_tables(conn,
     report = run_report("reconciliation", AS_OF, conn)
     mart = {row[0]: dict(zip([c[0] for c in COLUMNS], row, strict=True)) for row in query(
         conn, f"select {', '.join(c[0] for c in COLUMNS)} from marts.rpt_reconciliation")}
-    assert report.rows and {r["currency"] for r in report.rows} == set(mart)
-    for row in report.rows:
+    assert report.records() and {r["currency"] for r in report.records()} == set(mart)
+    for row in report.records():
         source = mart[row["currency"]]
         for src, key, _, kind in COLUMNS:
             expected = from_minor(source[src], row["currency"]) if kind == "amount" else source[src]

@@ -61,6 +61,6 @@ def test_ledger_balances_and_agings_tie_on_postgres(migrated_sqlite_url, make_pg
             ap = ap_aging(conn, as_of)
             assert sum(r["total"] for r in ap) == -control_balance(conn, "accounts_payable", as_of)
         tb = run_report("trial-balance", AS_OF, conn)
-        assert sum(r["balance_base"] for r in tb.rows) == 0
+        assert sum(r["balance_base"] for r in tb.records()) == 0
         pnl = run_report("profit-and-loss", AS_OF, conn)
-        assert pnl.rows and pnl.rows[-1]["month_start"] <= AS_OF
+        assert pnl.records() and pnl.records()[-1]["month_start"] <= AS_OF

@@ -13,7 +13,7 @@ from tourstack.cli.app import app
 from tourstack.finance import UnknownReportError, run_report
 from tourstack.finance.aging import _fifo, bucket
 from reports.finance.export import to_csv, write_xlsx
-from tourstack.finance.report import Column, Report
+from tourstack.tables import Column, Table
 from tourstack.warehouse import query
 
 AS_OF = dt.date(2026, 6, 30)
@@ -38,9 +38,9 @@ def test_payouts_settle_the_oldest_bills_first():
     assert {k: v for k, v in overpaid.items() if v} == {"current": Decimal("-5.00")}
 
 
-def _report() -> Report:
-    return Report("profit-and-loss", "Profit and loss", AS_OF,
-                  [Column("month_start", "Month", "date"), Column("n", "Count", "int"),
+def _report() -> Table:
+    return Table.from_records("profit-and-loss", "Profit and loss", AS_OF,
+                  [Column("month_start", "Month", "date"), Column("n", "Count", "integer"),
                    Column("net_income_base", "Net income")],
                   [{"month_start": dt.date(2026, 5, 1), "n": 3, "net_income_base": Decimal("1234.5")},
                    {"month_start": dt.date(2026, 6, 1), "n": 0, "net_income_base": Decimal("-7.25")}])
@@ -115,8 +115,8 @@ def test_reconciliation_report_keeps_each_currency_and_its_places(tmp_path):
              "written_off_minor": 1234},
         ])
         report = run_report("reconciliation", AS_OF, con)
-    assert [r["currency"] for r in report.rows] == ["EUR", "JPY", "KWD"]
-    eur, jpy, kwd = report.rows
+    assert [r["currency"] for r in report.records()] == ["EUR", "JPY", "KWD"]
+    eur, jpy, kwd = report.records()
     assert (eur["matched"], eur["refunded"], eur["unallocated_outflow"], eur["refunds_unmatched"]) == (
         Decimal("1234.56"), Decimal("25.00"), Decimal("19.99"), 1)
     assert (jpy["matched"], jpy["unallocated_0_7"], jpy["match_rate"]) == (Decimal("1500"), Decimal("4200"),
@@ -135,7 +135,7 @@ def test_exports_never_write_people_text_as_a_formula(tmp_path):
     from openpyxl import load_workbook
 
     names = ["=HYPERLINK(\"http://x\",\"y\")", "+1-2", "@SUM(A1)", "Goa Tours"]
-    report = Report("revenue-by-agent", "Revenue by agent", AS_OF,
+    report = Table.from_records("revenue-by-agent", "Revenue by agent", AS_OF,
                     [Column("agency", "Agency", "text"), Column("revenue_base", "Revenue")],
                     [{"agency": n, "revenue_base": Decimal("-5")} for n in names])
     lines = to_csv(report).splitlines()

@@ -162,17 +162,9 @@ def run(
 
 
 def _print_table(result) -> None:
-    from rich.table import Table
+    from reports.render.terminal import print_table
 
-    from reports.builder.formatting import format_value
-
-    table = Table(title=result.title, caption=f"{result.describe_period()}; filters: {result.describe_filters()}")
-    numeric = ("money", "integer", "ratio", "percent")
-    for col in result.columns:
-        table.add_column(col.label, justify="right" if col.kind in numeric else "left")
-    for row in result.rows:
-        table.add_row(*(format_value(v, c.kind, result.grain) for v, c in zip(row, result.columns)))
-    Console(width=max(120, Console().width)).print(table)
+    print_table(result)
 
 
 @report_app.command("metrics")

@@ -2,7 +2,7 @@
 reconciliation mart (marts.rpt_reconciliation).
 
 Every report is computed as of a date from entries dated on or before it, on DuckDB or
-PostgreSQL alike: `run_report(name, as_of, conn)` returns a `Report`; `ar_aging` / `ap_aging`
+PostgreSQL alike: `run_report(name, as_of, conn)` returns a `tourstack.tables.Table`; `ar_aging` / `ap_aging`
 return rows per agency / supplier in aging buckets. Render them with `reports.finance`.
 """
 
@@ -21,10 +21,10 @@ from tourstack.finance.listings import (
     tax_summary,
 )
 from tourstack.finance.reconciliation import reconciliation_status
-from tourstack.finance.report import Column, Report
+from tourstack.tables import Column, Table
 from tourstack.finance.statements import cash_flow, profit_and_loss, trial_balance
 
-REPORTS: dict[str, Callable[[Any, dt.date], Report]] = {
+REPORTS: dict[str, Callable[[Any, dt.date], Table]] = {
     "profit-and-loss": profit_and_loss,
     "ar-aging": ar_aging_report,
     "ap-aging": ap_aging_report,
@@ -41,7 +41,7 @@ class UnknownReportError(ValueError):
     pass
 
 
-def run_report(name: str, as_of: dt.date, warehouse: Any) -> Report:
+def run_report(name: str, as_of: dt.date, warehouse: Any) -> Table:
     """Build report `name` as of `as_of` from an open duckdb or psycopg connection."""
     try:
         build = REPORTS[name]
@@ -51,5 +51,5 @@ def run_report(name: str, as_of: dt.date, warehouse: Any) -> Report:
     return build(warehouse, as_of)
 
 
-__all__ = ["BUCKETS", "REPORTS", "Column", "Report", "UnknownReportError", "ap_aging", "ar_aging",
+__all__ = ["BUCKETS", "REPORTS", "Column", "Table", "UnknownReportError", "ap_aging", "ar_aging",
            "control_balance", "run_report"]

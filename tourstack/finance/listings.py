@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tourstack.finance.aging import BUCKETS, ap_aging, ar_aging
-from tourstack.finance.report import Column, Report
+from tourstack.tables import Column, Table
 from tourstack.warehouse import query
 
 MONTH = "cast(date_trunc('month', lines.entry_date) as date)"
@@ -65,58 +65,58 @@ group by {MONTH}, coalesce(invoices.tax_regime, 'none')
 order by 1, 2
 """
 
-_WHO = [Column("month_start", "Month", "date"), Column("agency_id", "Agency id", "int"),
-        Column("agency_name", "Agency", "text"), Column("agent_id", "Agent id", "int"),
+_WHO = [Column("month_start", "Month", "date"), Column("agency_id", "Agency id", "integer"),
+        Column("agency_name", "Agency", "text"), Column("agent_id", "Agent id", "integer"),
         Column("agent_name", "Agent", "text")]
 
 
 def _rows(conn: Any, sql: str, as_of: dt.date, cols: list[Column]) -> list[dict[str, Any]]:
-    return [dict(zip((c.key for c in cols), values, strict=True))
+    return [dict(zip((c.name for c in cols), values, strict=True))
             for values in query(conn, sql, [as_of])]
 
 
-def revenue_by_agent(conn: Any, as_of: dt.date) -> Report:
+def revenue_by_agent(conn: Any, as_of: dt.date) -> Table:
     cols = _WHO + [Column("invoiced_revenue_base", "Invoiced"),
                    Column("reversed_revenue_base", "Voided / credited"),
                    Column("refunds_base", "Refunds"),
                    Column("cancellation_income_base", "Cancellation income"),
                    Column("net_revenue_base", "Net revenue")]
-    return Report("revenue-by-agent", "Revenue by agent", as_of, cols,
+    return Table.from_records("revenue-by-agent", "Revenue by agent", as_of, cols,
                   _rows(conn, _REVENUE_SQL, as_of, cols))
 
 
-def commission_summary(conn: Any, as_of: dt.date) -> Report:
-    cols = _WHO + [Column("accrued_bookings_count", "Bookings", "int"),
+def commission_summary(conn: Any, as_of: dt.date) -> Table:
+    cols = _WHO + [Column("accrued_bookings_count", "Bookings", "integer"),
                    Column("accrued_base", "Accrued"), Column("clawed_back_base", "Clawed back"),
                    Column("net_commission_base", "Net commission")]
-    return Report("commission-summary", "Agent commission summary", as_of, cols,
+    return Table.from_records("commission-summary", "Agent commission summary", as_of, cols,
                   _rows(conn, _COMMISSION_SQL, as_of, cols))
 
 
-def tax_summary(conn: Any, as_of: dt.date) -> Report:
+def tax_summary(conn: Any, as_of: dt.date) -> Table:
     cols = [Column("month_start", "Month", "date"), Column("tax_regime", "Regime", "text"),
-            Column("invoices_count", "Invoices", "int"),
-            Column("reversals_count", "Voids / credit notes", "int"),
+            Column("invoices_count", "Invoices", "integer"),
+            Column("reversals_count", "Voids / credit notes", "integer"),
             Column("taxable_value_base", "Taxable value"), Column("cgst_base", "CGST"),
             Column("sgst_base", "SGST"), Column("igst_base", "IGST"), Column("vat_base", "VAT")]
     rows = _rows(conn, _TAX_SQL, as_of, cols)
     for row in rows:
         row["total_tax_base"] = row["cgst_base"] + row["sgst_base"] + row["igst_base"] + row["vat_base"]
     cols.append(Column("total_tax_base", "Total tax"))
-    return Report("tax-summary", "Output tax summary", as_of, cols, rows)
+    return Table.from_records("tax-summary", "Output tax summary", as_of, cols, rows)
 
 
 _BUCKET_COLS = [Column("current", "Current"), Column("days_1_30", "1-30 days"),
                 Column("days_31_60", "31-60 days"), Column("days_61_90", "61-90 days"),
                 Column("days_over_90", "90+ days"), Column("total", "Total")]
-assert [c.key for c in _BUCKET_COLS[:-1]] == list(BUCKETS)
+assert [c.name for c in _BUCKET_COLS[:-1]] == list(BUCKETS)
 
 
-def ar_aging_report(conn: Any, as_of: dt.date) -> Report:
-    cols = [Column("id", "Agency id", "int"), Column("name", "Agency", "text"), *_BUCKET_COLS]
-    return Report("ar-aging", "Accounts receivable aging", as_of, cols, ar_aging(conn, as_of))
+def ar_aging_report(conn: Any, as_of: dt.date) -> Table:
+    cols = [Column("id", "Agency id", "integer"), Column("name", "Agency", "text"), *_BUCKET_COLS]
+    return Table.from_records("ar-aging", "Accounts receivable aging", as_of, cols, ar_aging(conn, as_of))
 
 
-def ap_aging_report(conn: Any, as_of: dt.date) -> Report:
-    cols = [Column("id", "Supplier id", "int"), Column("name", "Supplier", "text"), *_BUCKET_COLS]
-    return Report("ap-aging", "Accounts payable aging", as_of, cols, ap_aging(conn, as_of))
+def ap_aging_report(conn: Any, as_of: dt.date) -> Table:
+    cols = [Column("id", "Supplier id", "integer"), Column("name", "Supplier", "text"), *_BUCKET_COLS]
+    return Table.from_records("ap-aging", "Accounts payable aging", as_of, cols, ap_aging(conn, as_of))

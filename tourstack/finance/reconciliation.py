@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tourstack.finance.report import Column, Report
+from tourstack.tables import Column, Table
 from tourstack.money import from_minor
 from tourstack.warehouse import query
 
 # (mart column, report column, label, kind); *_minor columns become decimal amounts
 COLUMNS = [
     ("currency", "currency", "Currency", "text"),
-    ("transactions_matched", "transactions_matched", "Matched", "int"),
-    ("transactions_unmatched", "transactions_unmatched", "Unmatched", "int"),
+    ("transactions_matched", "transactions_matched", "Matched", "integer"),
+    ("transactions_unmatched", "transactions_unmatched", "Unmatched", "integer"),
     ("match_rate", "match_rate", "Match rate", "ratio"),
-    ("outflows_unmatched", "refunds_unmatched", "Refunds unmatched", "int"),
-    ("duplicates_found", "duplicates_found", "Duplicates", "int"),
+    ("outflows_unmatched", "refunds_unmatched", "Refunds unmatched", "integer"),
+    ("duplicates_found", "duplicates_found", "Duplicates", "integer"),
     ("matched_minor", "matched", "Allocated to invoices", "amount"),
     ("refunded_minor", "refunded", "Refunds allocated", "amount"),
     ("unallocated_inflow_minor", "unallocated_inflow", "Unallocated received", "amount"),
@@ -34,17 +34,17 @@ COLUMNS = [
     ("unallocated_outflow_minor", "unallocated_outflow", "Unallocated refunds", "amount"),
     ("duplicates_minor", "duplicates", "Duplicate payments", "amount"),
     ("written_off_minor", "written_off", "Written off", "amount"),
-    ("manual_allocations", "manual_allocations", "Manual allocations", "int"),
-    ("payouts_matched", "payouts_matched", "Payouts matched", "int"),
-    ("payouts_mismatched", "payouts_mismatched", "Payouts mismatched", "int"),
-    ("payouts_missing", "payouts_missing", "Payouts missing", "int"),
+    ("manual_allocations", "manual_allocations", "Manual allocations", "integer"),
+    ("payouts_matched", "payouts_matched", "Payouts matched", "integer"),
+    ("payouts_mismatched", "payouts_mismatched", "Payouts mismatched", "integer"),
+    ("payouts_missing", "payouts_missing", "Payouts missing", "integer"),
     ("payouts_missing_minor", "payouts_missing_amount", "Missing payouts", "amount"),
 ]
 
 _SQL = f"select {', '.join(c[0] for c in COLUMNS)} from marts.rpt_reconciliation order by currency"
 
 
-def reconciliation_status(conn: Any, as_of: dt.date) -> Report:
+def reconciliation_status(conn: Any, as_of: dt.date) -> Table:
     cols = [Column(key, label, kind) for _, key, label, kind in COLUMNS]
     rows = []
     for values in query(conn, _SQL):
@@ -52,4 +52,4 @@ def reconciliation_status(conn: Any, as_of: dt.date) -> Report:
         currency = raw["currency"]
         rows.append({key: (from_minor(int(raw[src]), currency) if kind == "amount" else raw[src])
                      for src, key, _, kind in COLUMNS})
-    return Report("reconciliation", "Reconciliation status (latest run)", as_of, cols, rows)
+    return Table.from_records("reconciliation", "Reconciliation status (latest run)", as_of, cols, rows)

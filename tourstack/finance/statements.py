@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from tourstack.finance.report import Column, Report
+from tourstack.tables import Column, Table
 from tourstack.warehouse import query
 
 ZERO = Decimal("0.00")
@@ -58,7 +58,7 @@ PNL_LABELS = {
 }
 
 
-def trial_balance(conn: Any, as_of: dt.date) -> Report:
+def trial_balance(conn: Any, as_of: dt.date) -> Table:
     cols = [Column("account_code", "Account", "text"), Column("account_name", "Name", "text"),
             Column("account_type", "Type", "text"), Column("debit_base", "Debits"),
             Column("credit_base", "Credits"), Column("balance_base", "Balance (Dr+)")]
@@ -67,7 +67,7 @@ def trial_balance(conn: Any, as_of: dt.date) -> Report:
          "debit_base": dr, "credit_base": cr, "balance_base": dr - cr}
         for code, name, kind, dr, cr in query(conn, _TB_SQL, [as_of])
     ]
-    return Report("trial-balance", "Trial balance", as_of, cols, rows)
+    return Table.from_records("trial-balance", "Trial balance", as_of, cols, rows)
 
 
 def _by_month(conn: Any, as_of: dt.date) -> dict[dt.date, list[tuple]]:
@@ -77,7 +77,7 @@ def _by_month(conn: Any, as_of: dt.date) -> dict[dt.date, list[tuple]]:
     return months
 
 
-def profit_and_loss(conn: Any, as_of: dt.date) -> Report:
+def profit_and_loss(conn: Any, as_of: dt.date) -> Table:
     cols = [Column("month_start", "Month", "date")] + [
         Column(key, label) for key, label in PNL_LABELS.items()
     ]
@@ -93,7 +93,7 @@ def profit_and_loss(conn: Any, as_of: dt.date) -> Report:
                                   - row["commissions_base"] - row["chargeback_losses_base"]
                                   + row["fx_gain_loss_base"])
         rows.append(row)
-    return Report("profit-and-loss", "Profit and loss", as_of, cols, rows)
+    return Table.from_records("profit-and-loss", "Profit and loss", as_of, cols, rows)
 
 
 CASH_LINES = [  # column, event types, sign applied to (debit - credit)
@@ -104,7 +104,7 @@ CASH_LINES = [  # column, event types, sign applied to (debit - credit)
 ]
 
 
-def cash_flow(conn: Any, as_of: dt.date) -> Report:
+def cash_flow(conn: Any, as_of: dt.date) -> Table:
     cols = [Column("month_start", "Month", "date"), Column("opening_cash_base", "Opening cash")]
     cols += [Column(key, key.removesuffix("_base").replace("_", " ").capitalize())
              for key, *_ in CASH_LINES]
@@ -126,4 +126,4 @@ def cash_flow(conn: Any, as_of: dt.date) -> Report:
         cash += row["net_change_in_cash_base"]
         row["closing_cash_base"] = cash
         rows.append(row)
-    return Report("cash-flow", "Cash flow", as_of, cols, rows)
+    return Table.from_records("cash-flow", "Cash flow", as_of, cols, rows)

@@ -13,7 +13,8 @@ import pytest
 
 from reports.builder.exports import to_csv, to_xlsx
 from reports.builder.periods import Period
-from reports.builder.runner import Column, ReportResult
+from reports.builder.runner import ReportResult
+from tourstack.tables import Column
 from reports.builder.spec import parse_spec
 from reports.render.safety import csv_text, sheet_title
 
@@ -53,7 +54,7 @@ def test_csv_defuses_formula_text_but_not_numbers():
     rows = list(csv.reader(io.StringIO(to_csv(_result()), newline="")))
     assert rows[0] == ["Agent name", "Revenue (base)"]
     assert [r[0] for r in rows[1:]] == ["'" + a for a in AGENTS[:6]] + ["O'Brien Travels"]
-    assert rows[1][1] == "-12.50" and rows[2][1] == "101"
+    assert rows[1][1] == "-12.50" and rows[2][1] == "101.00"  # money to its two places, as in every CSV
     assert len(rows) == len(AGENTS) + 1  # a CR or LF inside a value stays inside its quoted cell
 
 

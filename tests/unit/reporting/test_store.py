@@ -13,7 +13,8 @@ from tests import factories as f
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
 from reports.builder import delivery, store
 from reports.builder.periods import Period
-from reports.builder.runner import Column, ReportResult
+from reports.builder.runner import ReportResult
+from tourstack.tables import Column
 from reports.builder.spec import SpecError, parse_spec
 
 SPEC = {"title": "Revenue", "metrics": ["revenue"], "date_range": {"relative": "month_to_date"}}

@@ -1,0 +1,58 @@
+"""The package layout's one rule: the domain (`tourstack/`) imports none of its faces.
+
+`api/` (HTTP), `orchestration/` (Dagster), `reports/` (every rendered output) and `cli/` (the
+command line, the composition root) may import the domain; the domain never imports them, so it
+can be tested, reused and reasoned about without any of them. Checked on the source, imports
+inside functions included.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FACES = ("api", "orchestration", "reports", "cli")
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def test_the_domain_imports_no_face():
+    offending = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / "tourstack").rglob("*.py"))
+        for line, name in _imports(path)
+        if name.split(".")[0] in FACES
+    ]
+    assert offending == []
+
+
+def test_no_rendering_library_in_the_domain():
+    """Writers of files and pages (CSV, XLSX, PDF, charts, templates) live in `reports/`."""
+    renderers = ("openpyxl", "weasyprint", "plotly", "kaleido", "jinja2")
+    offending = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / "tourstack").rglob("*.py"))
+        for line, name in _imports(path)
+        if name.split(".")[0] in renderers
+    ]
+    assert offending == []
+
+
+def test_report_definitions_ship_with_the_package():
+    import tomllib
+
+    from reports import DEFINITIONS
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "definitions/*.yaml" in package_data["reports"]
+    assert sorted(p.name for p in DEFINITIONS.glob("*.yaml"))
