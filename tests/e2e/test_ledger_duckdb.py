@@ -18,7 +18,7 @@ from tests.pipeline_helpers import (
     run_pipeline,
     seed_tiny,
 )
-from tourstack.finance import BUCKETS, REPORTS, ap_aging, ar_aging, control_balance, run_report
+from tourstack.finance import BUCKETS, STATEMENTS, ap_aging, ar_aging, control_balance, run_statement
 from reports.finance.export import to_csv, write_xlsx
 from tourstack.warehouse import query
 
@@ -120,7 +120,7 @@ def test_paid_invoices_leave_no_receivable(conn):
 
 @pytest.mark.parametrize(("start", "end"), [(DATES[0], DATES[1]), (DATES[1], AS_OF), (DATES[0], DATES[3])])
 def test_net_income_equals_the_change_in_equity(conn, start, end):
-    months = [r for r in run_report("profit-and-loss", end, conn).records() if r["month_start"] > start]
+    months = [r for r in run_statement("profit-and-loss", end, conn).records() if r["month_start"] > start]
     net_income = sum((r["net_income_base"] for r in months), Decimal(0))
 
     def equity(day):  # retained earnings + result to date, credit-positive
@@ -135,7 +135,7 @@ def test_net_income_equals_the_change_in_equity(conn, start, end):
 
 @pytest.mark.parametrize(("start", "end"), [(DATES[0], DATES[1]), (DATES[1], AS_OF)])
 def test_net_cash_flow_equals_the_change_in_cash(conn, start, end):
-    report = run_report("cash-flow", end, conn)
+    report = run_statement("cash-flow", end, conn)
     flows = sum((r["net_change_in_cash_base"] for r in report.records() if r["month_start"] > start), Decimal(0))
     cash = lambda day: _balance(conn, "a.account_role = 'bank'", day)  # noqa: E731
     assert flows == cash(end) - cash(start)
@@ -154,22 +154,22 @@ def test_ledger_revenue_ties_to_invoices_net_of_credit_notes(conn):
 
 def test_reports_as_of_the_end_match_the_monthly_marts(conn):
     end = dt.date(2030, 12, 31)
-    pnl = run_report("profit-and-loss", end, conn).records()
+    pnl = run_statement("profit-and-loss", end, conn).records()
     assert sum(r["net_income_base"] for r in pnl) == _one(
         conn, "select sum(net_income_base) from marts.rpt_profit_and_loss")
-    cash = run_report("cash-flow", end, conn).records()
+    cash = run_statement("cash-flow", end, conn).records()
     assert cash[-1]["closing_cash_base"] == _one(
         conn, "select closing_cash_base from marts.rpt_cash_flow order by month_start desc limit 1")
-    tax = run_report("tax-summary", end, conn).records()
+    tax = run_statement("tax-summary", end, conn).records()
     assert sum(r["total_tax_base"] for r in tax) == _one(
         conn, "select sum(total_tax_base) from marts.rpt_tax_summary")
-    revenue = run_report("revenue-by-agent", end, conn).records()
+    revenue = run_statement("revenue-by-agent", end, conn).records()
     assert sum(r["net_revenue_base"] for r in revenue) == _one(
         conn, "select sum(net_revenue_base) from marts.rpt_revenue_by_agent")
-    commissions = run_report("commission-summary", end, conn).records()
+    commissions = run_statement("commission-summary", end, conn).records()
     assert sum(r["net_commission_base"] for r in commissions) == _one(
         conn, "select sum(net_commission_base) from marts.rpt_commission_summary")
-    tb = run_report("trial-balance", end, conn).records()
+    tb = run_statement("trial-balance", end, conn).records()
     assert sum(r["balance_base"] for r in tb) == 0
     assert {r["account_code"]: r["balance_base"] for r in tb} == dict(query(conn, """
         select account_code, closing_balance_base from marts.fct_trial_balance
@@ -191,11 +191,11 @@ def test_commissions_accrue_on_paid_bookings_and_claw_back_on_cancellation(conn)
     assert ledger == _one(conn, "select sum(commission_amount_base) from marts.fct_agent_commissions")
 
 
-@pytest.mark.parametrize("name", sorted(REPORTS))
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
 def test_every_report_exports_to_csv_and_xlsx(conn, tmp_path, name):
     from openpyxl import load_workbook
 
-    report = run_report(name, AS_OF, conn)
+    report = run_statement(name, AS_OF, conn)
     assert report.records(), name
     lines = to_csv(report).splitlines()
     assert lines[0].split(",")[0] == report.columns[0].label
@@ -249,7 +249,7 @@ def test_reconciliation_report_ties_to_the_mart_and_the_operational_tables(conn,
     from tourstack.finance.reconciliation import COLUMNS
     from tourstack.money import from_minor
 
-    report = run_report("reconciliation", AS_OF, conn)
+    report = run_statement("reconciliation", AS_OF, conn)
     mart = {row[0]: dict(zip([c[0] for c in COLUMNS], row, strict=True)) for row in query(
         conn, f"select {', '.join(c[0] for c in COLUMNS)} from marts.rpt_reconciliation")}
     assert report.records() and {r["currency"] for r in report.records()} == set(mart)

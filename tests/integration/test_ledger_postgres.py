@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from tests.pipeline_helpers import AS_OF, isolate_dbt_env, materialized_keys, run_pipeline, seed_tiny
-from tourstack.finance import ap_aging, ar_aging, control_balance, run_report
+from tourstack.finance import ap_aging, ar_aging, control_balance, run_statement
 from tourstack.warehouse import query
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
@@ -60,7 +60,7 @@ def test_ledger_balances_and_agings_tie_on_postgres(migrated_sqlite_url, make_pg
             assert sum(r["total"] for r in ar) == control_balance(conn, "accounts_receivable", as_of)
             ap = ap_aging(conn, as_of)
             assert sum(r["total"] for r in ap) == -control_balance(conn, "accounts_payable", as_of)
-        tb = run_report("trial-balance", AS_OF, conn)
+        tb = run_statement("trial-balance", AS_OF, conn)
         assert sum(r["balance_base"] for r in tb.records()) == 0
-        pnl = run_report("profit-and-loss", AS_OF, conn)
+        pnl = run_statement("profit-and-loss", AS_OF, conn)
         assert pnl.records() and pnl.records()[-1]["month_start"] <= AS_OF

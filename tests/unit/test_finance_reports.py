@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tourstack.cli.app import app
-from tourstack.finance import UnknownReportError, run_report
+from tourstack.finance import UnknownStatementError, run_statement
 from tourstack.finance.aging import _fifo, bucket
 from reports.finance.export import to_csv, write_xlsx
 from tourstack.tables import Column, Table
@@ -70,8 +70,8 @@ def test_parameters_are_bound_on_duckdb():
 
 
 def test_unknown_report_raises():
-    with pytest.raises(UnknownReportError, match="choose one of"):
-        run_report("balance-sheet", AS_OF, None)
+    with pytest.raises(UnknownStatementError, match="choose one of"):
+        run_statement("balance-sheet", AS_OF, None)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -101,9 +101,9 @@ def test_reconciliation_report_keeps_each_currency_and_its_places(tmp_path):
     import duckdb
     from openpyxl import load_workbook
 
-    from tourstack.finance import REPORTS
+    from tourstack.finance import STATEMENTS
 
-    assert "reconciliation" in REPORTS
+    assert "reconciliation" in STATEMENTS
     with duckdb.connect() as con:
         _reconciliation_mart(con, [
             {"currency": "JPY", "transactions_matched": 3, "transactions_unmatched": 1, "match_rate": Decimal("0.75"),
@@ -114,7 +114,7 @@ def test_reconciliation_report_keeps_each_currency_and_its_places(tmp_path):
             {"currency": "KWD", "transactions_matched": 0, "transactions_unmatched": 0, "match_rate": None,
              "written_off_minor": 1234},
         ])
-        report = run_report("reconciliation", AS_OF, con)
+        report = run_statement("reconciliation", AS_OF, con)
     assert [r["currency"] for r in report.records()] == ["EUR", "JPY", "KWD"]
     eur, jpy, kwd = report.records()
     assert (eur["matched"], eur["refunded"], eur["unallocated_outflow"], eur["refunds_unmatched"]) == (

@@ -84,11 +84,11 @@ def finance(
                              "NAME-DATE.xlsx for xlsx)"),
 ) -> None:
     """Write finance report NAME as of a date, in base currency (reconciliation: per currency)."""
-    from tourstack.finance import REPORTS, run_report
+    from tourstack.finance import STATEMENTS, run_statement
     from reports.finance.export import to_csv, write
 
-    if name not in REPORTS:
-        raise _fail(f"unknown report {name!r}; choose one of: {', '.join(REPORTS)}")
+    if name not in STATEMENTS:
+        raise _fail(f"unknown report {name!r}; choose one of: {', '.join(STATEMENTS)}")
     if fmt not in FORMATS:
         raise _fail(f"--format must be csv or xlsx, got {fmt!r}")
     try:
@@ -99,7 +99,7 @@ def finance(
     target = None if fmt == "csv" and out is None else _output_path(out, f"{name}-{day.isoformat()}.{fmt}")
     conn = _open_warehouse()
     try:
-        report = run_report(name, day, conn)
+        report = run_statement(name, day, conn)
     finally:
         conn.close()
     if target is None:

@@ -2,7 +2,7 @@
 reconciliation mart (marts.rpt_reconciliation).
 
 Every report is computed as of a date from entries dated on or before it, on DuckDB or
-PostgreSQL alike: `run_report(name, as_of, conn)` returns a `tourstack.tables.Table`; `ar_aging` / `ap_aging`
+PostgreSQL alike: `run_statement(name, as_of, conn)` returns a `tourstack.tables.Table`; `ar_aging` / `ap_aging`
 return rows per agency / supplier in aging buckets. Render them with `reports.finance`.
 """
 
@@ -24,7 +24,7 @@ from tourstack.finance.reconciliation import reconciliation_status
 from tourstack.tables import Column, Table
 from tourstack.finance.statements import cash_flow, profit_and_loss, trial_balance
 
-REPORTS: dict[str, Callable[[Any, dt.date], Table]] = {
+STATEMENTS: dict[str, Callable[[Any, dt.date], Table]] = {
     "profit-and-loss": profit_and_loss,
     "ar-aging": ar_aging_report,
     "ap-aging": ap_aging_report,
@@ -37,19 +37,19 @@ REPORTS: dict[str, Callable[[Any, dt.date], Table]] = {
 }
 
 
-class UnknownReportError(ValueError):
+class UnknownStatementError(ValueError):
     pass
 
 
-def run_report(name: str, as_of: dt.date, warehouse: Any) -> Table:
+def run_statement(name: str, as_of: dt.date, warehouse: Any) -> Table:
     """Build report `name` as of `as_of` from an open duckdb or psycopg connection."""
     try:
-        build = REPORTS[name]
+        build = STATEMENTS[name]
     except KeyError:
-        raise UnknownReportError(
-            f"unknown report {name!r}; choose one of: {', '.join(REPORTS)}") from None
+        raise UnknownStatementError(
+            f"unknown report {name!r}; choose one of: {', '.join(STATEMENTS)}") from None
     return build(warehouse, as_of)
 
 
-__all__ = ["BUCKETS", "REPORTS", "Column", "Table", "UnknownReportError", "ap_aging", "ar_aging",
-           "control_balance", "run_report"]
+__all__ = ["BUCKETS", "STATEMENTS", "Column", "Table", "UnknownStatementError", "ap_aging", "ar_aging",
+           "control_balance", "run_statement"]
