@@ -11,6 +11,7 @@ COPY tourstack ./tourstack
 COPY api ./api
 COPY orchestration ./orchestration
 COPY reports ./reports
+COPY cli ./cli
 COPY dbt_project ./dbt_project
 # Editable: the code finds dbt_project/ (and its target/) next to the packages, as in a checkout.
 RUN pip install --no-cache-dir -e . \

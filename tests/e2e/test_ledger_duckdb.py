@@ -211,7 +211,7 @@ def test_every_report_exports_to_csv_and_xlsx(conn, tmp_path, name):
 def test_cli_writes_reports_from_the_configured_warehouse(warehouse, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from tourstack.cli.app import app
+    from cli.app import app
     from tourstack.settings import get_settings
 
     monkeypatch.setenv("TOURSTACK_WAREHOUSE", "duckdb")

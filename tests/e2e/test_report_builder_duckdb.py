@@ -204,7 +204,7 @@ def cli_env(tiny_warehouse, monkeypatch):
 
 
 def test_cli_run_and_metrics(cli_env, tiny_warehouse, tmp_path):
-    from tourstack.cli import app
+    from cli import app
 
     runner = CliRunner()
     spec = str(EXAMPLES / "top_agents.yaml")
@@ -222,7 +222,7 @@ def test_cli_run_and_metrics(cli_env, tiny_warehouse, tmp_path):
 
 
 def test_cli_out_folder_gets_the_default_name_and_bad_paths_are_one_line(cli_env, tmp_path):
-    from tourstack.cli import app
+    from cli import app
 
     runner = CliRunner()
     spec = str(EXAMPLES / "top_agents.yaml")
@@ -256,7 +256,7 @@ def test_cli_out_folder_gets_the_default_name_and_bad_paths_are_one_line(cli_env
 
 
 def test_finance_cli_out_folder(cli_env, tmp_path):
-    from tourstack.cli import app
+    from cli import app
 
     done = CliRunner().invoke(app, ["report", "finance", "ar-aging", "--as-of", "2026-06-30", "--format", "xlsx",
                                     "--out", str(tmp_path)])
@@ -271,7 +271,7 @@ def test_finance_cli_out_folder(cli_env, tmp_path):
     ("title: [x\n", "not valid YAML"),
 ])
 def test_cli_bad_spec_is_one_line_and_exit_2(cli_env, tmp_path, body, message):
-    from tourstack.cli import app
+    from cli import app
 
     path = tmp_path / "bad.yaml"
     path.write_text(body)

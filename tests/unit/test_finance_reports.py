@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from tourstack.cli.app import app
+from cli.app import app
 from tourstack.finance import UnknownStatementError, run_statement
 from tourstack.finance.aging import _fifo, bucket
 from reports.finance.export import to_csv, write_xlsx

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from tourstack.cli.app import app
+from cli.app import app
 
 runner = CliRunner()
 

@@ -175,7 +175,7 @@ def test_sensor_requests_a_run_once_per_new_set_of_files(tmp_path, monkeypatch):
 
 
 def test_cli_imports_files_and_fails_with_one_line_on_a_bad_file(db_url, tmp_path):
-    from tourstack.cli.app import app
+    from cli.app import app
 
     bad = tmp_path / "bad.csv"
     bad.write_text(WEEK1.read_text().replace("EUR", "EURO", 1))
@@ -209,7 +209,7 @@ GOOD_ROW = "DE89370400440532013000,2026-03-02,2026-03-02,10.00,EUR,TS-B00042,Alp
     ],
 )
 def test_cli_refuses_a_hostile_file_with_one_line_and_exit_2(db_url, tmp_path, name, content, expected):
-    from tourstack.cli.app import app
+    from cli.app import app
 
     path = tmp_path / name
     (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
@@ -222,7 +222,7 @@ def test_cli_refuses_a_hostile_file_with_one_line_and_exit_2(db_url, tmp_path, n
 
 
 def test_cli_refuses_a_missing_file_a_directory_and_an_unmigrated_database(db_url, tmp_path):
-    from tourstack.cli.app import app
+    from cli.app import app
 
     runner = CliRunner()
     missing = runner.invoke(app, ["bank", "import", str(tmp_path / "nope.csv"), "--database-url", db_url])

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.unit.reconcile.conftest import RECEIVABLES, txn, write_csv
-from tourstack.cli.app import app
+from cli.app import app
 from tourstack.reconcile import InputFileError, read_receivables, read_transactions
 from tourstack.reconcile.io import RECEIVABLE_COLUMNS, TRANSACTION_COLUMNS
 

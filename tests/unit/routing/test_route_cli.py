@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tourstack.cli.app import app
+from cli.app import app
 
 runner = CliRunner()
 MATRIX = [[0, 5, 9, 4], [6, 0, 4, 8], [9, 3, 0, 7], [4, 8, 6, 0]]

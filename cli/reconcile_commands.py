@@ -62,7 +62,7 @@ def _daily(as_of: dt.date | None) -> None:
 
     from orchestration.defs.resources import default_resources
     from orchestration.run import run_reconciliation
-    from tourstack.cli.pipeline_commands import prepare_environment
+    from cli.pipeline_commands import prepare_environment
 
     prepare_environment()
     with console.status("reconciling payments and bank lines", spinner="dots"):

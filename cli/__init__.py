@@ -4,6 +4,6 @@ Heavy imports (Dagster, FastAPI, dbt) happen inside the commands that need them,
 `tourstack --help` stays instant.
 """
 
-from tourstack.cli.app import app
+from cli.app import app
 
 __all__ = ["app"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tourstack.cli import (
+from cli import (
     bank_commands,
     db_commands,
     fx_commands,
