@@ -47,10 +47,10 @@ from tourstack.invoicing import (
     load_document,
     parse_amount,
     reject,
-    render,
     submit,
     void,
 )
+from reports.invoices import render
 from tourstack.payments import refresh_booking_invoices
 from tourstack.sales import get_booking_by_ref
 

@@ -38,12 +38,11 @@ from tourstack.invoicing.queries import (
     invoice_lines,
     list_invoices,
 )
-from tourstack.invoicing.render import FORMATS, render
 from tourstack.invoicing.tax import InvoicingConfig, Seller, TaxTreatment, line_tax, treatment_for
 from tourstack.invoicing.workflow import approve, issue, reject, submit, void
 
 __all__ = [
-    "FORMATS", "SYSTEM", "Actor", "Balance", "BookingNotFound", "CreditLimitExceeded",
+    "SYSTEM", "Actor", "Balance", "BookingNotFound", "CreditLimitExceeded",
     "CreditLineInput", "IllegalTransition", "InvalidInvoice", "InvoiceConflict",
     "InvoiceDocument", "InvoiceFilters", "InvoiceNotFound", "InvoicingConfig", "InvoicingError",
     "LineInput", "SeparationOfDuties", "Seller", "TaxTreatment", "approve", "create_credit_note",
@@ -51,5 +50,5 @@ __all__ = [
     "fiscal_year_label", "format_number", "get_invoice", "invoice_balance", "invoice_lines",
     "is_overdue", "issue", "line_tax", "lines_from_booking", "list_events", "list_invoices",
     "load_document", "next_number", "overdue_invoices", "parse_amount", "refresh_all_payment_statuses", "refresh_payment_status",
-    "reject", "render", "submit", "treatment_for", "void",
+    "reject", "submit", "treatment_for", "void",
 ]

@@ -1,4 +1,9 @@
-"""One entry point for every download format: (bytes, media type, file extension)."""
+"""An invoice or credit note as a file: PDF, JSON, CSV and the GST e-invoice JSON.
+
+One entry point for every download format: (bytes, media type, file extension). What the
+document says is the domain's (`tourstack.invoicing.document`, `tourstack.invoicing.einvoice`);
+how it is written is decided here, with the toolkit every other export uses.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ from collections.abc import Callable
 
 from tourstack.invoicing.document import InvoiceDocument
 from tourstack.invoicing.einvoice import render_einvoice
-from tourstack.invoicing.formats import render_csv, render_json
-from tourstack.invoicing.pdf import render_pdf
+from reports.invoices.files import render_csv, render_json
+from reports.invoices.pdf import render_pdf
 
 FORMATS: dict[str, tuple[Callable[[InvoiceDocument], bytes], str, str]] = {
     "pdf": (render_pdf, "application/pdf", "pdf"),

@@ -1,7 +1,7 @@
 """PDF rendering: a Jinja2 HTML template turned into PDF by WeasyPrint.
 
-WeasyPrint is imported on first use: it loads pango and cairo, which costs time that importing
-the invoicing package (e.g. by the API or Dagster at start-up) should not pay.
+The PDF is printed by the one PDF writer (`reports.render.pdf`), which imports WeasyPrint on
+first use.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from reports.render.pdf import html_to_pdf
 from tourstack.invoicing.document import InvoiceDocument
 from tourstack.invoicing.fiscal import fiscal_year_label
 
@@ -34,6 +35,4 @@ def render_html(doc: InvoiceDocument) -> str:
 
 
 def render_pdf(doc: InvoiceDocument) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_html(doc), base_url=str(TEMPLATES)).write_pdf()
+    return html_to_pdf(render_html(doc), TEMPLATES)
