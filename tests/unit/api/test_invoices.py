@@ -184,3 +184,20 @@ def test_explicit_lines_void_and_pagination(client, world, finance):
     assert rest["next_cursor"] is None
     drafts = client.get(BASE, params={"status": "draft"}, headers=maker).json()["items"]
     assert {i["id"] for i in drafts} == set(ids[1:])
+
+
+def test_invoice_csv_defuses_formula_text_and_keeps_amounts_numbers(client, world, finance):
+    """A line description comes from a person: the CSV never hands a spreadsheet a formula, and
+    amounts stay plain numbers (RFC 4180, CRLF)."""
+    maker = auth(finance["maker"])
+    created = client.post(BASE, headers=maker, json={
+        "booking_ref": world.bookings_b[0].booking_ref,
+        "lines": [{"description": '=HYPERLINK("http://x","y")', "quantity": 1, "unit_price": "100.00"},
+                  {"description": "-2 nights", "quantity": 2, "unit_price": "50.00"}],
+    })
+    assert created.status_code == 201, created.text
+    raw = client.get(f"{BASE}/{created.json()['id']}/download", params={"format": "csv"}, headers=maker).text
+    assert raw.count("\r\n") == 4  # header, two lines, total
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert [r["description"] for r in rows] == ["'=HYPERLINK(\"http://x\",\"y\")", "'-2 nights", "TOTAL"]
+    assert [r["net_amount"] for r in rows] == ["100.00", "100.00", "200.00"]
