@@ -12,28 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from tourstack.periods import Period
+
 Kind = Literal["daily", "weekly"]
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date  # inclusive
-
-    @property
-    def key(self) -> str:
-        """Stable name in snapshots: one day as its ISO date, a range as start/end."""
-        return self.start.isoformat() if self.start == self.end else f"{self.start}/{self.end}"
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def label(self) -> str:
-        if self.start == self.end:
-            return self.start.strftime("%a %d %b %Y")
-        iso = self.start.isocalendar()
-        return f"W{iso.week:02d} {iso.year} ({self.start:%d %b} - {self.end:%d %b})"
 
 
 @dataclass(frozen=True)
