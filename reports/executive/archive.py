@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourstack.db.models.briefing import ExecutiveEmail
+from tourstack.db.models.executive_email import ExecutiveEmail
 
 DELIVERED = ("sent", "warned")
 

@@ -15,7 +15,7 @@ from tests.fakes.smtp import free_port, smtp_server
 from tests.unit.briefing.conftest import AS_OF, BOOKINGS
 from reports.executive import BriefingConfig, ExecutiveEmailFailed, send_executive_email
 from tourstack.db.engine import make_engine
-from tourstack.db.models.briefing import ExecutiveEmail
+from tourstack.db.models.executive_email import ExecutiveEmail
 from tourstack.mail import OutboxTransport, SmtpTransport
 
 RECIPIENTS = ("ceo@tourstack.example", "cfo@tourstack.example")

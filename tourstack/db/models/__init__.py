@@ -2,7 +2,7 @@
 
 from tourstack.db.models.ai import AiGeneration, ItineraryRevision
 from tourstack.db.models.bankfiles import BankStatementImport
-from tourstack.db.models.briefing import ExecutiveEmail
+from tourstack.db.models.executive_email import ExecutiveEmail
 
 from tourstack.db.models.catalogue import (
     Destination,
