@@ -54,3 +54,39 @@ def test_cut_number_naming_several_invoices_is_not_guessed_for_a_deposit(pay):
                       description="NEFT CR-YESB0013530-SAPPHIRE TOURS PRIVATE LI-ADVANCE INV/2025-26/0002")])
     assert allocations(result) == []
     assert reasons(result)["T1"] in ("ambiguous", "no_match", "low_confidence")
+
+
+HIGHLAND = [
+    ("EXP/2025-26/000060", "TB3AAAAA1", "Highland Tours SARL", "Mme A Roux", "1620.22", "EUR", "2025-05-02",
+     "2025-05-17"),
+    ("EXP/2025-26/000077", "TB3BBBBB2", "Highland Tours SARL", "M. B Petit", "4100.00", "EUR", "2025-05-20",
+     "2025-06-04"),
+]
+
+
+@pytest.fixture
+def wire(tmp_path, rates):
+    receivables = write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, HIGHLAND)
+
+    def _run(rows):
+        path = write_csv(tmp_path / "t.csv", TRANSACTION_COLUMNS, rows)
+        return reconcile(read_transactions(path), read_receivables(receivables), rates=rates)
+
+    return _run
+
+
+def test_wire_short_by_correspondent_charges_settles_the_one_invoice_it_fits(wire):
+    # 1,620.22 EUR sent SHA, two correspondents took 25 + 18 EUR: 1,577.22 arrives, no reference
+    result = wire([txn("T1", "2025-05-30", "1577.22", "EUR", reference="IRM250530000001",
+                       counterparty="HIGHLAND TOURS SARL", description="INWARD REMITTANCE-HIGHLAND TOURS SARL-/RFB/PAYMENT")])
+    assert [(a[1], a[2], a[3]) for a in allocations(result)] == [
+        ("EXP/2025-26/000060", 157722, "agency_amount_less_charges")]
+
+
+def test_advance_in_the_remarks_is_never_read_as_settling_an_invoice(wire):
+    # the same amount, but the remarks say it is an advance: a deposit on either invoice
+    result = wire([txn("T1", "2025-05-30", "1577.22", "EUR", reference="IRM250530000002",
+                       counterparty="HIGHLAND TOURS SARL",
+                       description="INWARD REMITTANCE-HIGHLAND TOURS SARL-/RFB/ADVANCE HOLIDAY PKG")])
+    assert allocations(result) == []
+    assert reasons(result)["T1"] in ("no_match", "low_confidence", "ambiguous")
