@@ -18,6 +18,7 @@ from tourstack.reconcile.ledger import (
     MIN_REST,
     MULTI_MIN,
     STRONG,
+    WIRE_CHARGES,
     Ledger,
     _agency_open,
     _apply,
@@ -26,6 +27,9 @@ from tourstack.reconcile.ledger import (
     is_round,
     settles_cross,
 )
+
+WIRE_ROUND_UP = 10_00  # a payer rounding a foreign-currency wire up sends at most 10 units more
+
 
 def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
     """One payment for several invoices: the ones it names (any legible form) when their open
@@ -148,8 +152,8 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
     (subsets.py): exactly one fitting combination of up to six is allocated, two or more are
     `ambiguous`. `hint`: an amount-and-name candidate (kind 0) the combination must confirm."""
     a = led.t_agency[t]
-    if a < 0 or led.t_amount[t] <= 0:
-        return False
+    if a < 0 or led.t_amount[t] <= 0 or (led.t_part and led.t_part[t]):
+        return False  # a deposit or installment by its own remarks: no amount says which invoice
     amount, fee, cur, day = led.t_amount[t], led.t_fee[t], led.t_currency[t], led.t_day[t]
     open_ = _agency_open(led, a, day)
     if led.excluded:
@@ -177,6 +181,10 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         shortcut = _ageing_shortcut(led, same, values, day_batch_only=not unsure or cur == subsets.TDS_CURRENCY)
         if shortcut is not None:
             combos, unsure = [shortcut], False
+    charged = False
+    if not combos and not unsure and not fee and cur in WIRE_CHARGES and same and not is_round(amount, cur):
+        combos, unsure = wire_short(same, amount, cur)
+        charged = True
     if len(combos) == 1 and not unsure:
         combo = sorted(combos[0], key=lambda k: (led.i_due_day[k], k))
         total = sum(led.remaining[i] for i in combo)
@@ -186,7 +194,7 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         if hint is not None and combo == [hint[0]]:
             pay_one(led, t, hint, [hint])
             return True
-        base = "agency_amount" if len(combo) == 1 else "agency_subset_sum"
+        base = ("agency_amount" if len(combo) == 1 else "agency_subset_sum") + ("_less_charges" if charged else "")
         left = gross
         for k, i in enumerate(combo):
             take = led.remaining[i] if k < len(combo) - 1 else min(left, led.remaining[i])
@@ -204,6 +212,17 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         led.exceptions.append((t, "low_confidence", ";".join(f"{led.i_number[i]}:0.60" for i in near[:3]), amount))
         return True
     return False
+
+
+def wire_short(same: list[tuple[int, int]], amount: int, cur: str) -> tuple[list[list[int]], bool]:
+    """A SWIFT wire in the invoice's own currency sent SHA or BEN arrives short by what the
+    correspondent banks deducted (10-40 units each, one or two banks: at most WIRE_CHARGES), or
+    a few units over when the payer rounded up: the combinations of open invoices whose total
+    lies in that band. Only a single fitting combination is taken (allocate decides)."""
+    band = WIRE_CHARGES[cur] + WIRE_ROUND_UP
+    # find() accepts |value - total| <= slack: centre the band [amount - round-up, amount + charges]
+    centre = amount + (WIRE_CHARGES[cur] - WIRE_ROUND_UP) // 2
+    return subsets.find(same, [centre], cur, slack=(band + 1) // 2)
 
 
 def _near_cross(led: Ledger, t: int, open_: list[int]) -> list[int]:

@@ -22,7 +22,7 @@ from tourstack.reconcile.fxrates import FxConverter
 from tourstack.reconcile.payers import PayerIndex, norm_legal, recognise
 from tourstack.reconcile.refunds import refund_links
 from tourstack.reconcile.scoring import AUTO_MATCH, score
-from tourstack.reconcile.text import norm_name
+from tourstack.reconcile.text import norm_name, part_payment
 
 MAX_CANDIDATES = 12  # per transaction, best first; more only slows the allocation loop
 _EPOCH = dt.date(1970, 1, 1)
@@ -83,6 +83,8 @@ def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
         i_agency=inv["agency_idx"].to_list(), i_number=inv["invoice_number"].to_list(), fx_minor=fx_minor,
         excluded=set(excluded.iter_rows()), links=links,
         link_names={t0: ids[t0] for t0, _ in links.values()},
+        t_part=txn.select(part_payment(pl.concat_str(pl.col("reference"), pl.lit(" "), pl.col("description"))))[
+            :, 0].to_list(),
     )
     rows = list(zip(cand["i"].to_list(), cand["confidence"].to_list(), cand["ref_kind"].to_list(),
                     cand["amt_inv"].to_list(), cand["gross_inv"].to_list(), cand["fx"].to_list(), strict=True))

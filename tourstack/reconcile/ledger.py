@@ -52,6 +52,7 @@ class Ledger:
     excluded: set[tuple[int, int]] = field(default_factory=set)  # (t, i) a person unmatched
     links: dict[int, tuple[int, bool]] = field(default_factory=dict)  # refund t -> (original, strong)
     link_names: dict[int, str] = field(default_factory=dict)  # original t -> its txn_id
+    t_part: list[bool] = field(default_factory=list)  # the remarks say it is a part payment (text.py)
 
     def __post_init__(self) -> None:
         self.originals = {t0 for t0, _ in self.links.values()}

@@ -88,16 +88,34 @@ def text_grams(txn: pl.DataFrame) -> pl.DataFrame:
     text = pl.concat_str(pl.col("reference"), pl.lit(" "), pl.col("description"))
     exploded = (txn.select("t", _canon_pieces(text).alias("piece"))
                 .explode("piece").drop_nulls("piece")
-                .with_columns(pl.int_range(pl.len()).over("t").alias("start")))
+                .with_columns(pl.int_range(pl.len()).over("t").alias("start"), pl.len().over("t").alias("n")))
     grams = []
     acc = pl.col("piece")
     for length in range(1, MAX_GRAM + 1):
         if length > 1:
             acc = pl.concat_str(acc, pl.lit("|"), pl.col("piece").shift(-(length - 1)).over("t"))
         grams.append(exploded.select("t", "start", pl.lit(length, pl.Int32).alias("length"),
-                                     acc.alias("gram"), pl.col("piece").shift(-(length - 1)).over("t").alias("last")))
+                                     acc.alias("gram"), pl.col("piece").shift(-(length - 1)).over("t").alias("last"),
+                                     (pl.col("start") + length == pl.col("n")).alias("at_end")))
     out = pl.concat(grams).drop_nulls("gram").filter(pl.col("last").str.contains(r"^\d+$"))
-    return out.drop("last")
+    # the piece after the gram: "25" followed by "26" is the fiscal year 2025-26, not invoice 25
+    after = exploded.select("t", (pl.col("start") - 1).alias("prev"), pl.col("piece").alias("next"),
+                            pl.col("piece").shift(-1).over("t").alias("next2"))
+    out = out.with_columns((pl.col("start") + pl.col("length") - 1).alias("prev")).join(
+        after, on=["t", "prev"], how="left")
+    is_year = _fiscal_year(pl.col("last"), pl.col("next"), pl.col("next2"))
+    return out.with_columns(is_year.alias("is_year")).drop("last", "prev", "next", "next2")
+
+
+def _fiscal_year(piece: pl.Expr, following: pl.Expr, then: pl.Expr) -> pl.Expr:
+    """`25-26/2286` or `2025-26/2286`: a piece followed by the next year's two digits and then a
+    number opens an Indian fiscal year (April to March), so it is a year and no sequence number.
+    (Two consecutive invoice numbers, `68 69`, are not followed by a third number as a rule.)"""
+    year = piece.cast(pl.Int64, strict=False)
+    after = following.cast(pl.Int64, strict=False)
+    two = (piece.str.len_chars() == 2) | ((piece.str.len_chars() == 4) & year.is_between(1990, 2099))
+    return (two & (following.str.len_chars() == 2) & (after == (year + 1) % 100)
+            & then.str.contains(r"^\d+$")).fill_null(False)
 
 
 def structured_reference(txn: pl.DataFrame, inv: pl.DataFrame) -> pl.DataFrame:
@@ -106,14 +124,21 @@ def structured_reference(txn: pl.DataFrame, inv: pl.DataFrame) -> pl.DataFrame:
     if txn.is_empty() or inv.is_empty():
         return pl.DataFrame(schema=schema)
     keys = invoice_keys(inv)
+    width = padding_width(inv)
+    cut = txn.select("t", _cut_tail(pl.col("description"), width).alias("tail")).filter(pl.col("tail").is_not_null())
     grams = text_grams(txn)
     hits = grams.join(keys, left_on="gram", right_on="key", how="inner")
+    # a number the statement cut (`INV/2025-26/0004` of 000466) is no reading of invoice 4
+    hits = hits.join(cut.select("t", pl.lit(True).alias("cut")), on="t", how="left").filter(
+        ~(pl.col("at_end") & pl.col("cut").fill_null(False)))
+    cuts = cut_reference(txn, inv, cut)
     if hits.is_empty():
-        return pl.DataFrame(schema=schema)
+        return cuts
     full = hits.filter(pl.col("full"))
     # partial readings inside a run that matched a full key are the same mention read worse
     spans = full.select("t", pl.col("start").alias("s0"), (pl.col("start") + pl.col("length")).alias("s1")).unique()
-    partial = hits.filter(~pl.col("full"))
+    # a year read as a sequence number (`INV/25-26/2286` is not invoice 25) is no reading
+    partial = hits.filter(~pl.col("full") & ~pl.col("is_year"))
     inside = (partial.join(spans, on="t", how="inner")
               .filter((pl.col("start") >= pl.col("s0")) & (pl.col("start") + pl.col("length") <= pl.col("s1")))
               .select("t", "start", "length").unique())
@@ -135,8 +160,57 @@ def structured_reference(txn: pl.DataFrame, inv: pl.DataFrame) -> pl.DataFrame:
         full.select(pl.col("t").cast(pl.UInt32), "i", pl.lit(3, pl.Int8).alias("ref_kind")),
         partial.select(pl.col("t").cast(pl.UInt32), "i", pl.lit(PARTIAL, pl.Int8).alias("ref_kind")),
         unique.select(pl.col("t").cast(pl.UInt32), pl.col("i").cast(pl.UInt32), "ref_kind"),
-        booking,
+        booking, cuts,
     ]).unique()
+
+
+def padding_width(inv: pl.DataFrame) -> int:
+    """How many digits our invoice numbers pad their sequence to (`000123`: 6)."""
+    seq = inv["invoice_number"].str.extract(r"(\d+)\D*$")
+    padded = seq.filter(seq.str.starts_with("0"))
+    return int(padded.str.len_chars().max() or 0)
+
+
+def _cut_tail(description: pl.Expr, width: int) -> pl.Expr:
+    """The digits a narration ends on when they start with a padding zero but are shorter than
+    our padding: the statement width cut the number there (`...-BALANCE INV/2025-26/0004`)."""
+    tail = description.str.to_uppercase().str.extract(r"[A-Z]{2,5}[ /\-]*(?:\d+[ /\-]+)*(0\d*)$")
+    return pl.when(tail.str.len_chars() < width).then(tail)
+
+
+def cut_reference(txn: pl.DataFrame, inv: pl.DataFrame, cut: pl.DataFrame) -> pl.DataFrame:
+    """A number cut by the statement width names every invoice of the payer's whose number
+    starts with what survived: the same series and fiscal year, the padded sequence beginning
+    with the digits left. Only for a recognised payer (its own invoices, so few). One such
+    invoice is named like the whole number (ref_kind 3); of several, the one the amount pays
+    in full is a partial reading (ref_kind 4), the others are no evidence."""
+    schema = {"t": pl.UInt32, "i": pl.UInt32, "ref_kind": pl.Int8}
+    if cut.is_empty():
+        return pl.DataFrame(schema=schema)
+    pieces = _canon_pieces(pl.col("description"))
+    lead = pl.concat_str(pieces.list.get(-4, null_on_oob=True), pl.lit("|"), pieces.list.get(-3, null_on_oob=True),
+                         pl.lit("|"), pieces.list.get(-2, null_on_oob=True))
+    probe = (txn.join(cut, on="t").filter(pl.col("t_agency") >= 0)
+             .select("t", "t_agency", "booked_on", "tail", lead.alias("lead")))
+    inv_pieces = _canon_pieces(pl.col("invoice_number"))
+    head = inv_pieces.list.slice(0, inv_pieces.list.len() - 1).list.join("|")
+    numbers = inv.select("i", "agency_idx", "issued_on", head.alias("lead"),
+                         pl.col("invoice_number").str.extract(r"(\d+)\D*$").alias("seq"))
+    numbers = pl.concat([numbers, numbers.with_columns(
+        pl.col("lead").str.replace(r"\|(?:19|20)(\d\d)\|", "|$1|"))]).unique()
+    found = (probe.join(numbers, left_on=["t_agency", "lead"], right_on=["agency_idx", "lead"])
+             .filter(pl.col("seq").str.starts_with(pl.col("tail"))
+                     & ((pl.col("issued_on") - pl.col("booked_on")).dt.total_days() <= UNIQUE_ISSUE_DAYS)))
+    # one invoice left: named as surely as by the whole number; several: only the one the
+    # amount pays in full is a reading (a deposit on one of them is anybody's guess)
+    found = found.with_columns(pl.col("i").n_unique().over("t").alias("n")).join(
+        inv.select("i", "amount_due", pl.col("currency").alias("i_cur")), on="i").join(
+        txn.select("t", "amount", "fee", "currency"), on="t")
+    pays = (pl.col("currency") == pl.col("i_cur")) & (
+        (pl.col("amount") == pl.col("amount_due")) | (pl.col("amount") + pl.col("fee") == pl.col("amount_due")))
+    found = found.filter((pl.col("n") == 1) | pays)
+    return found.select(pl.col("t").cast(pl.UInt32), pl.col("i").cast(pl.UInt32),
+                        pl.when(pl.col("n") == 1).then(3).otherwise(PARTIAL).cast(pl.Int8).alias("ref_kind"))
 
 
 def booking_reference(txn: pl.DataFrame, inv: pl.DataFrame) -> pl.DataFrame:

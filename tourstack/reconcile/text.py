@@ -22,6 +22,16 @@ _LEGAL = (r"\b(LTD|LIMITED|PVT|PRIVATE|GMBH|LLC|INC|CO|CORP|SARL|SRL|SA|SAS|BV|A
           r"THE|AND|TRAVELS?|TOURS?|HOLIDAYS?|TRVL|VOYAGES?|TRIPS?|JOURNEYS?|EXPEDITIONS?|DMC)\b")
 
 
+PART_PAYMENT_RE = r"\b(?:ADVANCE|ADV|DEPOSIT|INSTAL+MENT|INST|PART(?:IAL)? PAYMENT|PART PYMT|TOKEN AMOUNT)\b"
+
+
+def part_payment(text: pl.Expr) -> pl.Expr:
+    """The payer's remarks call the payment a part of an invoice ("ADVANCE HOLIDAY PKG",
+    "INSTALMENT", "DEPOSIT"): agencies pay deposits and installments with such a word and no
+    number, so the amount says nothing about which invoice, nor that it settles any."""
+    return text.str.to_uppercase().str.contains(PART_PAYMENT_RE).fill_null(False)
+
+
 def norm_ref(expr: pl.Expr) -> pl.Expr:
     """'inv-2025/00123 ' -> 'INV202500123': case, separators and spaces do not identify."""
     return expr.str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")

@@ -117,7 +117,11 @@ def _domestic_bank(rng: random.Random, pay: Payment, text: str, spans) -> Render
         mentions = _union(mentions, legible(text, 0, spans, 35))
         tags.add("ref_in_reference")
     counterparty = name if rng.random() < 0.4 else ""
-    line = Line("bank", booked, gross - deducted, "INR", None, reference, counterparty, narration, mentions, known)
+    # Some banks print IMPS and UPI credits without the remitter (`MMT/IMPS/<RRN>/`,
+    # `UPI/<UTR>/`): with no counterparty column either, no name on the line shows who paid.
+    shown = bool(counterparty) or not (ch in ("IMPS", "UPI") and not bank_a)
+    line = Line("bank", booked, gross - deducted, "INR", None, reference, counterparty, narration, mentions,
+                known and shown)
     return Rendered(line, pay, tags, ref)
 
 
