@@ -33,14 +33,6 @@
     )
 {%- endmacro %}
 
-{# Left-join the base-currency rate valid on a date: the last rate published on or before it. #}
-{% macro fx_join(alias, currency_col, date_col) -%}
-    left join {{ ref('int_fx_rates_daily') }} as {{ alias }}
-        on {{ alias }}.currency = {{ currency_col }}
-        and {{ date_col }} >= {{ alias }}.valid_from
-        and {{ date_col }} < {{ alias }}.valid_to
-{%- endmacro %}
-
 {#
     The select list of one journal line, typed the same way in every int_journal_* model.
     amount_base is signed: positive = debit, negative = credit (base currency).

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     AI usage and cost per month, agency, provider, model and purpose. A request is one call of
     the generation chain; its attempts are the providers tried (primary, cheaper model, offline).

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     How much editing generated itineraries needed before approval: one row per approved
     itinerary, comparing the approved plan with the latest generated (or regenerated) one.

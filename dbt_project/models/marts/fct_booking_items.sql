@@ -24,62 +24,20 @@ items as (
 
 ),
 
-bookings as (
-
-    select
-        booking_id,
-        agency_id,
-        destination_id,
-        cast(booked_at as date) as booked_date,
-        is_deleted,
-        updated_at
-    from {{ ref('stg_bookings') }}
-
-),
-
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 joined as (
 
-    select
-        items.*,
-        bookings.agency_id,
-        bookings.destination_id,
-        bookings.booked_date,
-        coalesce(bookings.is_deleted, false) as is_deleted,
-        case
-            when bookings.updated_at > items.updated_at then bookings.updated_at
-            else items.updated_at
-        end as source_updated_at
-    from items
-    left join bookings
-        on items.booking_id = bookings.booking_id
+    {{ with_booking_state('items', deleted_as='is_deleted', booking_columns=[
+        'bookings.agency_id',
+        'bookings.destination_id',
+        'cast(bookings.booked_at as date) as booked_date',
+    ]) }}
 
 ),
 
 changed as (
 
     select * from joined
-    {% if is_incremental() %}
-    where source_updated_at >= (
-            select coalesce(max(source_updated_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-        )
-        or booked_date > (
-            select coalesce(min(fx_rate_date), cast('1900-01-01' as date))
-            from (
-                select max(sell_fx_rate_date) as fx_rate_date from {{ this }}
-                union all
-                select max(cost_fx_rate_date) from {{ this }}
-            ) as latest
-        )
-        or booking_item_id in (
-            select booking_item_id from {{ this }} where sell_fx_rate is null or cost_fx_rate is null
-        )
-    {% endif %}
+    {{ incremental_changed_rows('booking_item_id', business_date='booked_date', rates=['sell_fx', 'cost_fx']) }}
 
 ),
 
@@ -87,21 +45,11 @@ converted as (
 
     select
         changed.*,
-        sell_fx.rate_to_base as sell_fx_rate,
-        sell_fx.rate_date as sell_fx_rate_date,
-        sell_fx.fx_source as sell_fx_source,
-        cost_fx.rate_to_base as cost_fx_rate,
-        cost_fx.rate_date as cost_fx_rate_date,
-        cost_fx.fx_source as cost_fx_source
+        {{ fx_columns('sell_fx') }},
+        {{ fx_columns('cost_fx') }}
     from changed
-    left join fx as sell_fx
-        on changed.sell_currency = sell_fx.currency
-        and changed.booked_date >= sell_fx.valid_from
-        and changed.booked_date < sell_fx.valid_to
-    left join fx as cost_fx
-        on changed.cost_currency = cost_fx.currency
-        and changed.booked_date >= cost_fx.valid_from
-        and changed.booked_date < cost_fx.valid_to
+    {{ fx_join('sell_fx', 'changed.sell_currency', 'changed.booked_date') }}
+    {{ fx_join('cost_fx', 'changed.cost_currency', 'changed.booked_date') }}
 
 ),
 
@@ -136,12 +84,8 @@ select
     cast(sell_amount_base as numeric(18, 3)) as sell_amount_base,
     cast(cost_amount_base as numeric(18, 3)) as cost_amount_base,
     cast(sell_amount_base - cost_amount_base as numeric(18, 3)) as margin_amount_base,
-    cast(sell_fx_rate as numeric(18, 8)) as sell_fx_rate,
-    cast(sell_fx_rate_date as date) as sell_fx_rate_date,
-    cast(sell_fx_source as {{ dbt.type_string() }}) as sell_fx_source,
-    cast(cost_fx_rate as numeric(18, 8)) as cost_fx_rate,
-    cast(cost_fx_rate_date as date) as cost_fx_rate_date,
-    cast(cost_fx_source as {{ dbt.type_string() }}) as cost_fx_source,
+    {{ fx_typed_columns('sell_fx') }},
+    {{ fx_typed_columns('cost_fx') }},
     cast(supplier_requested_at as {{ dbt.type_timestamp() }}) as supplier_requested_at,
     cast(supplier_confirmed_at as {{ dbt.type_timestamp() }}) as supplier_confirmed_at,
     supplier_confirmed_at is not null as is_supplier_confirmed,

@@ -26,24 +26,10 @@ bookings as (
 
 ),
 
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 changed as (
 
     select * from bookings
-    {% if is_incremental() %}
-    where updated_at >= (
-            select coalesce(max(source_updated_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-        )
-        or booked_date > (
-            select coalesce(max(fx_rate_date), cast('1900-01-01' as date)) from {{ this }}
-        )
-        or booking_id in (select booking_id from {{ this }} where fx_rate is null)
-    {% endif %}
+    {{ incremental_changed_rows('booking_id', business_date='booked_date', updated_at='updated_at') }}
 
 ),
 
@@ -52,14 +38,9 @@ converted as (
     select
         changed.*,
         changed.total_sell_amount - changed.total_cost_amount as margin_amount,
-        fx.rate_to_base as fx_rate,
-        fx.rate_date as fx_rate_date,
-        fx.fx_source
+        {{ fx_columns('fx') }}
     from changed
-    left join fx
-        on changed.currency = fx.currency
-        and changed.booked_date >= fx.valid_from
-        and changed.booked_date < fx.valid_to
+    {{ fx_join('fx', 'changed.currency', 'changed.booked_date') }}
 
 )
 
@@ -90,9 +71,7 @@ select
     {{ to_base('total_sell_amount', 'fx_rate') }} as total_sell_amount_base,
     {{ to_base('total_cost_amount', 'fx_rate') }} as total_cost_amount_base,
     {{ to_base('margin_amount', 'fx_rate') }} as margin_amount_base,
-    cast(fx_rate as numeric(18, 8)) as fx_rate,
-    cast(fx_rate_date as date) as fx_rate_date,
-    cast(fx_source as {{ dbt.type_string() }}) as fx_source,
+    {{ fx_typed_columns('fx') }},
     is_deleted,
     cast(deleted_at as {{ dbt.type_timestamp() }}) as deleted_at,
     cast(created_at as {{ dbt.type_timestamp() }}) as created_at,

@@ -25,46 +25,16 @@ invoices as (
 
 ),
 
-bookings as (
-
-    select booking_id, is_deleted, updated_at
-    from {{ ref('stg_bookings') }}
-
-),
-
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 joined as (
 
-    select
-        invoices.*,
-        coalesce(bookings.is_deleted, false) as is_booking_deleted,
-        case
-            when bookings.updated_at > invoices.updated_at then bookings.updated_at
-            else invoices.updated_at
-        end as source_updated_at
-    from invoices
-    left join bookings
-        on invoices.booking_id = bookings.booking_id
+    {{ with_booking_state('invoices') }}
 
 ),
 
 changed as (
 
     select * from joined
-    {% if is_incremental() %}
-    where source_updated_at >= (
-            select coalesce(max(source_updated_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-        )
-        or fx_date > (
-            select coalesce(max(fx_rate_date), cast('1900-01-01' as date)) from {{ this }}
-        )
-        or invoice_id in (select invoice_id from {{ this }} where fx_rate is null)
-    {% endif %}
+    {{ incremental_changed_rows('invoice_id', business_date='fx_date') }}
 
 ),
 
@@ -72,14 +42,9 @@ converted as (
 
     select
         changed.*,
-        fx.rate_to_base as fx_rate,
-        fx.rate_date as fx_rate_date,
-        fx.fx_source
+        {{ fx_columns('fx') }}
     from changed
-    left join fx
-        on changed.currency = fx.currency
-        and changed.fx_date >= fx.valid_from
-        and changed.fx_date < fx.valid_to
+    {{ fx_join('fx', 'changed.currency', 'changed.fx_date') }}
 
 )
 
@@ -113,9 +78,7 @@ select
     {{ to_base('subtotal_amount', 'fx_rate') }} as subtotal_amount_base,
     {{ to_base('tax_amount', 'fx_rate') }} as tax_amount_base,
     {{ to_base('total_amount', 'fx_rate') }} as total_amount_base,
-    cast(fx_rate as numeric(18, 8)) as fx_rate,
-    cast(fx_rate_date as date) as fx_rate_date,
-    cast(fx_source as {{ dbt.type_string() }}) as fx_source,
+    {{ fx_typed_columns('fx') }},
     is_booking_deleted,
     cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
     cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,

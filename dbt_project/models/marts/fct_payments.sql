@@ -24,47 +24,16 @@ payments as (
 
 ),
 
-bookings as (
-
-    select booking_id, agency_id, is_deleted, updated_at
-    from {{ ref('stg_bookings') }}
-
-),
-
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 joined as (
 
-    select
-        payments.*,
-        bookings.agency_id,
-        coalesce(bookings.is_deleted, false) as is_booking_deleted,
-        case
-            when bookings.updated_at > payments.updated_at then bookings.updated_at
-            else payments.updated_at
-        end as source_updated_at
-    from payments
-    left join bookings
-        on payments.booking_id = bookings.booking_id
+    {{ with_booking_state('payments', booking_columns=['bookings.agency_id']) }}
 
 ),
 
 changed as (
 
     select * from joined
-    {% if is_incremental() %}
-    where source_updated_at >= (
-            select coalesce(max(source_updated_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-        )
-        or payment_date > (
-            select coalesce(max(fx_rate_date), cast('1900-01-01' as date)) from {{ this }}
-        )
-        or payment_id in (select payment_id from {{ this }} where fx_rate is null)
-    {% endif %}
+    {{ incremental_changed_rows('payment_id', business_date='payment_date') }}
 
 ),
 
@@ -73,14 +42,9 @@ converted as (
     select
         changed.*,
         changed.amount - changed.fee_amount as net_amount,
-        fx.rate_to_base as fx_rate,
-        fx.rate_date as fx_rate_date,
-        fx.fx_source
+        {{ fx_columns('fx') }}
     from changed
-    left join fx
-        on changed.currency = fx.currency
-        and changed.payment_date >= fx.valid_from
-        and changed.payment_date < fx.valid_to
+    {{ fx_join('fx', 'changed.currency', 'changed.payment_date') }}
 
 )
 
@@ -107,9 +71,7 @@ select
     {{ to_base('amount', 'fx_rate') }} as amount_base,
     {{ to_base('fee_amount', 'fx_rate') }} as fee_amount_base,
     {{ to_base('net_amount', 'fx_rate') }} as net_amount_base,
-    cast(fx_rate as numeric(18, 8)) as fx_rate,
-    cast(fx_rate_date as date) as fx_rate_date,
-    cast(fx_source as {{ dbt.type_string() }}) as fx_source,
+    {{ fx_typed_columns('fx') }},
     is_booking_deleted,
     cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
     cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,

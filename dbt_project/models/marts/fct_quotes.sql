@@ -33,12 +33,6 @@ bookings as (
 
 ),
 
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 joined as (
 
     select
@@ -53,18 +47,13 @@ joined as (
         requests.budget_level,
         bookings.booking_id,
         quotes.total_amount - quotes.cost_amount as margin_amount,
-        fx.rate_to_base as fx_rate,
-        fx.rate_date as fx_rate_date,
-        fx.fx_source
+        {{ fx_columns('fx') }}
     from quotes
     left join requests
         on quotes.quote_request_id = requests.quote_request_id
     left join bookings
         on quotes.quote_id = bookings.quote_id
-    left join fx
-        on quotes.currency = fx.currency
-        and quotes.requested_date >= fx.valid_from
-        and quotes.requested_date < fx.valid_to
+    {{ fx_join('fx', 'quotes.currency', 'quotes.requested_date') }}
 
 )
 
@@ -100,9 +89,7 @@ select
     {{ to_base('total_amount', 'fx_rate') }} as total_amount_base,
     {{ to_base('cost_amount', 'fx_rate') }} as cost_amount_base,
     {{ to_base('margin_amount', 'fx_rate') }} as margin_amount_base,
-    cast(fx_rate as numeric(18, 8)) as fx_rate,
-    cast(fx_rate_date as date) as fx_rate_date,
-    cast(fx_source as {{ dbt.type_string() }}) as fx_source,
+    {{ fx_typed_columns('fx') }},
     is_deleted,
     cast(deleted_at as {{ dbt.type_timestamp() }}) as deleted_at,
     cast(created_at as {{ dbt.type_timestamp() }}) as created_at,

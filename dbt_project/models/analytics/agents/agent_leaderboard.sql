@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     One row per agent (soft-deleted agents excluded): lifetime bookings, revenue and cash
     received (base), average booking value, quotes and their acceptance and conversion rates,

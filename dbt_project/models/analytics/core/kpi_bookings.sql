@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     One row per live booking (soft-deleted bookings excluded) with the attributes every KPI
     mart slices by and the booking's revenue beside the cash received for it, all in base

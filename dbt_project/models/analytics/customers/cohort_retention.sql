@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Cohort retention of customers and agents (entity_kind): a cohort is the month of the first
     live, non-cancelled booking; for each later month up to the last booked month, how many of

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Customer acquisition per channel and month: marketing spend (converted to base at the rate
     valid on the first day of the month), new customers (first live, non-cancelled booking in
@@ -13,12 +11,6 @@ with
 spend as (
 
     select * from {{ ref('stg_marketing_spend') }}
-
-),
-
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
 
 ),
 
@@ -36,10 +28,7 @@ spend_base as (
         cast(spend.spend_month as date) as month_start,
         sum({{ to_base('spend.amount', 'fx.rate_to_base') }}) as spend_base
     from spend
-    left join fx
-        on spend.currency = fx.currency
-        and cast(spend.spend_month as date) >= fx.valid_from
-        and cast(spend.spend_month as date) < fx.valid_to
+    {{ fx_join('fx', 'spend.currency', 'cast(spend.spend_month as date)') }}
     group by spend.channel, cast(spend.spend_month as date)
 
 ),

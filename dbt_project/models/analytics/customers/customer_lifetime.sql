@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     One row per live customer: lifetime value (revenue, margin and cash received, base), booking
     frequency, recency to the analytics reference date (var analytics_as_of, else the build date), RFM

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Revenue per booked month and destination (with its country), ranked within the month
     (top destinations: revenue_rank <= N) and within the country, with the cash received.

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Executive KPIs per calendar day, from the first to the last day with bookings, quotes or
     travel. Revenue by booked date with month- and year-to-date running totals, revenue

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Executive KPIs per calendar month: revenue by booked month (base) with year-to-date total
     and month-over-month / year-over-year growth (up to the last month with bookings; later

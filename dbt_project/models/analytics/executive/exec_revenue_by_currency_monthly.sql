@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Revenue per booked month and booking currency: the original-currency total (only additive
     within one currency) beside its base-currency conversion and the cash received.

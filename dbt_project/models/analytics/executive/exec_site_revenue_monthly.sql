@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Revenue per booked month, destination and catalogue site: the third level under
     exec_destination_monthly. Same revenue as that model (revenue_base of kpi_bookings'

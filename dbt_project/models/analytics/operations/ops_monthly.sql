@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Operations KPIs per calendar month: quote response time (request -> quote sent, for quotes
     requested in the month), booking processing time (booked -> last supplier confirmation, for

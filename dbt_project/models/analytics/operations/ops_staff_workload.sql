@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Workload per staff member and month the task was opened: tasks assigned, completed, still
     pending (open or in progress), overdue (pending and due before the analytics reference date,

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Quote-to-booking conversion per request month, agent and destination: quotes requested,
     sent, accepted and converted into a live booking, with the booked revenue and the cash

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Sales funnel per month of the quote request (a cohort view): requests received, requests
     quoted (at least one quote), sent, accepted, booked (a live booking made from one of its

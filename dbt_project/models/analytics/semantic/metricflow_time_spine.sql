@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {# Day time spine for MetricFlow (cumulative metrics, offsets, conversion windows): 2015-2035. #}
 
 with

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     One row per supplier (soft-deleted suppliers excluded), from the items of live bookings:
     response time (item requested -> confirmed), fulfilment rate (confirmed / requested, items

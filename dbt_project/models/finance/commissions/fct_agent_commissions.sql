@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Agent commissions, one row per booking and event:
       accrual   when the booking's invoice becomes fully paid (the succeeded payment that brings

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     The general ledger: every journal line of every business event (the int_journal_* models),
     in base currency. Each entry (entry_id) balances exactly: whatever its lines leave over --

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Trial balance per account and month over the whole ledger: every account of the chart for
     every month with entries. Balances are signed debit-positive (debit minus credit); the sum of

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Monthly cash flow in base currency from the ledger's bank accounts (direct method):
     inflows are debits to bank accounts, outflows credits, split by the event that moved the cash.

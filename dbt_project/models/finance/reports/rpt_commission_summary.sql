@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {# Agent commissions per month, agency and agent: accrued, clawed back and net (base currency). #}
 
 with

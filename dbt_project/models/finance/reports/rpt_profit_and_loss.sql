@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {# Monthly profit and loss in base currency from the ledger's revenue and expense accounts. #}
 
 with

@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {# Monthly revenue per agency and agent from the ledger's revenue accounts (base currency, net of tax). #}
 
 with

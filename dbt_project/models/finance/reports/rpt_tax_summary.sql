@@ -1,5 +1,3 @@
-{{ config(materialized='table', schema='marts') }}
-
 {#
     Output tax per month and tax regime in base currency, from the ledger: invoices issued add,
     voided invoices and credit notes subtract (netted in the month they are posted).

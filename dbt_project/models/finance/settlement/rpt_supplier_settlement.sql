@@ -32,12 +32,6 @@ suppliers as (
 
 ),
 
-fx as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 incurred as (
 
     select
@@ -119,16 +113,11 @@ converted as (
     select
         amounts.*,
         suppliers.supplier_name,
-        fx.rate_to_base as fx_rate,
-        fx.rate_date as fx_rate_date,
-        fx.fx_source
+        {{ fx_columns('fx') }}
     from amounts
     left join suppliers
         on amounts.supplier_id = suppliers.supplier_id
-    left join fx
-        on amounts.currency = fx.currency
-        and amounts.month_end >= fx.valid_from
-        and amounts.month_end < fx.valid_to
+    {{ fx_join('fx', 'amounts.currency', 'amounts.month_end') }}
 
 )
 
@@ -145,9 +134,7 @@ select
     cast(outstanding_amount as numeric(18, 3)) as outstanding_amount,
     cast(paid_out_amount as numeric(18, 3)) as paid_out_amount,
     cast('{{ var("base_currency") }}' as {{ dbt.type_string() }}) as base_currency,
-    cast(fx_rate as numeric(18, 8)) as fx_rate,
-    cast(fx_rate_date as date) as fx_rate_date,
-    cast(fx_source as {{ dbt.type_string() }}) as fx_source,
+    {{ fx_typed_columns('fx') }},
     cast({{ to_base('cost_incurred_amount', 'fx_rate') }} as numeric(18, 3)) as cost_incurred_base,
     cast({{ to_base('settled_amount', 'fx_rate') }} as numeric(18, 3)) as settled_base,
     cast({{ to_base('in_payment_amount', 'fx_rate') }} as numeric(18, 3)) as in_payment_base,

@@ -1,7 +1,5 @@
-{#- The gateway feed may not have run in this warehouse yet: read an empty relation of the
-    same shape then, so the rest of the project builds. -#}
-{%- set src = source('gateways', 'gateway_stripe_balance_transactions') -%}
-{%- set present = not execute or adapter.get_relation(database=src.database, schema=src.schema, identifier=src.identifier) is not none -%}
+{#- The raw table's columns: source_or_empty reads an empty relation of this shape while the
+    gateway feed has never run in this warehouse. -#}
 {%- set raw_columns = [
     ('id', dbt.type_string()), ('type', dbt.type_string()), ('reporting_category', dbt.type_string()),
     ('amount_minor', dbt.type_bigint()), ('fee_minor', dbt.type_bigint()), ('net_minor', dbt.type_bigint()),
@@ -15,15 +13,7 @@ with
 
 source as (
 
-{% if present %}
-    select * from {{ src }}
-{% else %}
-    select
-    {%- for name, type in raw_columns %}
-        cast(null as {{ type }}) as {{ name }}{{ "," if not loop.last }}
-    {%- endfor %}
-    where 1 = 0
-{% endif %}
+    {{ source_or_empty('gateways', 'gateway_stripe_balance_transactions', raw_columns) }}
 
 ),
 

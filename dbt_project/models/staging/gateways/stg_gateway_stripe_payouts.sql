@@ -1,6 +1,5 @@
-{#- Empty relation of the same shape while the gateway feed has never run in this warehouse. -#}
-{%- set src = source('gateways', 'gateway_stripe_payouts') -%}
-{%- set present = not execute or adapter.get_relation(database=src.database, schema=src.schema, identifier=src.identifier) is not none -%}
+{#- The raw table's columns: source_or_empty reads an empty relation of this shape while the
+    gateway feed has never run in this warehouse. -#}
 {%- set raw_columns = [
     ('id', dbt.type_string()), ('amount_minor', dbt.type_bigint()), ('currency', dbt.type_string()),
     ('status', dbt.type_string()), ('method', dbt.type_string()), ('created_at', dbt.type_timestamp()),
@@ -12,15 +11,7 @@ with
 
 source as (
 
-{% if present %}
-    select * from {{ src }}
-{% else %}
-    select
-    {%- for name, type in raw_columns %}
-        cast(null as {{ type }}) as {{ name }}{{ "," if not loop.last }}
-    {%- endfor %}
-    where 1 = 0
-{% endif %}
+    {{ source_or_empty('gateways', 'gateway_stripe_payouts', raw_columns) }}
 
 ),
 
