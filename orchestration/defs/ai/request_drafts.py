@@ -12,16 +12,14 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.scheduling import scheduled_job
 from tourstack.itinerary.factory import AiServices
 from tourstack.itinerary.request_drafts import draft_for_open_requests
 from tourstack.settings import get_settings
@@ -57,16 +55,10 @@ def request_itinerary_drafts(
     })
 
 
-ai_request_drafts_job = define_asset_job(
-    name="ai_request_drafts_job",
+hourly_ai_request_drafts = scheduled_job(
+    "ai_request_drafts_job",
     selection=AssetSelection.assets(request_itinerary_drafts),
     description="Draft an itinerary for open quote requests that have none.",
+    cron="15 * * * *", timezone="Asia/Kolkata", schedule_name="hourly_ai_request_drafts",
 )
-
-hourly_ai_request_drafts = ScheduleDefinition(
-    name="hourly_ai_request_drafts",
-    job=ai_request_drafts_job,
-    cron_schedule="15 * * * *",
-    execution_timezone="Asia/Kolkata",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+ai_request_drafts_job = hourly_ai_request_drafts.job

@@ -9,16 +9,14 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.scheduling import scheduled_job
 from tourstack.itinerary.batch import fill_site_descriptions
 from tourstack.itinerary.factory import AiServices
 from tourstack.settings import get_settings
@@ -57,16 +55,10 @@ def site_descriptions(
     })
 
 
-ai_site_descriptions_job = define_asset_job(
-    name="ai_site_descriptions_job",
+weekly_ai_site_descriptions = scheduled_job(
+    "ai_site_descriptions_job",
     selection=AssetSelection.assets(site_descriptions),
     description="Describe catalogue sites that have no description yet.",
+    cron="0 3 * * 1", timezone="Asia/Kolkata", schedule_name="weekly_ai_site_descriptions",
 )
-
-weekly_ai_site_descriptions = ScheduleDefinition(
-    name="weekly_ai_site_descriptions",
-    job=ai_site_descriptions_job,
-    cron_schedule="0 3 * * 1",
-    execution_timezone="Asia/Kolkata",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+ai_site_descriptions_job = weekly_ai_site_descriptions.job

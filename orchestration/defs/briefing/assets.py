@@ -20,18 +20,16 @@ from dagster import (
     Config,
     DagsterEventType,
     DagsterInstance,
-    DefaultScheduleStatus,
     EventRecordsFilter,
     MaterializeResult,
     MetadataValue,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.scheduling import scheduled_job
 
 TIMEZONE = "Asia/Kolkata"
 SOURCE_MARTS = ("exec_kpi_daily", "kpi_bookings", "dim_agents")
@@ -155,27 +153,17 @@ def weekly_executive_email(
     return _send("weekly", context, config, warehouse, operational_db)
 
 
-daily_executive_email_job = define_asset_job(
-    name="daily_executive_email_job",
+daily_executive_email_schedule = scheduled_job(
+    "daily_executive_email_job",
     selection=AssetSelection.assets(daily_executive_email),
     description="Send (or hold back) the daily executive e-mail.",
+    cron="0 7 * * *", timezone=TIMEZONE, schedule_name="daily_executive_email_schedule",
 )
-weekly_executive_email_job = define_asset_job(
-    name="weekly_executive_email_job",
+weekly_executive_email_schedule = scheduled_job(
+    "weekly_executive_email_job",
     selection=AssetSelection.assets(weekly_executive_email),
     description="Send (or hold back) the weekly executive e-mail.",
+    cron="30 7 * * 1", timezone=TIMEZONE, schedule_name="weekly_executive_email_schedule",
 )
-daily_executive_email_schedule = ScheduleDefinition(
-    name="daily_executive_email_schedule",
-    job=daily_executive_email_job,
-    cron_schedule="0 7 * * *",
-    execution_timezone=TIMEZONE,
-    default_status=DefaultScheduleStatus.RUNNING,
-)
-weekly_executive_email_schedule = ScheduleDefinition(
-    name="weekly_executive_email_schedule",
-    job=weekly_executive_email_job,
-    cron_schedule="30 7 * * 1",
-    execution_timezone=TIMEZONE,
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+daily_executive_email_job = daily_executive_email_schedule.job
+weekly_executive_email_job = weekly_executive_email_schedule.job

@@ -13,15 +13,13 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.scheduling import scheduled_job
 from tourstack.fx import SYNC_SOURCE_NAMES, make_source, sync_rates
 from tourstack.settings import get_settings
 
@@ -66,16 +64,10 @@ def fx_rates_sync(
     )
 
 
-fx_rates_sync_job = define_asset_job(
-    name="fx_rates_sync_job",
+daily_fx_rates_sync = scheduled_job(
+    "fx_rates_sync_job",
     selection=AssetSelection.assets(fx_rates_sync),
     description="Load the day's FX reference rates into the operational database.",
+    cron="30 16 * * *", timezone="Europe/Berlin", schedule_name="daily_fx_rates_sync",
 )
-
-daily_fx_rates_sync = ScheduleDefinition(
-    name="daily_fx_rates_sync",
-    job=fx_rates_sync_job,
-    cron_schedule="30 16 * * *",
-    execution_timezone="Europe/Berlin",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+fx_rates_sync_job = daily_fx_rates_sync.job

@@ -12,16 +12,14 @@ from dagster import (
     AssetKey,
     AssetSelection,
     AssetsDefinition,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 
 from orchestration.defs.gateways.settlements import gateway_settlement_batches
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.scheduling import scheduled_job
 from tourstack.gateway_feeds import FEED_TABLES, FeedTable, GatewayCredentials, build_feeds, land_feed
 
 
@@ -61,15 +59,12 @@ def _gateway_asset(table: FeedTable) -> AssetsDefinition:
 
 gateway_assets = [_gateway_asset(table) for table in FEED_TABLES]
 
-gateway_feeds_job = define_asset_job(
-    name="gateway_feeds",
+hourly_gateway_feeds = scheduled_job(
+    "gateway_feeds",
     # The settlement batches follow the feeds (their deps), so every landing refreshes them.
     selection=AssetSelection.assets(*gateway_assets, gateway_settlement_batches),
     description="Land new Stripe, Razorpay and PayPal records in the warehouse's raw schema, then"
                 " upsert the operational settlement batches from the landed payouts.",
+    cron="50 * * * *",
 )
-
-hourly_gateway_feeds = ScheduleDefinition(
-    job=gateway_feeds_job, cron_schedule="50 * * * *", execution_timezone="UTC",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+gateway_feeds_job = hourly_gateway_feeds.job

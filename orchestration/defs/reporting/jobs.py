@@ -14,11 +14,12 @@ row with a conditional UPDATE before sending, so even overlapping runs send a sc
 import datetime as dt
 from pathlib import Path
 
-from dagster import DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
+from dagster import OpExecutionContext, job, op
 from sqlalchemy.orm import Session
 
 from orchestration.defs.reporting.manifest import semantic_manifest_for
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.scheduling import scheduled_job
 from tourstack.reporting import ReportSource
 from tourstack.reporting.delivery import run_due
 from tourstack.settings import get_settings
@@ -63,11 +64,7 @@ def scheduled_reports_job() -> None:
     send_due_reports()
 
 
-scheduled_reports = ScheduleDefinition(
-    name="scheduled_reports",
-    job=scheduled_reports_job,
-    cron_schedule="*/5 * * * *",
-    execution_timezone="UTC",
-    description="Every 5 minutes.",
-    default_status=DefaultScheduleStatus.RUNNING,
+scheduled_reports = scheduled_job(
+    "scheduled_reports_job", job=scheduled_reports_job,
+    cron="*/5 * * * *", schedule_name="scheduled_reports", schedule_description="Every 5 minutes.",
 )
