@@ -106,7 +106,10 @@ PYTHON_ASSETS = {
     "gateway_settlement_batches", "reconciliation_run", "request_itinerary_drafts",
     "site_descriptions", "weekly_executive_email",
 }
-RESOURCES = {"dbt", "operational_db", "warehouse"}
+# The three recorded resources, and the settings-backed ones assets now ask for instead of
+# reading the settings themselves.
+RESOURCES = {"dbt", "operational_db", "warehouse", "mail", "fx", "ai", "payments", "gateway_feeds",
+             "bank_inbox", "publishing"}
 
 
 def _manifest() -> dict:

@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
 from orchestration.defs.scheduling import scheduled_job
-from tourstack.itinerary.factory import AiServices
+from orchestration.defs.services import AiResource
 from tourstack.itinerary.request_drafts import draft_for_open_requests
-from tourstack.settings import get_settings
 
 
 class RequestItineraryDraftsConfig(Config):
@@ -36,9 +35,10 @@ class RequestItineraryDraftsConfig(Config):
                 "newest first, within the monthly AI budget.",
 )
 def request_itinerary_drafts(
-    context: AssetExecutionContext, config: RequestItineraryDraftsConfig, operational_db: OperationalDatabase
+    context: AssetExecutionContext, config: RequestItineraryDraftsConfig, operational_db: OperationalDatabase,
+    ai: AiResource,
 ) -> MaterializeResult:
-    services = AiServices.from_settings(get_settings())
+    services = ai.services()
     with operational_db.engine() as engine, Session(engine) as session:
         report = draft_for_open_requests(session, services, limit=config.limit, as_of=dt.date.today())
     if report.stopped_by_budget:

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
 from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import AiResource
 from tourstack.itinerary.batch import fill_site_descriptions
-from tourstack.itinerary.factory import AiServices
-from tourstack.settings import get_settings
 
 
 class SiteDescriptionsConfig(Config):
@@ -35,11 +34,12 @@ class SiteDescriptionsConfig(Config):
                 "most popular first, within the monthly AI budget.",
 )
 def site_descriptions(
-    context: AssetExecutionContext, config: SiteDescriptionsConfig, operational_db: OperationalDatabase
+    context: AssetExecutionContext, config: SiteDescriptionsConfig, operational_db: OperationalDatabase,
+    ai: AiResource,
 ) -> MaterializeResult:
     if config.language not in ("en", "hi", "fr"):
         raise ValueError(f"language must be en, hi or fr, got {config.language!r}")
-    services = AiServices.from_settings(get_settings())
+    services = ai.services()
     with operational_db.engine() as engine, Session(engine) as session:
         report = fill_site_descriptions(
             session, services.content_clients(), budget=services.budget, limit=config.limit,

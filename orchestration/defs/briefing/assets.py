@@ -30,6 +30,7 @@ from pydantic import Field
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
 from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import MailResource, PublishingResource
 
 TIMEZONE = "Asia/Kolkata"
 SOURCE_MARTS = ("exec_kpi_daily", "kpi_bookings", "dim_agents")
@@ -85,26 +86,19 @@ def _as_of(config: ExecutiveEmailConfig) -> dt.date:
     return dt.datetime.now(ZoneInfo(TIMEZONE)).date() - dt.timedelta(days=1)
 
 
-def _send(kind, context, config, warehouse, operational_db) -> MaterializeResult:
-    from tourstack.briefing import BriefingConfig, ExecutiveEmailFailed, send_executive_email
-    from tourstack.mail import transport_from_settings
-    from tourstack.settings import get_settings
-    from tourstack.warehouse import connect
+def _send(kind, context, config, warehouse, operational_db, mail, publishing) -> MaterializeResult:
+    from tourstack.briefing import ExecutiveEmailFailed, send_executive_email
 
-    settings = get_settings()
     checks = [] if config.ignore_checks else failed_checks(context.instance, mart_check_keys(context))
-    conn = connect(warehouse.kind, duckdb_path=warehouse.duckdb_path or None, postgres_url=warehouse.postgres_url or None)
-    try:
-        archived = send_executive_email(
-            kind, warehouse=conn, operational_url=operational_db.url, as_of=_as_of(config),
-            transport=transport_from_settings(settings), config=BriefingConfig.from_settings(settings),
-            failed_checks=checks,
-        )
-    except ExecutiveEmailFailed as exc:
-        context.log.error(str(exc))
-        raise
-    finally:
-        conn.close()
+    with warehouse.reader() as conn:
+        try:
+            archived = send_executive_email(
+                kind, warehouse=conn, operational_url=operational_db.url, as_of=_as_of(config),
+                transport=mail.transport(), config=publishing.briefing_config(), failed_checks=checks,
+            )
+        except ExecutiveEmailFailed as exc:
+            context.log.error(str(exc))
+            raise
     if archived.status == "held":
         context.log.warning(f"executive {kind} e-mail held back: {archived.reason}")
     return MaterializeResult(metadata={
@@ -135,8 +129,9 @@ def _send(kind, context, config, warehouse, operational_db) -> MaterializeResult
 def daily_executive_email(
     context: AssetExecutionContext, config: ExecutiveEmailConfig,
     warehouse: WarehouseResource, operational_db: OperationalDatabase,
+    mail: MailResource, publishing: PublishingResource,
 ) -> MaterializeResult:
-    return _send("daily", context, config, warehouse, operational_db)
+    return _send("daily", context, config, warehouse, operational_db, mail, publishing)
 
 
 @asset(
@@ -149,8 +144,9 @@ def daily_executive_email(
 def weekly_executive_email(
     context: AssetExecutionContext, config: ExecutiveEmailConfig,
     warehouse: WarehouseResource, operational_db: OperationalDatabase,
+    mail: MailResource, publishing: PublishingResource,
 ) -> MaterializeResult:
-    return _send("weekly", context, config, warehouse, operational_db)
+    return _send("weekly", context, config, warehouse, operational_db, mail, publishing)
 
 
 daily_executive_email_schedule = scheduled_job(

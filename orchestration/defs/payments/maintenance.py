@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
 from orchestration.defs.scheduling import scheduled_job
-from tourstack.payments import build_runtime, config_from_settings, run_payments_maintenance
-from tourstack.settings import get_settings
+from orchestration.defs.services import PaymentsResource
+from tourstack.payments import run_payments_maintenance
 
 
 @op(description="Bank-transfer matching, unsent refunds, parked webhooks, missing fees, invoice status and "
                 "due payment retries; reports dead-lettered webhook events.")
-def payments_maintenance(context: OpExecutionContext, operational_db: OperationalDatabase) -> None:
-    runtime = build_runtime(config_from_settings(get_settings()))
+def payments_maintenance(context: OpExecutionContext, operational_db: OperationalDatabase,
+                         payments: PaymentsResource) -> None:
+    runtime = payments.runtime()
     with operational_db.engine() as engine, Session(engine) as session:
         report = run_payments_maintenance(session, runtime.router, runtime.gateways, now=dt.datetime.now(dt.UTC))
     context.log.info(
