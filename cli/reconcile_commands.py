@@ -60,15 +60,13 @@ def _daily(as_of: dt.date | None) -> None:
     """The reconciliation_run asset once, recorded in Dagster like a scheduled run."""
     from dagster import DagsterInstance
 
-    from orchestration.defs.resources import default_resources
     from orchestration.run import run_reconciliation
     from cli.pipeline_commands import prepare_environment
 
     prepare_environment()
     with console.status("reconciling payments and bank lines", spinner="dots"):
-        # Resources from the settings of this invocation, not those the code location was
-        # imported with (they differ when one process runs several commands, as tests do).
-        result = run_reconciliation(instance=DagsterInstance.get(), as_of=as_of, resources=default_resources())
+        # orchestration.run configures the resources from the settings of this invocation.
+        result = run_reconciliation(instance=DagsterInstance.get(), as_of=as_of)
     if not result.success:
         err_console.print("[red]error:[/red] the reconciliation run failed; see the Dagster UI", highlight=False)
         raise typer.Exit(1)

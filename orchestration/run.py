@@ -9,9 +9,9 @@ from pathlib import Path
 
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
-from orchestration.definitions import ASSET_CHECKS, ASSETS, defs
+from orchestration.definitions import domain_definitions
 from orchestration.defs.ingest.assets import ingest_assets
-from orchestration.defs.jobs import WAREHOUSE_SELECTION
+from orchestration.defs.warehouse.jobs import WAREHOUSE_SELECTION
 from orchestration.recovery import Owner
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,21 @@ def run_tags() -> dict[str, str]:
     """What triggered the run, and the process executing it in process: if that process dies,
     the next `tourstack refresh` can tell the run is dead (orchestration/recovery.py)."""
     return {"tourstack/trigger": os.environ.get("TOURSTACK_TRIGGER", "cli"), **Owner.current().tags()}
+
+
+def platform() -> list:
+    """Every asset and asset check of the code location, unbound, so a run can give them the
+    resources it wants (tests, benchmarks)."""
+    defs = domain_definitions()
+    return [*defs.assets, *defs.asset_checks]
+
+
+def platform_resources(overrides: dict | None = None) -> dict:
+    """The resources configured from the current settings (read now, not when the code
+    location was first loaded: one process may run several commands), then `overrides`."""
+    from orchestration.defs.resources import default_resources
+
+    return {**domain_definitions().resources, **default_resources(), **(overrides or {})}
 
 
 def full_refresh_config() -> dict:
@@ -49,8 +64,8 @@ def materialize_platform(
 ) -> ExecuteInProcessResult:
     """Ingest every operational table, run the raw checks, then `dbt build`, in one run."""
     return materialize(
-        [*ASSETS, *ASSET_CHECKS],
-        resources={**defs.resources, **(resources or {})},
+        platform(),
+        resources=platform_resources(resources),
         instance=instance,
         selection=WAREHOUSE_SELECTION,
         run_config={
@@ -71,7 +86,7 @@ def run_reconciliation(
 
     return materialize(
         [reconciliation_run],
-        resources={**defs.resources, **(resources or {})},
+        resources=platform_resources(resources),
         instance=instance,
         run_config={
             "ops": {"reconciliation_run": {"config": {"as_of": as_of.isoformat() if as_of else ""}}},
@@ -91,8 +106,8 @@ def publish_analytics(
     from orchestration.defs.dashboards import dashboards
 
     return materialize(
-        [*ASSETS, *ASSET_CHECKS],
-        resources={**defs.resources, **(resources or {})},
+        platform(),
+        resources=platform_resources(resources),
         instance=instance,
         selection=[dashboards, daily_executive_email],
         run_config={

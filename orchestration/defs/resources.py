@@ -1,5 +1,6 @@
-"""Resources configured from TOURSTACK_* settings, so the same definitions run embedded or in
-production. Each resource opens connections only when an asset asks for one.
+"""The databases, configured from TOURSTACK_* settings, so the same definitions run embedded or
+in production (orchestration/defs/services.py has the other settings-backed resources). Each
+resource opens connections only when an asset asks for one.
 """
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from dagster import ConfigurableResource
 from sqlalchemy import Engine
@@ -14,7 +17,6 @@ from sqlalchemy.engine import make_url
 
 from tourstack.db.engine import make_engine
 from tourstack.ingest.load import DuckDBWarehouse, PostgresWarehouse, Warehouse
-from tourstack.settings import get_settings
 
 
 class OperationalDatabase(ConfigurableResource):
@@ -50,6 +52,26 @@ class WarehouseResource(ConfigurableResource):
         finally:
             warehouse.close()
 
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        """A read-only DB-API connection for rendering (dashboards, e-mails): a DuckDB reader
+        never takes the single writer's lock."""
+        from tourstack.warehouse import connect
+
+        conn = connect(self.kind, duckdb_path=self.duckdb_path or None, postgres_url=self.postgres_url or None)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def report_source(self, semantic_manifest: Path) -> Any:
+        """Where saved reports are queried: this warehouse, with the manifest parsed for it."""
+        from reports.builder import ReportSource
+
+        if self.kind == "postgres":
+            return ReportSource("postgres", semantic_manifest, postgres_url=self.postgres_url)
+        return ReportSource("duckdb", semantic_manifest, duckdb_path=Path(self.duckdb_path))
+
     def dbt_env(self) -> dict[str, str]:
         """The environment dbt's profiles.yml reads, derived from this resource's settings."""
         if self.kind != "postgres":
@@ -69,6 +91,10 @@ class WarehouseResource(ConfigurableResource):
 
 
 def default_resources() -> dict[str, ConfigurableResource]:
+    """The databases from the settings of this call, and the settings-backed resources."""
+    from orchestration.defs.services import settings_backed_resources
+    from tourstack.settings import get_settings
+
     settings = get_settings()
     warehouse_url = settings.warehouse_url.get_secret_value() if settings.warehouse_url else ""
     return {
@@ -78,6 +104,7 @@ def default_resources() -> dict[str, ConfigurableResource]:
             duckdb_path=str(settings.duckdb_file),
             postgres_url=warehouse_url,
         ),
+        **settings_backed_resources(),
     }
 
 

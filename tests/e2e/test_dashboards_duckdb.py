@@ -201,11 +201,13 @@ def test_the_dagster_asset_writes_the_pages(tiny_warehouse, tmp_path):
 
     from orchestration.defs.dashboards import dashboards
     from orchestration.defs.resources import WarehouseResource
+    from orchestration.defs.services import settings_backed_resources
 
     result = materialize(
         [dashboards],
         resources={"warehouse": WarehouseResource(kind="duckdb",
-                                                  duckdb_path=str(tiny_warehouse.duckdb_path))},
+                                                  duckdb_path=str(tiny_warehouse.duckdb_path)),
+                   **settings_backed_resources()},
         run_config={"ops": {"dashboards": {"config": {"out_dir": str(tmp_path)}}}},
     )
     assert result.success

@@ -11,7 +11,7 @@ from dagster import DefaultScheduleStatus, DefaultSensorStatus
 def test_every_schedule_and_sensor_defaults_to_running():
     from orchestration.definitions import defs
 
-    repo = defs.get_repository_def()
+    repo = defs().get_repository_def()
     schedules = {s.name: s.default_status for s in repo.schedule_defs}
     sensors = {s.name: s.default_status for s in repo.sensor_defs}
     assert {"scheduled_reports", "daily_executive_email_schedule", "weekly_executive_email_schedule",

@@ -6,12 +6,13 @@ from dagster import materialize
 
 from orchestration.defs.finance import daily_fx_rates_sync, fx_rates_sync, fx_rates_sync_job
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.services import settings_backed_resources
 
 
 def _run(url: str):
     return materialize(
         [fx_rates_sync],
-        resources={"operational_db": OperationalDatabase(url=url)},
+        resources={"operational_db": OperationalDatabase(url=url), **settings_backed_resources()},
         run_config={"ops": {"fx_rates_sync": {"config": {"source": "ecb-offline", "lookback_days": 7, "end_date": "2025-03-10"}}}},
     )
 

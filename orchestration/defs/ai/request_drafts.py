@@ -12,19 +12,16 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
-from tourstack.itinerary.factory import AiServices
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import AiResource
 from tourstack.itinerary.request_drafts import draft_for_open_requests
-from tourstack.settings import get_settings
 
 
 class RequestItineraryDraftsConfig(Config):
@@ -38,9 +35,10 @@ class RequestItineraryDraftsConfig(Config):
                 "newest first, within the monthly AI budget.",
 )
 def request_itinerary_drafts(
-    context: AssetExecutionContext, config: RequestItineraryDraftsConfig, operational_db: OperationalDatabase
+    context: AssetExecutionContext, config: RequestItineraryDraftsConfig, operational_db: OperationalDatabase,
+    ai: AiResource,
 ) -> MaterializeResult:
-    services = AiServices.from_settings(get_settings())
+    services = ai.services()
     with operational_db.engine() as engine, Session(engine) as session:
         report = draft_for_open_requests(session, services, limit=config.limit, as_of=dt.date.today())
     if report.stopped_by_budget:
@@ -57,16 +55,10 @@ def request_itinerary_drafts(
     })
 
 
-ai_request_drafts_job = define_asset_job(
-    name="ai_request_drafts_job",
+hourly_ai_request_drafts = scheduled_job(
+    "ai_request_drafts_job",
     selection=AssetSelection.assets(request_itinerary_drafts),
     description="Draft an itinerary for open quote requests that have none.",
+    cron="15 * * * *", timezone="Asia/Kolkata", schedule_name="hourly_ai_request_drafts",
 )
-
-hourly_ai_request_drafts = ScheduleDefinition(
-    name="hourly_ai_request_drafts",
-    job=ai_request_drafts_job,
-    cron_schedule="15 * * * *",
-    execution_timezone="Asia/Kolkata",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+ai_request_drafts_job = hourly_ai_request_drafts.job

@@ -9,19 +9,16 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import AiResource
 from tourstack.itinerary.batch import fill_site_descriptions
-from tourstack.itinerary.factory import AiServices
-from tourstack.settings import get_settings
 
 
 class SiteDescriptionsConfig(Config):
@@ -37,11 +34,12 @@ class SiteDescriptionsConfig(Config):
                 "most popular first, within the monthly AI budget.",
 )
 def site_descriptions(
-    context: AssetExecutionContext, config: SiteDescriptionsConfig, operational_db: OperationalDatabase
+    context: AssetExecutionContext, config: SiteDescriptionsConfig, operational_db: OperationalDatabase,
+    ai: AiResource,
 ) -> MaterializeResult:
     if config.language not in ("en", "hi", "fr"):
         raise ValueError(f"language must be en, hi or fr, got {config.language!r}")
-    services = AiServices.from_settings(get_settings())
+    services = ai.services()
     with operational_db.engine() as engine, Session(engine) as session:
         report = fill_site_descriptions(
             session, services.content_clients(), budget=services.budget, limit=config.limit,
@@ -57,16 +55,10 @@ def site_descriptions(
     })
 
 
-ai_site_descriptions_job = define_asset_job(
-    name="ai_site_descriptions_job",
+weekly_ai_site_descriptions = scheduled_job(
+    "ai_site_descriptions_job",
     selection=AssetSelection.assets(site_descriptions),
     description="Describe catalogue sites that have no description yet.",
+    cron="0 3 * * 1", timezone="Asia/Kolkata", schedule_name="weekly_ai_site_descriptions",
 )
-
-weekly_ai_site_descriptions = ScheduleDefinition(
-    name="weekly_ai_site_descriptions",
-    job=ai_site_descriptions_job,
-    cron_schedule="0 3 * * 1",
-    execution_timezone="Asia/Kolkata",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+ai_site_descriptions_job = weekly_ai_site_descriptions.job

@@ -28,19 +28,12 @@ from dagster import (
 from pydantic import Field
 
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.services import BankInboxResource
 from tourstack.bankfiles import pending_files, process_inbox
 
 
 class BankInboxConfig(Config):
     inbox: str = Field(default="", description="folder to import from; empty means settings.bank_inbox")
-
-
-def _inbox(configured: str = "") -> Path:
-    if configured:
-        return Path(configured)
-    from tourstack.settings import get_settings
-
-    return get_settings().bank_inbox
 
 
 @asset(
@@ -50,9 +43,10 @@ def _inbox(configured: str = "") -> Path:
                 "bank_statement_lines and bank_statement_imports; files move to processed/ or rejected/.",
 )
 def bank_statement_files(
-    context: AssetExecutionContext, config: BankInboxConfig, operational_db: OperationalDatabase
+    context: AssetExecutionContext, config: BankInboxConfig, operational_db: OperationalDatabase,
+    bank_inbox: BankInboxResource,
 ) -> MaterializeResult:
-    inbox = _inbox(config.inbox)
+    inbox = Path(config.inbox) if config.inbox else bank_inbox.folder()
     with operational_db.engine() as engine:
         report = process_inbox(engine, inbox, log=context.log.info)
     for name, reason in report.rejected.items():
@@ -89,8 +83,8 @@ def inbox_fingerprint(inbox: Path) -> str:
 @sensor(job=bank_statement_import_job, minimum_interval_seconds=60,
         description="Requests an import run when new statement files wait in the bank inbox.",
         default_status=DefaultSensorStatus.RUNNING)
-def bank_inbox_sensor(context: SensorEvaluationContext):
-    inbox = _inbox()
+def bank_inbox_sensor(context: SensorEvaluationContext, bank_inbox: BankInboxResource):
+    inbox = bank_inbox.folder()
     fingerprint = inbox_fingerprint(inbox)
     if not fingerprint:
         return SkipReason(f"no files waiting in {inbox}")

@@ -20,18 +20,17 @@ from dagster import (
     Config,
     DagsterEventType,
     DagsterInstance,
-    DefaultScheduleStatus,
     EventRecordsFilter,
     MaterializeResult,
     MetadataValue,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import MailResource, PublishingResource
 
 TIMEZONE = "Asia/Kolkata"
 SOURCE_MARTS = ("exec_kpi_daily", "kpi_bookings", "dim_agents")
@@ -87,26 +86,19 @@ def _as_of(config: ExecutiveEmailConfig) -> dt.date:
     return dt.datetime.now(ZoneInfo(TIMEZONE)).date() - dt.timedelta(days=1)
 
 
-def _send(kind, context, config, warehouse, operational_db) -> MaterializeResult:
-    from reports.executive import BriefingConfig, ExecutiveEmailFailed, send_executive_email
-    from tourstack.mail import transport_from_settings
-    from tourstack.settings import get_settings
-    from tourstack.warehouse import connect
+def _send(kind, context, config, warehouse, operational_db, mail, publishing) -> MaterializeResult:
+    from reports.executive import ExecutiveEmailFailed, send_executive_email
 
-    settings = get_settings()
     checks = [] if config.ignore_checks else failed_checks(context.instance, mart_check_keys(context))
-    conn = connect(warehouse.kind, duckdb_path=warehouse.duckdb_path or None, postgres_url=warehouse.postgres_url or None)
-    try:
-        archived = send_executive_email(
-            kind, warehouse=conn, operational_url=operational_db.url, as_of=_as_of(config),
-            transport=transport_from_settings(settings), config=BriefingConfig.from_settings(settings),
-            failed_checks=checks,
-        )
-    except ExecutiveEmailFailed as exc:
-        context.log.error(str(exc))
-        raise
-    finally:
-        conn.close()
+    with warehouse.reader() as conn:
+        try:
+            archived = send_executive_email(
+                kind, warehouse=conn, operational_url=operational_db.url, as_of=_as_of(config),
+                transport=mail.transport(), config=publishing.briefing_config(), failed_checks=checks,
+            )
+        except ExecutiveEmailFailed as exc:
+            context.log.error(str(exc))
+            raise
     if archived.status == "held":
         context.log.warning(f"executive {kind} e-mail held back: {archived.reason}")
     return MaterializeResult(metadata={
@@ -137,8 +129,9 @@ def _send(kind, context, config, warehouse, operational_db) -> MaterializeResult
 def daily_executive_email(
     context: AssetExecutionContext, config: ExecutiveEmailConfig,
     warehouse: WarehouseResource, operational_db: OperationalDatabase,
+    mail: MailResource, publishing: PublishingResource,
 ) -> MaterializeResult:
-    return _send("daily", context, config, warehouse, operational_db)
+    return _send("daily", context, config, warehouse, operational_db, mail, publishing)
 
 
 @asset(
@@ -151,31 +144,22 @@ def daily_executive_email(
 def weekly_executive_email(
     context: AssetExecutionContext, config: ExecutiveEmailConfig,
     warehouse: WarehouseResource, operational_db: OperationalDatabase,
+    mail: MailResource, publishing: PublishingResource,
 ) -> MaterializeResult:
-    return _send("weekly", context, config, warehouse, operational_db)
+    return _send("weekly", context, config, warehouse, operational_db, mail, publishing)
 
 
-daily_executive_email_job = define_asset_job(
-    name="daily_executive_email_job",
+daily_executive_email_schedule = scheduled_job(
+    "daily_executive_email_job",
     selection=AssetSelection.assets(daily_executive_email),
     description="Send (or hold back) the daily executive e-mail.",
+    cron="0 7 * * *", timezone=TIMEZONE, schedule_name="daily_executive_email_schedule",
 )
-weekly_executive_email_job = define_asset_job(
-    name="weekly_executive_email_job",
+weekly_executive_email_schedule = scheduled_job(
+    "weekly_executive_email_job",
     selection=AssetSelection.assets(weekly_executive_email),
     description="Send (or hold back) the weekly executive e-mail.",
+    cron="30 7 * * 1", timezone=TIMEZONE, schedule_name="weekly_executive_email_schedule",
 )
-daily_executive_email_schedule = ScheduleDefinition(
-    name="daily_executive_email_schedule",
-    job=daily_executive_email_job,
-    cron_schedule="0 7 * * *",
-    execution_timezone=TIMEZONE,
-    default_status=DefaultScheduleStatus.RUNNING,
-)
-weekly_executive_email_schedule = ScheduleDefinition(
-    name="weekly_executive_email_schedule",
-    job=weekly_executive_email_job,
-    cron_schedule="30 7 * * 1",
-    execution_timezone=TIMEZONE,
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+daily_executive_email_job = daily_executive_email_schedule.job
+weekly_executive_email_job = weekly_executive_email_schedule.job

@@ -24,6 +24,7 @@ from pydantic import Field
 
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.services import PublishingResource
 
 # dbt models become assets keyed by their model name (orchestration/defs/dbt/assets.py).
 SOURCE_MODELS = (
@@ -49,21 +50,15 @@ class DashboardsConfig(Config):
                 "(static HTML sharing one plotly.min.js) written to TOURSTACK_DASHBOARDS_DIR.",
 )
 def dashboards(
-    context: AssetExecutionContext, config: DashboardsConfig, warehouse: WarehouseResource
+    context: AssetExecutionContext, config: DashboardsConfig, warehouse: WarehouseResource,
+    publishing: PublishingResource,
 ) -> MaterializeResult:
     from reports.dashboards import write_dashboards
-    from tourstack.settings import get_settings
-    from tourstack.warehouse import connect
 
-    settings = get_settings()
-    out_dir = Path(config.out_dir) if config.out_dir else settings.dashboards_dir
+    out_dir = Path(config.out_dir) if config.out_dir else publishing.dashboards_dir()
     as_of = dt.date.fromisoformat(config.as_of) if config.as_of else None
-    conn = connect(warehouse.kind, duckdb_path=warehouse.duckdb_path or None,
-                   postgres_url=warehouse.postgres_url or None)
-    try:
-        paths = write_dashboards(conn, out_dir, as_of, currency=settings.base_currency)
-    finally:
-        conn.close()
+    with warehouse.reader() as conn:
+        paths = write_dashboards(conn, out_dir, as_of, currency=publishing.base_currency())
     pages = [p.stem for p in paths]
     context.log.info(f"dashboards: {len(pages)} pages written to {out_dir}")
     return MaterializeResult(metadata={

@@ -16,7 +16,7 @@ from dagster import (
 )
 
 from orchestration.defs.dashboards.assets import dashboards
-from orchestration.defs.jobs import warehouse_refresh_job
+from orchestration.defs.warehouse.jobs import warehouse_refresh_job
 
 dashboards_job = define_asset_job(
     name="dashboards_refresh", selection=[dashboards],

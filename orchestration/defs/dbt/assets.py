@@ -2,18 +2,24 @@
 
 One `dbt build` invocation per run (not one per model): each dbt start-up costs seconds.
 Sources named `raw` map to the ingest assets' keys ["raw", table].
+
+`@dbt_assets` reads the manifest when it decorates, so the assets are built by a function
+called once the manifest is current (orchestration/defs/dbt/definitions.py), not at import.
 """
 
 # No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.dbt.project import dbt_project, ensure_manifest
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import WarehouseResource
+
+DBT_ASSETS_NAME = "tourstack_dbt_models"
 
 
 class TourstackTranslator(DagsterDbtTranslator):
@@ -35,17 +41,18 @@ class TourstackTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@dbt_assets(
-    manifest=ensure_manifest(),
-    dagster_dbt_translator=TourstackTranslator(),
-    pool=WAREHOUSE_WRITER,
-)
-def tourstack_dbt_models(
-    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-):
-    warehouse.apply_dbt_env()
-    yield from dbt.cli(["build"], context=context).stream()
+@cache
+def dbt_models(manifest: Path) -> AssetsDefinition:
+    """The dbt assets of this manifest; cached so every load shares one definition object."""
 
+    @dbt_assets(
+        manifest=manifest,
+        name=DBT_ASSETS_NAME,
+        dagster_dbt_translator=TourstackTranslator(),
+        pool=WAREHOUSE_WRITER,
+    )
+    def _models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        warehouse.apply_dbt_env()
+        yield from dbt.cli(["build"], context=context).stream()
 
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))
+    return _models

@@ -1,23 +1,26 @@
-"""Where the dbt project lives, and a manifest that is current before Dagster lists the models."""
+"""Where the dbt project lives, and the step that makes its manifest current.
+
+Nothing here runs at import: Dagster imports the code location just to list definitions, and
+an import that spawned `dbt parse` (seconds, a lock, files under target/) made every import
+slow and surprising. `ensure_manifest()` is called when the definitions are *loaded*
+(orchestration/defs/dbt/definitions.py), which is the step that needs the manifest.
+"""
 
 from __future__ import annotations
 
 import fcntl
-import os
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 _SOURCES = ("dbt_project.yml", "models", "macros", "seeds", "tests")
 
-os.environ.setdefault("DO_NOT_TRACK", "1")
-# dbt is installed beside this interpreter; make it findable when the venv is not activated
-# (`.venv/bin/tourstack demo`), for dagster-dbt's preparer as well as for the dbt resource.
-_BIN = str(Path(sys.executable).parent)
-if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+# dbt is installed beside this interpreter. Naming the executable, rather than prepending the
+# venv to PATH, keeps `.venv/bin/tourstack demo` working without an activated venv and leaves
+# the process environment alone.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 # No target here: profiles.yml picks it from DBT_TARGET, which the warehouse resource sets at
 # run time, so one code location serves DuckDB and PostgreSQL.
@@ -33,16 +36,23 @@ def _newest_source_mtime() -> float:
     return newest
 
 
+def dbt_cli() -> DbtCliResource:
+    """The dbt resource the dbt assets run with."""
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
+                          dbt_executable=DBT_EXECUTABLE)
+
+
 def ensure_manifest() -> Path:
     """`dbt parse` when the manifest is missing or older than the project's files.
 
-    Parsing touches no database. A lock keeps concurrent loaders (test workers, the webserver
-    and the daemon) from writing the manifest at the same time.
+    Parsing touches no database (dbt_project.yml turns dbt's usage statistics off). A lock
+    keeps concurrent loaders (test workers, the webserver and the daemon) from writing the
+    manifest at the same time.
     """
     manifest = dbt_project.manifest_path
     manifest.parent.mkdir(parents=True, exist_ok=True)
     with open(manifest.parent / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-            dbt_project.preparer.prepare(dbt_project)
+            dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
     return manifest

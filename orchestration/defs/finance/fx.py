@@ -13,17 +13,15 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 
 from orchestration.defs.resources import OperationalDatabase
-from tourstack.fx import SYNC_SOURCE_NAMES, make_source, sync_rates
-from tourstack.settings import get_settings
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import FxRatesResource
+from tourstack.fx import SYNC_SOURCE_NAMES, sync_rates
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -40,19 +38,13 @@ class FxSyncConfig(Config):
     description="EUR-based reference rates upserted into the operational fx_rates table.",
 )
 def fx_rates_sync(
-    context: AssetExecutionContext, config: FxSyncConfig, operational_db: OperationalDatabase
+    context: AssetExecutionContext, config: FxSyncConfig, operational_db: OperationalDatabase, fx: FxRatesResource
 ) -> MaterializeResult:
     if config.source not in SYNC_SOURCE_NAMES:
         raise ValueError(f"source must be one of {', '.join(SYNC_SOURCE_NAMES)}, got {config.source!r}")
-    settings = get_settings()
     end = dt.date.fromisoformat(config.end_date) if config.end_date else dt.datetime.now(BERLIN).date()
     start = end - dt.timedelta(days=config.lookback_days)
-    source = make_source(
-        config.source,
-        ecb_base_url=settings.ecb_base_url,
-        oxr_app_id=settings.oxr_app_id.get_secret_value() if settings.oxr_app_id else None,
-        oxr_base_url=settings.oxr_base_url,
-    )
+    source = fx.source(config.source)
     with operational_db.engine() as engine:
         written = sync_rates(engine, source, start, end)
     context.log.info(f"fx_rates: {written} rows inserted or updated from {config.source} ({start} .. {end})")
@@ -66,16 +58,10 @@ def fx_rates_sync(
     )
 
 
-fx_rates_sync_job = define_asset_job(
-    name="fx_rates_sync_job",
+daily_fx_rates_sync = scheduled_job(
+    "fx_rates_sync_job",
     selection=AssetSelection.assets(fx_rates_sync),
     description="Load the day's FX reference rates into the operational database.",
+    cron="30 16 * * *", timezone="Europe/Berlin", schedule_name="daily_fx_rates_sync",
 )
-
-daily_fx_rates_sync = ScheduleDefinition(
-    name="daily_fx_rates_sync",
-    job=fx_rates_sync_job,
-    cron_schedule="30 16 * * *",
-    execution_timezone="Europe/Berlin",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+fx_rates_sync_job = daily_fx_rates_sync.job

@@ -12,23 +12,16 @@ from dagster import (
     AssetKey,
     AssetSelection,
     AssetsDefinition,
-    DefaultScheduleStatus,
     MaterializeResult,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 
 from orchestration.defs.gateways.settlements import gateway_settlement_batches
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
-from tourstack.gateway_feeds import FEED_TABLES, FeedTable, GatewayCredentials, build_feeds, land_feed
-
-
-def _credentials() -> GatewayCredentials:
-    from tourstack.settings import get_settings
-
-    return GatewayCredentials.from_settings(get_settings())
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import GatewayFeedsResource
+from tourstack.gateway_feeds import FEED_TABLES, FeedTable, build_feeds, land_feed
 
 
 def _gateway_asset(table: FeedTable) -> AssetsDefinition:
@@ -40,10 +33,11 @@ def _gateway_asset(table: FeedTable) -> AssetsDefinition:
         description=f"{table.description} Incremental by created_at cursor, merged on `{table.key}`.",
     )
     def _land(
-        context: AssetExecutionContext, operational_db: OperationalDatabase, warehouse: WarehouseResource
+        context: AssetExecutionContext, operational_db: OperationalDatabase, warehouse: WarehouseResource,
+        gateway_feeds: GatewayFeedsResource,
     ) -> MaterializeResult:
         with operational_db.engine() as engine, warehouse.connect() as wh:
-            feed = build_feeds(_credentials(), engine)[table.name]
+            feed = build_feeds(gateway_feeds.credentials(), engine)[table.name]
             result = land_feed(feed, wh)
         context.log.info(f"{table.name} ({result.source}): {result.records_read} records read from "
                          f"{result.previous_cursor or 'the beginning'}, {result.rows_in_warehouse} in raw")
@@ -61,15 +55,12 @@ def _gateway_asset(table: FeedTable) -> AssetsDefinition:
 
 gateway_assets = [_gateway_asset(table) for table in FEED_TABLES]
 
-gateway_feeds_job = define_asset_job(
-    name="gateway_feeds",
+hourly_gateway_feeds = scheduled_job(
+    "gateway_feeds",
     # The settlement batches follow the feeds (their deps), so every landing refreshes them.
     selection=AssetSelection.assets(*gateway_assets, gateway_settlement_batches),
     description="Land new Stripe, Razorpay and PayPal records in the warehouse's raw schema, then"
                 " upsert the operational settlement batches from the landed payouts.",
+    cron="50 * * * *",
 )
-
-hourly_gateway_feeds = ScheduleDefinition(
-    job=gateway_feeds_job, cron_schedule="50 * * * *", execution_timezone="UTC",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+gateway_feeds_job = hourly_gateway_feeds.job

@@ -11,16 +11,9 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.services import GatewayFeedsResource
 from tourstack.gateway_feeds import FEED_TABLES
 from tourstack.gateway_feeds.settlements import sync_settlement_batches
-
-
-def _bank_account() -> str | None:
-    """The account gateways pay into: the configured bank-transfer account, if any."""
-    from tourstack.settings import get_settings
-
-    settings = get_settings()
-    return settings.bank_transfer_iban or settings.bank_transfer_account_number or None
 
 
 @asset(
@@ -34,10 +27,12 @@ def _bank_account() -> str | None:
                 " payments linked to the payout that paid them out.",
 )
 def gateway_settlement_batches(
-    context: AssetExecutionContext, operational_db: OperationalDatabase, warehouse: WarehouseResource
+    context: AssetExecutionContext, operational_db: OperationalDatabase, warehouse: WarehouseResource,
+    gateway_feeds: GatewayFeedsResource,
 ) -> MaterializeResult:
+    # the account gateways pay into: the configured bank-transfer account, if any
     with operational_db.engine() as engine, warehouse.connect() as wh:
-        result = sync_settlement_batches(wh, engine, bank_account=_bank_account())
+        result = sync_settlement_batches(wh, engine, bank_account=gateway_feeds.payout_account())
     summary = result.summary
     context.log.info(f"settlement batches: {summary}")
     if result.without_breakdown:

@@ -1,7 +1,6 @@
 """Payments maintenance: parked webhook events, unsent refunds, bank transfers, payment retries.
 
-Register in orchestration/definitions.py: the job `payments_maintenance_job` and the schedule
-`payments_maintenance_schedule`.
+The job and its schedule are found by orchestration/defs/payments/definitions.py.
 """
 
 from orchestration.defs.payments.maintenance import (

@@ -12,18 +12,20 @@ as an error while any remain, so the run's log shows them until finance requeues
 # No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
 import datetime as dt
 
-from dagster import DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
+from dagster import OpExecutionContext, job, op
 from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
-from tourstack.payments import build_runtime, config_from_settings, run_payments_maintenance
-from tourstack.settings import get_settings
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import PaymentsResource
+from tourstack.payments import run_payments_maintenance
 
 
 @op(description="Bank-transfer matching, unsent refunds, parked webhooks, missing fees, invoice status and "
                 "due payment retries; reports dead-lettered webhook events.")
-def payments_maintenance(context: OpExecutionContext, operational_db: OperationalDatabase) -> None:
-    runtime = build_runtime(config_from_settings(get_settings()))
+def payments_maintenance(context: OpExecutionContext, operational_db: OperationalDatabase,
+                         payments: PaymentsResource) -> None:
+    runtime = payments.runtime()
     with operational_db.engine() as engine, Session(engine) as session:
         report = run_payments_maintenance(session, runtime.router, runtime.gateways, now=dt.datetime.now(dt.UTC))
     context.log.info(
@@ -41,11 +43,7 @@ def payments_maintenance_job() -> None:
     payments_maintenance()
 
 
-payments_maintenance_schedule = ScheduleDefinition(
-    name="payments_maintenance_schedule",
-    job=payments_maintenance_job,
-    cron_schedule="*/15 * * * *",
-    execution_timezone="UTC",
-    description="Every 15 minutes.",
-    default_status=DefaultScheduleStatus.RUNNING,
+payments_maintenance_schedule = scheduled_job(
+    "payments_maintenance_job", job=payments_maintenance_job, schedule_name="payments_maintenance_schedule",
+    cron="*/15 * * * *", schedule_description="Every 15 minutes.",
 )

@@ -19,17 +19,15 @@ from dagster import (
     AssetKey,
     AssetSelection,
     Config,
-    DefaultScheduleStatus,
     MaterializeResult,
     MetadataValue,
-    ScheduleDefinition,
     asset,
-    define_asset_job,
 )
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
+from orchestration.defs.scheduling import scheduled_job
 
 
 class ReconciliationConfig(Config):
@@ -78,16 +76,10 @@ def reconciliation_run(
     })
 
 
-reconciliation_job = define_asset_job(
-    name="reconciliation_job",
+daily_reconciliation = scheduled_job(
+    "reconciliation_job",
     selection=AssetSelection.assets(reconciliation_run),
     description="Match payments and bank lines to invoices; rebuild the exception queue.",
+    cron="0 6 * * *", timezone="Europe/Berlin", schedule_name="daily_reconciliation",
 )
-
-daily_reconciliation = ScheduleDefinition(
-    name="daily_reconciliation",
-    job=reconciliation_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="Europe/Berlin",
-    default_status=DefaultScheduleStatus.RUNNING,
-)
+reconciliation_job = daily_reconciliation.job

@@ -12,16 +12,16 @@ row with a conditional UPDATE before sending, so even overlapping runs send a sc
 
 # No `from __future__ import annotations`: Dagster inspects the context annotation at runtime.
 import datetime as dt
-from pathlib import Path
 
-from dagster import DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
+from dagster import OpExecutionContext, job, op
 from sqlalchemy.orm import Session
 
 from orchestration.defs.reporting.manifest import semantic_manifest_for
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.scheduling import scheduled_job
+from orchestration.defs.services import MailResource
 from reports.builder import ReportSource
 from reports.builder.delivery import run_due
-from tourstack.settings import get_settings
 
 
 # dagster.yaml / deploy/dagster.yaml: tag_concurrency_limits allow one run with this tag at a time
@@ -30,18 +30,12 @@ POOL = "report_delivery"  # one slot (concurrency.pools.default_limit)
 
 
 def report_source(warehouse: WarehouseResource) -> ReportSource:
-    manifest = semantic_manifest_for(warehouse)
-    if warehouse.kind == "postgres":
-        return ReportSource("postgres", manifest, postgres_url=warehouse.postgres_url)
-    return ReportSource("duckdb", manifest, duckdb_path=Path(warehouse.duckdb_path))
+    return warehouse.report_source(semantic_manifest_for(warehouse))
 
 
 @op(description="Render and e-mail every report schedule that is due.", pool=POOL)
 def send_due_reports(context: OpExecutionContext, operational_db: OperationalDatabase,
-                     warehouse: WarehouseResource) -> None:
-    from tourstack.mail import transport_from_settings
-
-    settings = get_settings()
+                     warehouse: WarehouseResource, mail: MailResource) -> None:
     now = dt.datetime.now(dt.UTC)
     with operational_db.engine() as engine, Session(engine) as session:
         from reports.builder.store import due_schedules
@@ -49,9 +43,9 @@ def send_due_reports(context: OpExecutionContext, operational_db: OperationalDat
         if not due_schedules(session, now):  # nothing due: skip the manifest and the warehouse
             context.log.info("no report schedules due")
             return
-        outcomes = run_due(session, report_source(warehouse), transport_from_settings(settings),
-                           sender=settings.mail_from, now=now,
-                           allowed_domains=settings.report_recipient_domains)
+        outcomes = run_due(session, report_source(warehouse), mail.transport(),
+                           sender=mail.sender(), now=now,
+                           allowed_domains=mail.report_recipient_domains())
     failed = [o for o in outcomes if o.status != "sent"]
     context.log.info(f"report schedules run: {len(outcomes)}, failed or disabled: {len(failed)}")
     for outcome in failed:
@@ -63,11 +57,7 @@ def scheduled_reports_job() -> None:
     send_due_reports()
 
 
-scheduled_reports = ScheduleDefinition(
-    name="scheduled_reports",
-    job=scheduled_reports_job,
-    cron_schedule="*/5 * * * *",
-    execution_timezone="UTC",
-    description="Every 5 minutes.",
-    default_status=DefaultScheduleStatus.RUNNING,
+scheduled_reports = scheduled_job(
+    "scheduled_reports_job", job=scheduled_reports_job,
+    cron="*/5 * * * *", schedule_name="scheduled_reports", schedule_description="Every 5 minutes.",
 )

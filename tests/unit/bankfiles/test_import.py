@@ -137,13 +137,14 @@ def test_dagster_asset_imports_the_inbox(db_url, tmp_path):
 
     from orchestration.defs.bankfiles import bank_statement_files
     from orchestration.defs.resources import OperationalDatabase
+    from orchestration.defs.services import settings_backed_resources
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copyfile(CAMT02, inbox / "march.xml")
     (inbox / "bad.csv").write_text("bank_account\nX\n")
     result = materialize(
-        [bank_statement_files], resources={"operational_db": OperationalDatabase(url=db_url)},
+        [bank_statement_files], resources={"operational_db": OperationalDatabase(url=db_url), **settings_backed_resources()},
         run_config={"ops": {"bank_statement_files": {"config": {"inbox": str(inbox)}}}},
     )
     assert result.success
@@ -158,17 +159,18 @@ def test_sensor_requests_a_run_once_per_new_set_of_files(tmp_path, monkeypatch):
     from dagster import RunRequest, SkipReason, build_sensor_context
 
     from orchestration.defs.bankfiles import bank_inbox_sensor
+    from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
 
     monkeypatch.setenv("TOURSTACK_BANK_INBOX", str(tmp_path))
     get_settings.cache_clear()
     try:
-        assert isinstance(bank_inbox_sensor(build_sensor_context()), SkipReason)
+        assert isinstance(bank_inbox_sensor(build_sensor_context(resources=settings_backed_resources())), SkipReason)
         shutil.copyfile(WEEK1, tmp_path / "week1.csv")
-        context = build_sensor_context()
+        context = build_sensor_context(resources=settings_backed_resources())
         request = bank_inbox_sensor(context)
         assert isinstance(request, RunRequest)
-        again = bank_inbox_sensor(build_sensor_context(cursor=context.cursor))
+        again = bank_inbox_sensor(build_sensor_context(cursor=context.cursor, resources=settings_backed_resources()))
         assert isinstance(again, SkipReason)
     finally:
         get_settings.cache_clear()

@@ -14,6 +14,7 @@ from orchestration.defs.briefing import (
     weekly_executive_email_schedule,
 )
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.services import settings_backed_resources
 
 
 @asset(key=AssetKey(["exec_kpi_daily"]))
@@ -49,6 +50,7 @@ def _resources(mini_warehouse, db_url):
     return {
         "warehouse": WarehouseResource(kind="duckdb", duckdb_path=str(mini_warehouse.path)),
         "operational_db": OperationalDatabase(url=db_url),
+        **settings_backed_resources(),
     }
 
 

@@ -125,6 +125,7 @@ def test_dagster_assets_rerun_without_duplicates(engine, tmp_path, monkeypatch):
 
     from orchestration.defs.gateways import gateway_assets
     from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+    from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
 
     for name in ("STRIPE_SECRET_KEY", "RAZORPAY_KEY_ID", "PAYPAL_CLIENT_ID"):
@@ -132,7 +133,8 @@ def test_dagster_assets_rerun_without_duplicates(engine, tmp_path, monkeypatch):
     get_settings.cache_clear()
     path = tmp_path / "assets.duckdb"
     resources = {"operational_db": OperationalDatabase(url=str(engine.url)),
-                 "warehouse": WarehouseResource(kind="duckdb", duckdb_path=str(path))}
+                 "warehouse": WarehouseResource(kind="duckdb", duckdb_path=str(path)),
+                 **settings_backed_resources()}
     counts = []
     for _ in range(2):
         result = materialize(gateway_assets, resources=resources)

@@ -175,6 +175,7 @@ def test_the_dagster_asset_reports_the_sync(engine, tmp_path, monkeypatch):
 
     from orchestration.defs.gateways import gateway_assets, gateway_settlement_batches
     from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+    from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
 
     for name in ("STRIPE_SECRET_KEY", "RAZORPAY_KEY_ID", "PAYPAL_CLIENT_ID", "BANK_TRANSFER_IBAN",
@@ -182,7 +183,8 @@ def test_the_dagster_asset_reports_the_sync(engine, tmp_path, monkeypatch):
         monkeypatch.delenv(f"TOURSTACK_{name}", raising=False)
     get_settings.cache_clear()
     resources = {"operational_db": OperationalDatabase(url=str(engine.url)),
-                 "warehouse": WarehouseResource(kind="duckdb", duckdb_path=str(tmp_path / "assets.duckdb"))}
+                 "warehouse": WarehouseResource(kind="duckdb", duckdb_path=str(tmp_path / "assets.duckdb")),
+                 **settings_backed_resources()}
     try:
         result = materialize([*gateway_assets, gateway_settlement_batches], resources=resources)
     finally:

@@ -115,13 +115,14 @@ def test_dagster_asset_offline(blank_sites, monkeypatch):
 
     from orchestration.defs.ai import ai_site_descriptions_job, site_descriptions
     from orchestration.defs.resources import OperationalDatabase
+    from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
 
     url, sessions, ids = blank_sites
     monkeypatch.delenv("TOURSTACK_OPENAI_API_KEY", raising=False)
     get_settings.cache_clear()
     try:
-        result = materialize([site_descriptions], resources={"operational_db": OperationalDatabase(url=url)},
+        result = materialize([site_descriptions], resources={"operational_db": OperationalDatabase(url=url), **settings_backed_resources()},
                              run_config={"ops": {"site_descriptions": {"config": {"limit": 3}}}})
     finally:
         get_settings.cache_clear()

@@ -141,6 +141,7 @@ def test_dagster_asset_drafts_offline(opened, monkeypatch):
         request_itinerary_drafts,
     )
     from orchestration.defs.resources import OperationalDatabase
+    from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
 
     path, sessions, ids = opened
@@ -148,7 +149,7 @@ def test_dagster_asset_drafts_offline(opened, monkeypatch):
     get_settings.cache_clear()
     try:
         result = materialize(
-            [request_itinerary_drafts], resources={"operational_db": OperationalDatabase(url=f"sqlite:///{path}")},
+            [request_itinerary_drafts], resources={"operational_db": OperationalDatabase(url=f"sqlite:///{path}"), **settings_backed_resources()},
             run_config={"ops": {"request_itinerary_drafts": {"config": {"limit": 3}}}})
     finally:
         get_settings.cache_clear()

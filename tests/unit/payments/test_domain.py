@@ -122,13 +122,14 @@ def test_webhooks_are_stored_first_idempotent_and_reordered(session, router, gat
 def test_dagster_maintenance_job_runs(migrated_sqlite_url, monkeypatch):
     from orchestration.defs.payments import payments_maintenance_job
     from orchestration.defs.resources import OperationalDatabase
+    from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
 
     get_settings.cache_clear()
     monkeypatch.setenv("TOURSTACK_DATABASE_URL", migrated_sqlite_url)
     try:
         result = payments_maintenance_job.execute_in_process(
-            resources={"operational_db": OperationalDatabase(url=migrated_sqlite_url)})
+            resources={"operational_db": OperationalDatabase(url=migrated_sqlite_url), **settings_backed_resources()})
     finally:
         get_settings.cache_clear()
     assert result.success

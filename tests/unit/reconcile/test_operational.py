@@ -294,7 +294,7 @@ def test_reconciliation_runs_after_the_bank_statement_import_and_settlement_batc
 
     from orchestration.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     upstream = graph.get(AssetKey("reconciliation_run")).parent_keys
     expected = {AssetKey("bank_statement_files"), AssetKey("gateway_settlement_batches")}
     assert expected <= upstream

@@ -10,6 +10,7 @@ from dagster import DagsterInstance
 
 from orchestration.defs.reporting import jobs, scheduled_reports, scheduled_reports_job
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
+from orchestration.defs.services import settings_backed_resources
 from tests import factories as f
 from tests.unit.reporting.test_store import SPEC, _fake_result
 from reports.builder import delivery, store
@@ -30,7 +31,8 @@ def _run(db_url):
     return scheduled_reports_job.execute_in_process(
         instance=DagsterInstance.ephemeral(),
         resources={"operational_db": OperationalDatabase(url=db_url),
-                   "warehouse": WarehouseResource(kind="duckdb", duckdb_path="/nonexistent.duckdb")},
+                   "warehouse": WarehouseResource(kind="duckdb", duckdb_path="/nonexistent.duckdb"),
+                   **settings_backed_resources()},
     )
 
 

@@ -1,0 +1,1 @@
+"""The warehouse refresh: operational tables and gateway feeds ingested, then `dbt build`."""
