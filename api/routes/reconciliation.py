@@ -32,8 +32,8 @@ from tourstack.db.models import Invoice, ReconciliationDecision, ReconciliationM
 from tourstack.money import exponent, from_minor, quantum
 from tourstack.fx import EcbOfflineSource, RateSource
 from tourstack.reconcile.audit import list_decisions, list_exceptions, list_matches
+from tourstack.approvals import Actor
 from tourstack.reconcile.decisions import (
-    Actor,
     allocate,
     get_transaction,
     unmatch,
@@ -52,10 +52,6 @@ def get_fx_rates() -> RateSource:
 
 
 FxRatesDep = Annotated[RateSource, Depends(get_fx_rates)]
-
-
-def _actor(principal: Principal) -> Actor:
-    return Actor(role=principal.role, key_id=principal.key_id, staff_user_id=principal.staff_user_id)
 
 
 def _minor(session, invoice_id: int, text: str) -> int:
@@ -100,7 +96,7 @@ def _decision_out(d: ReconciliationDecision) -> DecisionOut:
              responses=problem_responses(403, 404, 409, 422))
 def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile, rates: FxRatesDep) -> MatchOut:
     amount = _minor(session, body.invoice_id, body.amount)
-    (row,) = allocate(session, _actor(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note,
+    (row,) = allocate(session, Actor.of(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note,
                       rates=rates)
     session.commit()
     log.info("manual match", extra={"match_id": row.id, "txn_key": row.txn_key, "key_id": principal.key_id})
@@ -111,7 +107,7 @@ def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile
              responses=problem_responses(403, 404, 409, 422))
 def split(body: SplitCreate, session: SessionDep, principal: CanReconcile, rates: FxRatesDep) -> list[MatchOut]:
     parts = [(a.invoice_id, _minor(session, a.invoice_id, a.amount)) for a in body.allocations]
-    rows = allocate(session, _actor(principal), body.txn_key, parts, note=body.note, rates=rates)
+    rows = allocate(session, Actor.of(principal), body.txn_key, parts, note=body.note, rates=rates)
     session.commit()
     log.info("manual split", extra={"txn_key": body.txn_key, "parts": len(rows), "key_id": principal.key_id})
     return [_match_out(r) for r in rows]
@@ -119,7 +115,7 @@ def split(body: SplitCreate, session: SessionDep, principal: CanReconcile, rates
 
 @router.delete("/matches/{match_id}", response_model=DecisionOut, responses=problem_responses(403, 404))
 def delete_match(match_id: DbId, session: SessionDep, principal: CanReconcile) -> DecisionOut:
-    decision = unmatch(session, _actor(principal), match_id)
+    decision = unmatch(session, Actor.of(principal), match_id)
     session.commit()
     log.info("unmatch", extra={"match_id": match_id, "key_id": principal.key_id})
     return _decision_out(decision)
@@ -129,7 +125,7 @@ def delete_match(match_id: DbId, session: SessionDep, principal: CanReconcile) -
              responses=problem_responses(403, 404, 409, 422))
 def create_write_off(body: WriteOffCreate, session: SessionDep, principal: CanReconcile) -> DecisionOut:
     amount = _minor(session, body.invoice_id, body.amount)
-    decision = write_off(session, _actor(principal), body.invoice_id, amount, note=body.note)
+    decision = write_off(session, Actor.of(principal), body.invoice_id, amount, note=body.note)
     session.commit()
     log.info("write-off", extra={"invoice_id": body.invoice_id, "key_id": principal.key_id})
     return _decision_out(decision)

@@ -6,6 +6,7 @@ state, invalid input; the API answers them all with one handler.
 
 from __future__ import annotations
 
+from tourstack import approvals
 from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 
 
@@ -28,14 +29,12 @@ class InvoiceConflict(InvoicingError, Conflict):
     title = "Invoice conflict"
 
 
-class IllegalTransition(InvoiceConflict):
-    code = "illegal-transition"
+class IllegalTransition(approvals.IllegalTransition, InvoiceConflict):
+    """Also: a credit note takes no approval step, only void."""
 
 
-class SeparationOfDuties(InvoiceConflict):
+class SeparationOfDuties(approvals.SeparationOfDuties, InvoiceConflict):
     """The approver submitted the invoice: a second person must approve."""
-
-    code = "separation-of-duties"
 
 
 class CreditLimitExceeded(InvoiceConflict):

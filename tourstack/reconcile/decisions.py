@@ -5,7 +5,8 @@ or removed which money and when, and the daily run must respect it (operational.
 transaction with a live manual allocation stays out of automatic matching and only its
 unallocated remainder is queued; an unmatch excludes exactly the (transaction, invoice / booking
 / settlement batch) pair it undid, so the transaction can be matched elsewhere or queued; manual
-allocations and write-offs count as settled. Decisions are never deleted; undoing a manual match
+allocations and write-offs count as settled. Each decision names its actor (the one
+tourstack.approvals.Actor that invoice and payout events record too). Decisions are never deleted; undoing a manual match
 revokes its decision (revoked_at) and records an 'unmatch'. Nothing here commits: the caller
 does, once.
 
@@ -36,6 +37,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import Actor
 from tourstack.db.locking import lock_row, lock_rows
 from tourstack.db.models import (
     BankStatementLine,
@@ -69,13 +71,6 @@ class ReconciliationConflict(ReconciliationError, Conflict):
 
 class InvalidReconciliation(ReconciliationError, Invalid):
     """A step that could never be accepted: no parts, a wrong sign, an unconvertible currency."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    role: str | None = None
-    key_id: int | None = None
-    staff_user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,9 +123,7 @@ def invoice_open_minor(session: Session, invoice: Invoice) -> int:
 
 
 def _decision(session: Session, actor: Actor, action: str, **fields) -> ReconciliationDecision:
-    row = ReconciliationDecision(action=action, actor_role=actor.role, actor_key_id=actor.key_id,
-                                 actor_staff_user_id=actor.staff_user_id,
-                                 decided_at=dt.datetime.now(dt.UTC), **fields)
+    row = ReconciliationDecision(action=action, **actor.columns(), decided_at=dt.datetime.now(dt.UTC), **fields)
     session.add(row)
     session.flush()
     return row

@@ -6,6 +6,7 @@ state, invalid input; the API answers them all with one handler.
 
 from __future__ import annotations
 
+from tourstack import approvals
 from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 
 
@@ -28,14 +29,12 @@ class PayoutConflict(SettlementError, Conflict):
     title = "Payout conflict"
 
 
-class IllegalTransition(PayoutConflict):
-    code = "illegal-transition"
+class IllegalTransition(approvals.IllegalTransition, PayoutConflict):
+    pass
 
 
-class SeparationOfDuties(PayoutConflict):
+class SeparationOfDuties(approvals.SeparationOfDuties, PayoutConflict):
     """The approver proposed the payout: a second person must approve it."""
-
-    code = "separation-of-duties"
 
 
 class InvalidSettlement(SettlementError, Invalid):
