@@ -1,10 +1,12 @@
 """Manual reconciliation for finance: match, split, unmatch, write off; the exception queue and
 the audit trail.
 
-Writes are finance and admin only (agents and ops get 403). Each write records a decision with
+Writes and the exception queue need `reconciliation:manage` (finance and admin; agents and ops
+get 403). Each write records a decision with
 the caller's key (the audit trail in reconciliation_decisions) and commits once at the end; the
 daily run keeps these decisions (tourstack.reconcile.operational). Reading the trail and a
-transaction's current matches is open to ops as well; agents never see reconciliation data.
+transaction's current matches needs `reconciliation:read` (ops as well); agents never see
+reconciliation data.
 Cross-currency allocations are converted with the same FX source the daily run uses.
 """
 
@@ -16,7 +18,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from api.deps import SessionDep, require_role
+from api.deps import CanReadReconciliation, CanReconcile, SessionDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, Page, TxnKey, problem_responses
 from api.schemas.reconciliation import (
@@ -27,7 +29,6 @@ from api.schemas.reconciliation import (
     SplitCreate,
     WriteOffCreate,
 )
-from tourstack.auth import Principal
 from tourstack.db.models import Invoice, ReconciliationDecision, ReconciliationMatch
 from tourstack.money import exponent, from_minor, quantum
 from tourstack.fx import EcbOfflineSource, RateSource
@@ -40,10 +41,8 @@ from tourstack.reconcile.decisions import (
     write_off,
 )
 
-router = APIRouter(prefix="/api/v1/reconciliation", tags=["reconciliation"])
+router = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
 log = logging.getLogger("api.reconciliation")
-CanReconcile = Annotated[Principal, Depends(require_role("finance", "admin"))]
-CanReadReconciliation = Annotated[Principal, Depends(require_role("finance", "ops", "admin"))]
 
 
 def get_fx_rates() -> RateSource:

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
-from api.deps import SessionDep, SettingsDep, require_permission
+from api.deps import CanManageReports, CanReadAnalytics, SessionDep, SettingsDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, IsoDate, problem_responses
 from api.schemas.reports import (
@@ -37,17 +37,15 @@ from api.schemas.reports import (
     ScheduleOut,
     ScheduleUpdate,
 )
-from tourstack.auth import Permission, Principal
+from tourstack.auth import Principal
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
 from tourstack.metrics import MetricQueryError
 from tourstack.reporting import FORMATS, ReportResult, ReportSource, SourceError, SpecError, filename, parse_spec, render, run_report
 from tourstack.reporting import store
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"])
 log = logging.getLogger("api.reports")
 
-CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
-CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
 SpecBody = Annotated[dict[str, Any], Body(description="a report spec (docs/reports.md)", examples=[SPEC_EXAMPLE])]
 AsOf = Annotated[IsoDate | None, Query(description="reference day of relative ranges (default: today)")]
 _STATUS = {"invalid": 422, "conflict": 409, "not_found": 404}
