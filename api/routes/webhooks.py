@@ -77,7 +77,7 @@ def get_events(
 ) -> Page[WebhookEventOut]:
     """Stored webhook events, newest first (e.g. `?status=dead_lettered`)."""
     page = list_events(session, status=status, gateway=gateway, limit=limit, cursor=cursor)
-    return Page[WebhookEventOut](items=[WebhookEventOut.build(e) for e in page.items], next_cursor=page.next_cursor)
+    return Page[WebhookEventOut](items=[WebhookEventOut.model_validate(e, from_attributes=True) for e in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/webhook-events/rejections", response_model=list[WebhookRejectionOut],
@@ -85,7 +85,7 @@ def get_events(
 def get_rejections(principal: CanManageWebhooks, guard: WebhookGuardDep) -> list[WebhookRejectionOut]:
     """Deliveries refused for a missing or bad signature, per gateway and source, newest first
     (kept in Redis for 7 days when configured; otherwise since this process started)."""
-    return [WebhookRejectionOut.build(t) for t in guard.tallies()]
+    return [WebhookRejectionOut.model_validate(t, from_attributes=True) for t in guard.tallies()]
 
 
 @router.post("/webhook-events/{event_id}/retry", response_model=WebhookRetryOut,
@@ -94,7 +94,7 @@ def post_retry(session: SessionDep, principal: CanManageWebhooks, payments: Paym
     """Give an unprocessed (typically dead-lettered) event a fresh set of attempts, starting now."""
     row, outcome = requeue(session, event_id, gateways=payments.gateways)
     log.info("webhook event %s requeued by key %s: %s", event_id, principal.key_id, outcome)
-    return WebhookRetryOut(event=WebhookEventOut.build(row), outcome=outcome)
+    return WebhookRetryOut(event=WebhookEventOut.model_validate(row, from_attributes=True), outcome=outcome)
 
 
 @router.post("/webhooks/{gateway}", responses=problem_responses(400, 404, 413, 422, 429, 503))
