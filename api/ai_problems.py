@@ -1,4 +1,5 @@
-"""Problem details for the itinerary and AI errors (RFC 9457, see api.problems)."""
+"""Problem details for the AI errors (RFC 9457, see api.problems). The itinerary domain's own
+refusals (not found, conflict, invalid edit) are answered by api.problems like every domain's."""
 
 from __future__ import annotations
 
@@ -11,21 +12,10 @@ from api.problems import problem_response
 from tourstack.itinerary import (
     BudgetExhausted,
     GenerationFailed,
-    InvalidEdit,
-    ItineraryConflict,
-    ItineraryError,
-    ItineraryNotFound,
     RateLimited,
     UnknownDestination,
 )
 from tourstack.itinerary.suggestions import NothingNearby
-
-
-async def _itinerary_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ItineraryError)
-    status, title = {ItineraryNotFound: (404, "Not Found"), ItineraryConflict: (409, "Itinerary conflict"),
-                     InvalidEdit: (422, "Invalid edit")}.get(type(exc), (400, "Itinerary error"))
-    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
 
 
 async def _unknown_destination(request: Request, exc: Exception) -> JSONResponse:
@@ -56,7 +46,6 @@ async def _generation_failed(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_ai_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ItineraryError, _itinerary_error)
     app.add_exception_handler(UnknownDestination, _unknown_destination)
     app.add_exception_handler(NothingNearby, _nothing_nearby)
     app.add_exception_handler(RateLimited, _rate_limited)

@@ -15,6 +15,7 @@ from api.ai_problems import install_ai_problem_handlers
 from api.openapi import install_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
+    API_PREFIX,
     bookings,
     content,
     dashboards,
@@ -35,7 +36,11 @@ from api.routes import (
 )
 from tourstack.settings import Settings, get_settings
 
-API_PREFIX = "/api/v1"
+# Every resource below the version prefix; /health stays at the root for probes.
+VERSIONED_ROUTERS = (
+    bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
+    payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports,
+)
 
 
 def create_app(
@@ -76,20 +81,6 @@ def create_app(
     app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals carry its id
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
-    app.include_router(bookings.router)
-    app.include_router(quotes.router)
-    app.include_router(invoices.router)
-    app.include_router(suppliers.router)
-    app.include_router(supplier_payouts.router)
-    app.include_router(itineraries.router)
-    app.include_router(content.router)
-    app.include_router(suggestions.router)
-    app.include_router(payment_plans.router)
-    app.include_router(payments.router)
-    app.include_router(refunds.router)
-    app.include_router(disputes.router)
-    app.include_router(webhooks.router)
-    app.include_router(reconciliation.router)
-    app.include_router(dashboards.router)
-    app.include_router(reports.router)
+    for module in VERSIONED_ROUTERS:
+        app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -86,7 +86,6 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
-CurrentUser = CurrentPrincipal
 
 
 def _forbidden(principal: Principal) -> ApiProblem:
@@ -104,17 +103,6 @@ def require_permission(permission: Permission) -> Callable[[Principal], Principa
         return principal
 
     dependency.__name__ = f"require_{permission.value.replace(':', '_')}"
-    return dependency
-
-
-def require_role(*roles: str) -> Callable[[Principal], Principal]:
-    """Dependency factory: the principal, or 403 when its role is not one of `roles`."""
-
-    def dependency(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            raise _forbidden(principal)
-        return principal
-
     return dependency
 
 
@@ -136,6 +124,13 @@ CanCreatePayments = Annotated[Principal, Depends(require_permission(Permission.P
 CanRequestRefunds = Annotated[Principal, Depends(require_permission(Permission.REFUNDS_REQUEST))]
 CanApproveRefunds = Annotated[Principal, Depends(require_permission(Permission.REFUNDS_APPROVE))]
 CanManageDisputes = Annotated[Principal, Depends(require_permission(Permission.DISPUTES_MANAGE))]
+CanReadReconciliation = Annotated[
+    Principal, Depends(require_permission(Permission.RECONCILIATION_READ))
+]
+CanReconcile = Annotated[Principal, Depends(require_permission(Permission.RECONCILIATION_MANAGE))]
+CanManageWebhooks = Annotated[Principal, Depends(require_permission(Permission.WEBHOOKS_MANAGE))]
+CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
+CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
 
 
 def get_payments(request: Request) -> PaymentsRuntime:

@@ -14,29 +14,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tourstack.db.rules import broken_rule, describe
-from tourstack.invoicing import (
-    BookingNotFound,
-    InvalidInvoice,
-    InvoiceConflict,
-    InvoiceNotFound,
-    InvoicingError,
-)
-from tourstack.payments import (
-    Conflict as PaymentConflict,
-    GatewayDeclined,
-    GatewayUnavailable,
-    NoGatewayAvailable,
-    NotFound as PaymentNotFound,
-    PaymentsError,
-)
+from tourstack.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from tourstack.payments import GatewayDeclined, GatewayUnavailable, NoGatewayAvailable
 from tourstack.sales import InvalidCursor
-from tourstack.settlement import (
-    InvalidSettlement,
-    PayoutConflict,
-    PayoutNotFound,
-    SettlementError,
-    SupplierNotFound,
-)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Problem types are relative URI references (RFC 9457 section 3.1.1).
@@ -187,44 +167,17 @@ async def _invalid_cursor(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _invoicing_error(request: Request, exc: Exception) -> JSONResponse:
-    """Invoicing domain errors: missing -> 404, wrong state -> 409, bad input -> 422."""
-    assert isinstance(exc, InvoicingError)
-    if isinstance(exc, InvoiceNotFound | BookingNotFound):
-        status, title = 404, "Not Found"
-    elif isinstance(exc, InvoiceConflict):
-        status, title = 409, "Invoice conflict"
-    elif isinstance(exc, InvalidInvoice):
-        status, title = 422, "Invalid invoice"
-    else:
-        status, title = 400, "Invoicing error"
-    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
+# The status of each family of domain refusal (tourstack.errors); anything else is a 400.
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422),
+)
 
 
-async def _settlement_error(request: Request, exc: Exception) -> JSONResponse:
-    """Settlement domain errors: missing -> 404, wrong state -> 409, bad input -> 422."""
-    assert isinstance(exc, SettlementError)
-    if isinstance(exc, PayoutNotFound | SupplierNotFound):
-        status, title = 404, "Not Found"
-    elif isinstance(exc, PayoutConflict):
-        status, title = 409, "Payout conflict"
-    elif isinstance(exc, InvalidSettlement):
-        status, title = 422, "Invalid settlement"
-    else:
-        status, title = 400, "Settlement error"
-    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
-
-
-async def _payments_error(request: Request, exc: Exception) -> JSONResponse:
-    """Payments domain errors: missing -> 404, wrong state -> 409, bad input -> 422."""
-    assert isinstance(exc, PaymentsError)
-    if isinstance(exc, PaymentNotFound):
-        status, title = 404, "Not Found"
-    elif isinstance(exc, PaymentConflict):
-        status, title = 409, "Payment conflict"
-    else:
-        status, title = 422, "Invalid payment"
-    return problem_response(request, status, detail=str(exc), slug=exc.code, title=title)
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    """Every domain's refusals: the family gives the status, the class its slug and title."""
+    assert isinstance(exc, DomainError)
+    status = next((code for family, code in _DOMAIN_STATUS if isinstance(exc, family)), 400)
+    return problem_response(request, status, detail=str(exc), slug=exc.code, title=exc.title)
 
 
 async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
@@ -265,9 +218,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
-    app.add_exception_handler(InvoicingError, _invoicing_error)
-    app.add_exception_handler(SettlementError, _settlement_error)
-    app.add_exception_handler(PaymentsError, _payments_error)
+    app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(GatewayUnavailable, _gateway_error)
     app.add_exception_handler(GatewayDeclined, _gateway_error)
     app.add_exception_handler(NoGatewayAvailable, _gateway_error)

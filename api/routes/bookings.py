@@ -14,7 +14,7 @@ from api.schemas.sales import BookingDetail, BookingOut
 from tourstack.auth import Permission
 from tourstack.sales import BookingFilters, get_booking_by_ref, list_booking_items, list_bookings
 
-router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"])
+router = APIRouter(prefix="/bookings", tags=["bookings"])
 
 BookingStatus = Literal["pending", "confirmed", "paid", "completed", "cancelled"]
 

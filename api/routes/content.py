@@ -22,7 +22,7 @@ from tourstack.itinerary import drafts
 from tourstack.itinerary.content import ContentKind, ContentRequest, generate_content
 from tourstack.itinerary.usage import SqlUsageStore
 
-router = APIRouter(prefix="/api/v1/content", tags=["content"])
+router = APIRouter(prefix="/content", tags=["content"])
 PROBLEMS = problem_responses(401, 402, 403, 404, 422)
 
 

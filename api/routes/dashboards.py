@@ -17,23 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, SettingsDep, require_permission
+from api.deps import CanReadAnalytics, SessionDep, SettingsDep
 from api.problems import ApiProblem
+from api.routes import API_PREFIX
 from api.schemas.common import problem_responses
-from tourstack.auth import Permission, Principal, has_permission
+from tourstack.auth import Permission, has_permission
 from reports.dashboards import ASSET_FILES, DASHBOARDS
 from reports.dashboards import links
 from tourstack.db.models import ApiKey
 
-router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
-CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
+router = APIRouter(prefix="/dashboards", tags=["dashboards"])
 PAGES = (*DASHBOARDS, "index")
 _MEDIA = {".js": "text/javascript", ".css": "text/css", ".json": "application/json"}
 _PAGE_HEADERS = {
@@ -117,7 +116,7 @@ def list_dashboards(settings: SettingsDep, principal: CanReadAnalytics) -> Dashb
     manifest = {}
     if (folder / "manifest.json").is_file():
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    items = [DashboardOut(name=n, url=f"{router.prefix}/{n}", available=(folder / f"{n}.html").is_file())
+    items = [DashboardOut(name=n, url=f"{API_PREFIX}{router.prefix}/{n}", available=(folder / f"{n}.html").is_file())
              for n in DASHBOARDS]
     return DashboardList(items=items, as_of=manifest.get("as_of"),
                          generated_at=manifest.get("generated_at"))
@@ -131,7 +130,7 @@ def create_link(session: SessionDep, principal: CanReadAnalytics,
     row = session.get(ApiKey, principal.key_id)
     token, expires = links.issue(principal.key_id, row.key_hash,
                                  ttl_seconds=(body or LinkIn()).ttl_seconds)
-    return LinkOut(url=f"{router.prefix}/view/{token}/index.html",
+    return LinkOut(url=f"{API_PREFIX}{router.prefix}/view/{token}/index.html",
                    expires_at=dt.datetime.fromtimestamp(expires, dt.UTC))
 
 

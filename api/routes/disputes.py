@@ -15,7 +15,7 @@ from tourstack.db.models import Dispute
 from tourstack.payments import resolve_dispute
 from tourstack.sales.pagination import keyset_page
 
-router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"])
+router = APIRouter(prefix="/disputes", tags=["disputes"])
 
 
 @router.get("", response_model=Page[DisputeOut], responses=problem_responses(400, 401, 403, 422))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import CanManageInvoices, CanReadInvoices, InvoicingConfigDep, SessionDep
 from api.problems import ApiProblem
+from api.routes import API_PREFIX
 from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.invoicing import (
     CreditNoteCreate,
@@ -54,7 +55,7 @@ from reports.invoices import render
 from tourstack.payments import refresh_booking_invoices
 from tourstack.sales import get_booking_by_ref
 
-router = APIRouter(prefix="/api/v1/invoices", tags=["invoices"])
+router = APIRouter(prefix="/invoices", tags=["invoices"])
 log = logging.getLogger("api.invoices")
 
 InvoiceStatus = Literal[
@@ -168,7 +169,7 @@ def post_invoice(
     invoice = create_draft(session, booking.id, actor=Actor.of(principal), config=config, lines=lines)
     session.commit()
     log.info("invoice drafted", extra={"invoice_id": invoice.id, "key_id": principal.key_id})
-    response.headers["Location"] = f"{router.prefix}/{invoice.id}"
+    response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{invoice.id}"
     return _detail(session, invoice, principal)
 
 
@@ -247,5 +248,5 @@ def post_credit_note(
         session, invoice.id, actor=Actor.of(principal), config=config,
         amount_minor=amount_minor, lines=lines, reason=body.reason,
     )
-    response.headers["Location"] = f"{router.prefix}/{note.id}"
+    response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{note.id}"
     return _step(session, principal, note, "credited")

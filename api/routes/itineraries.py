@@ -35,7 +35,7 @@ from tourstack.db.models import Itinerary
 from tourstack.itinerary import Generation, Travellers, TripRequest, drafts, service
 from tourstack.money import CurrencyError, exact_amount, to_minor
 
-router = APIRouter(prefix="/api/v1/itineraries", tags=["itineraries"])
+router = APIRouter(prefix="/itineraries", tags=["itineraries"])
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 

@@ -22,7 +22,7 @@ from tourstack.db.models import Booking
 from tourstack.payments import PlanTerms, create_plan, current_plan, plan_installments, received_minor
 from tourstack.sales import get_booking_by_ref
 
-router = APIRouter(prefix="/api/v1/bookings", tags=["payment plans"])
+router = APIRouter(prefix="/bookings", tags=["payment plans"])
 
 
 def visible_booking(session: Session, principal: Principal, booking_ref: str) -> Booking:

@@ -49,7 +49,7 @@ from tourstack.payments import (
 )
 from sqlalchemy import select
 
-router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
+router = APIRouter(prefix="/payments", tags=["payments"])
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 # A payer's chosen method implies the gateway to try first (among the routing rule's gateways;
 # routing still falls back).

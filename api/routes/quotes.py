@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import CanCreateQuotes, CanReadQuotes, SessionDep
 from api.problems import ApiProblem
+from api.routes import API_PREFIX
 from api.schemas.common import DbId, IsoDate, Page, problem_responses
 from api.schemas.sales import QuoteCreate, QuoteOut
 from tourstack.auth import Permission
@@ -27,7 +28,7 @@ from tourstack.sales import (
     list_quotes,
 )
 
-router = APIRouter(prefix="/api/v1/quotes", tags=["quotes"])
+router = APIRouter(prefix="/quotes", tags=["quotes"])
 log = logging.getLogger("api.quotes")
 
 QuoteStatus = Literal["draft", "sent", "accepted", "rejected", "expired"]
@@ -115,5 +116,5 @@ def post_quote(
         "quote created",
         extra={"quote_id": quote.id, "quote_number": quote.quote_number, "key_id": principal.key_id},
     )
-    response.headers["Location"] = f"{router.prefix}/{quote.id}"
+    response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{quote.id}"
     return QuoteOut.build(quote, show_costs=principal.can(Permission.COSTS_READ))

@@ -1,10 +1,12 @@
 """Manual reconciliation for finance: match, split, unmatch, write off; the exception queue and
 the audit trail.
 
-Writes are finance and admin only (agents and ops get 403). Each write records a decision with
+Writes and the exception queue need `reconciliation:manage` (finance and admin; agents and ops
+get 403). Each write records a decision with
 the caller's key (the audit trail in reconciliation_decisions) and commits once at the end; the
 daily run keeps these decisions (tourstack.reconcile.operational). Reading the trail and a
-transaction's current matches is open to ops as well; agents never see reconciliation data.
+transaction's current matches needs `reconciliation:read` (ops as well); agents never see
+reconciliation data.
 Cross-currency allocations are converted with the same FX source the daily run uses.
 """
 
@@ -16,7 +18,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from api.deps import SessionDep, require_role
+from api.deps import CanReadReconciliation, CanReconcile, SessionDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, Page, TxnKey, problem_responses
 from api.schemas.reconciliation import (
@@ -27,24 +29,20 @@ from api.schemas.reconciliation import (
     SplitCreate,
     WriteOffCreate,
 )
-from tourstack.auth import Principal
 from tourstack.db.models import Invoice, ReconciliationDecision, ReconciliationMatch
 from tourstack.money import exponent, from_minor, quantum
 from tourstack.fx import EcbOfflineSource, RateSource
 from tourstack.reconcile.audit import list_decisions, list_exceptions, list_matches
+from tourstack.approvals import Actor
 from tourstack.reconcile.decisions import (
-    Actor,
-    ReconciliationError,
     allocate,
     get_transaction,
     unmatch,
     write_off,
 )
 
-router = APIRouter(prefix="/api/v1/reconciliation", tags=["reconciliation"])
+router = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
 log = logging.getLogger("api.reconciliation")
-CanReconcile = Annotated[Principal, Depends(require_role("finance", "admin"))]
-CanReadReconciliation = Annotated[Principal, Depends(require_role("finance", "ops", "admin"))]
 
 
 def get_fx_rates() -> RateSource:
@@ -53,15 +51,6 @@ def get_fx_rates() -> RateSource:
 
 
 FxRatesDep = Annotated[RateSource, Depends(get_fx_rates)]
-_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422}
-
-
-def _actor(principal: Principal) -> Actor:
-    return Actor(role=principal.role, key_id=principal.key_id, staff_user_id=principal.staff_user_id)
-
-
-def _problem(exc: ReconciliationError) -> ApiProblem:
-    return ApiProblem(_STATUS[exc.kind], str(exc))
 
 
 def _minor(session, invoice_id: int, text: str) -> int:
@@ -106,12 +95,8 @@ def _decision_out(d: ReconciliationDecision) -> DecisionOut:
              responses=problem_responses(403, 404, 409, 422))
 def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile, rates: FxRatesDep) -> MatchOut:
     amount = _minor(session, body.invoice_id, body.amount)
-    try:
-        (row,) = allocate(session, _actor(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note,
-                          rates=rates)
-    except ReconciliationError as exc:
-        session.rollback()
-        raise _problem(exc) from None
+    (row,) = allocate(session, Actor.of(principal), body.txn_key, [(body.invoice_id, amount)], note=body.note,
+                      rates=rates)
     session.commit()
     log.info("manual match", extra={"match_id": row.id, "txn_key": row.txn_key, "key_id": principal.key_id})
     return _match_out(row)
@@ -121,11 +106,7 @@ def create_match(body: MatchCreate, session: SessionDep, principal: CanReconcile
              responses=problem_responses(403, 404, 409, 422))
 def split(body: SplitCreate, session: SessionDep, principal: CanReconcile, rates: FxRatesDep) -> list[MatchOut]:
     parts = [(a.invoice_id, _minor(session, a.invoice_id, a.amount)) for a in body.allocations]
-    try:
-        rows = allocate(session, _actor(principal), body.txn_key, parts, note=body.note, rates=rates)
-    except ReconciliationError as exc:
-        session.rollback()
-        raise _problem(exc) from None
+    rows = allocate(session, Actor.of(principal), body.txn_key, parts, note=body.note, rates=rates)
     session.commit()
     log.info("manual split", extra={"txn_key": body.txn_key, "parts": len(rows), "key_id": principal.key_id})
     return [_match_out(r) for r in rows]
@@ -133,11 +114,7 @@ def split(body: SplitCreate, session: SessionDep, principal: CanReconcile, rates
 
 @router.delete("/matches/{match_id}", response_model=DecisionOut, responses=problem_responses(403, 404))
 def delete_match(match_id: DbId, session: SessionDep, principal: CanReconcile) -> DecisionOut:
-    try:
-        decision = unmatch(session, _actor(principal), match_id)
-    except ReconciliationError as exc:
-        session.rollback()
-        raise _problem(exc) from None
+    decision = unmatch(session, Actor.of(principal), match_id)
     session.commit()
     log.info("unmatch", extra={"match_id": match_id, "key_id": principal.key_id})
     return _decision_out(decision)
@@ -147,11 +124,7 @@ def delete_match(match_id: DbId, session: SessionDep, principal: CanReconcile) -
              responses=problem_responses(403, 404, 409, 422))
 def create_write_off(body: WriteOffCreate, session: SessionDep, principal: CanReconcile) -> DecisionOut:
     amount = _minor(session, body.invoice_id, body.amount)
-    try:
-        decision = write_off(session, _actor(principal), body.invoice_id, amount, note=body.note)
-    except ReconciliationError as exc:
-        session.rollback()
-        raise _problem(exc) from None
+    decision = write_off(session, Actor.of(principal), body.invoice_id, amount, note=body.note)
     session.commit()
     log.info("write-off", extra={"invoice_id": body.invoice_id, "key_id": principal.key_id})
     return _decision_out(decision)
@@ -198,9 +171,6 @@ def transaction_matches(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[MatchOut]:
     """The allocations standing now for one transaction (automatic and manual), newest first."""
-    try:
-        get_transaction(session, txn_key)
-    except ReconciliationError as exc:
-        raise _problem(exc) from None
+    get_transaction(session, txn_key)
     page = list_matches(session, txn_key, cursor=cursor, limit=limit)
     return Page[MatchOut](items=[_match_out(m) for m in page.items], next_cursor=page.next_cursor)

@@ -10,7 +10,7 @@ from api.schemas.common import DbId, problem_responses
 from api.schemas.payments import RefundOut, RefundPaidIn, RefundPaidOut
 from tourstack.payments import approve_refund, get_refund, record_manual_refund
 
-router = APIRouter(prefix="/api/v1/refunds", tags=["refunds"])
+router = APIRouter(prefix="/refunds", tags=["refunds"])
 
 
 @router.get("/{refund_id}", response_model=RefundOut, responses=problem_responses(401, 403, 404))

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
-from api.deps import SessionDep, SettingsDep, require_permission
+from api.deps import CanManageReports, CanReadAnalytics, SessionDep, SettingsDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, IsoDate, problem_responses
 from api.schemas.reports import (
@@ -37,17 +37,14 @@ from api.schemas.reports import (
     ScheduleOut,
     ScheduleUpdate,
 )
-from tourstack.auth import Permission, Principal
-from tourstack.db.models.reporting import ReportSchedule, SavedReport
+from tourstack.auth import Principal
 from tourstack.metrics import MetricQueryError
 from reports.builder import FORMATS, ReportResult, ReportSource, SourceError, SpecError, filename, parse_spec, render, run_report
 from reports.builder import store
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"])
 log = logging.getLogger("api.reports")
 
-CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
-CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
 SpecBody = Annotated[dict[str, Any], Body(description="a report spec (docs/reports.md)", examples=[SPEC_EXAMPLE])]
 AsOf = Annotated[IsoDate | None, Query(description="reference day of relative ranges (default: today)")]
 _STATUS = {"invalid": 422, "conflict": 409, "not_found": 404}
@@ -100,12 +97,12 @@ def _json_value(value: Any) -> str | int | bool | None:
 
 
 def _report_out(result: ReportResult) -> ReportOut:
-    period = lambda p: PeriodOut(start=p.start, end=p.end) if p else None  # noqa: E731
+    period = lambda p: PeriodOut.model_validate(p, from_attributes=True) if p else None  # noqa: E731
     return ReportOut(
         title=result.title, as_of=result.as_of, grain=result.grain, period=period(result.period),
         previous_period=period(result.previous), period_text=result.describe_period(),
         filters_text=result.describe_filters(),
-        columns=[ColumnOut(name=c.name, label=c.label, kind=c.kind, role=c.role) for c in result.columns],
+        columns=[ColumnOut.model_validate(c, from_attributes=True) for c in result.columns],
         rows=[[_json_value(v) for v in row] for row in result.rows],
     )
 
@@ -120,24 +117,11 @@ def _store_problem(exc: store.ReportStoreError) -> ApiProblem:
     return ApiProblem(_STATUS[exc.kind], str(exc))
 
 
-def _saved_out(row: SavedReport) -> SavedReportOut:
-    return SavedReportOut(id=row.id, name=row.name, owner_key_id=row.owner_key_id, spec=row.spec,
-                          created_at=row.created_at, updated_at=row.updated_at)
-
-
-def _schedule_out(row: ReportSchedule) -> ScheduleOut:
-    return ScheduleOut(id=row.id, saved_report_id=row.saved_report_id, cron=row.cron, timezone=row.timezone,
-                       recipients=list(row.recipients), format=row.format, active=row.active,
-                       last_run_at=row.last_run_at, next_run_at=row.next_run_at,
-                       last_status=row.last_status, last_error=row.last_error)
-
-
 # --- catalogue, run, export --------------------------------------------------------------------
 
 @router.get("/metrics", response_model=list[MetricOut], responses=problem_responses(401, 403, 503))
 def list_metrics(_: CanReadAnalytics, source: SourceDep) -> list[MetricOut]:
-    return [MetricOut(name=m.name, label=m.label, description=m.description, type=m.type)
-            for m in _layer(source).metrics()]
+    return [MetricOut.model_validate(m, from_attributes=True) for m in _layer(source).metrics()]
 
 
 @router.get("/dimensions", response_model=list[DimensionOut], responses=problem_responses(401, 403, 422, 503))
@@ -151,7 +135,7 @@ def list_dimensions(
         dims = _layer(source).dimensions(names)
     except MetricQueryError as exc:
         raise ApiProblem(422, str(exc)) from None
-    return [DimensionOut(name=d.name, type=d.type, description=d.description) for d in dims]
+    return [DimensionOut.model_validate(d, from_attributes=True) for d in dims]
 
 
 @router.post("/run", response_model=ReportOut, responses=problem_responses(401, 403, 422, 503))
@@ -184,7 +168,7 @@ def create_saved(body: SavedReportCreate, session: SessionDep, principal: CanMan
         raise ApiProblem(422, str(exc), slug="invalid-report-spec", title="Invalid report spec") from None
     session.commit()
     log.info("saved report", extra={"saved_report_id": row.id, "key_id": principal.key_id})
-    return _saved_out(row)
+    return SavedReportOut.model_validate(row, from_attributes=True)
 
 
 def _check_spec(data: dict[str, Any], source: SourceDep) -> None:
@@ -203,13 +187,15 @@ def _check_spec(data: dict[str, Any], source: SourceDep) -> None:
 def list_saved(session: SessionDep, principal: CanReadAnalytics,
                all: Annotated[bool, Query(description="admins: every owner's reports")] = False,
                ) -> list[SavedReportOut]:
-    return [_saved_out(r) for r in store.list_reports(session, _owner(principal), everyone=all)]
+    return [SavedReportOut.model_validate(r, from_attributes=True)
+            for r in store.list_reports(session, _owner(principal), everyone=all)]
 
 
 @router.get("/saved/{report_id}", response_model=SavedReportOut, responses=problem_responses(401, 403, 404))
 def get_saved(report_id: DbId, session: SessionDep, principal: CanReadAnalytics) -> SavedReportOut:
     try:
-        return _saved_out(store.get_report(session, _owner(principal), report_id))
+        return SavedReportOut.model_validate(store.get_report(session, _owner(principal), report_id),
+                                            from_attributes=True)
     except store.ReportStoreError as exc:
         raise _store_problem(exc) from None
 
@@ -225,7 +211,7 @@ def update_saved(report_id: DbId, body: SavedReportUpdate, session: SessionDep, 
         session.rollback()
         raise _store_problem(exc) from None
     session.commit()
-    return _saved_out(row)
+    return SavedReportOut.model_validate(row, from_attributes=True)
 
 
 @router.delete("/saved/{report_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404))
@@ -279,14 +265,15 @@ def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanMan
         raise _store_problem(exc) from None
     session.commit()
     log.info("report schedule", extra={"schedule_id": row.id, "key_id": principal.key_id})
-    return _schedule_out(row)
+    return ScheduleOut.model_validate(row, from_attributes=True)
 
 
 @router.get("/schedules", response_model=list[ScheduleOut], responses=problem_responses(401, 403, 404))
 def list_schedules(session: SessionDep, principal: CanReadAnalytics,
                    saved_report_id: DbId | None = None) -> list[ScheduleOut]:
     try:
-        return [_schedule_out(r) for r in store.list_schedules(session, _owner(principal), saved_report_id)]
+        return [ScheduleOut.model_validate(r, from_attributes=True)
+                for r in store.list_schedules(session, _owner(principal), saved_report_id)]
     except store.ReportStoreError as exc:
         raise _store_problem(exc) from None
 
@@ -294,7 +281,8 @@ def list_schedules(session: SessionDep, principal: CanReadAnalytics,
 @router.get("/schedules/{schedule_id}", response_model=ScheduleOut, responses=problem_responses(401, 403, 404))
 def get_schedule(schedule_id: DbId, session: SessionDep, principal: CanReadAnalytics) -> ScheduleOut:
     try:
-        return _schedule_out(store.get_schedule(session, _owner(principal), schedule_id))
+        return ScheduleOut.model_validate(store.get_schedule(session, _owner(principal), schedule_id),
+                                         from_attributes=True)
     except store.ReportStoreError as exc:
         raise _store_problem(exc) from None
 
@@ -314,7 +302,7 @@ def update_schedule(schedule_id: DbId, body: ScheduleUpdate, session: SessionDep
     session.commit()
     log.info("report schedule updated", extra={"schedule_id": row.id, "key_id": principal.key_id,
                                                "fields": sorted(body.model_fields_set)})
-    return _schedule_out(row)
+    return ScheduleOut.model_validate(row, from_attributes=True)
 
 
 @router.delete("/schedules/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT,

@@ -13,7 +13,7 @@ from api.schemas.common import DbId, IsoDate, Money, problem_responses
 from api.schemas.itineraries import SuggestionOut
 from tourstack.itinerary.suggestions import catalogue_near, suggest
 
-router = APIRouter(prefix="/api/v1/suggestions", tags=["itineraries"])
+router = APIRouter(prefix="/suggestions", tags=["itineraries"])
 
 
 @router.get("", response_model=list[SuggestionOut], responses=problem_responses(401, 403, 404, 422))

@@ -39,7 +39,7 @@ from tourstack.settlement import (
     reject,
 )
 
-router = APIRouter(prefix="/api/v1/supplier-payouts", tags=["supplier payouts"])
+router = APIRouter(prefix="/supplier-payouts", tags=["supplier payouts"])
 log = logging.getLogger("api.supplier_payouts")
 
 PayoutStatus = Literal["pending_approval", "approved", "paid", "rejected"]

@@ -14,7 +14,7 @@ from api.schemas.common import DbId, IsoDate, Money, problem_responses
 from api.schemas.settlement import DueOut, SupplierDues
 from tourstack.settlement import get_supplier, supplier_dues
 
-router = APIRouter(prefix="/api/v1/suppliers", tags=["suppliers"])
+router = APIRouter(prefix="/suppliers", tags=["suppliers"])
 
 
 def _totals(amounts: dict[str, int]) -> list[Money]:

@@ -12,7 +12,7 @@ parked or failed event also answers 200, because it is stored and our schedule r
 5xx would only make the gateway resend what we already hold. If PayPal's verification API is
 unreachable we answer 503 so PayPal delivers again later.
 
-Finance (and admins) list the stored events - above all the dead-lettered ones, which processing
+Keys with `webhooks:manage` (finance and admin) list the stored events - above all the dead-lettered ones, which processing
 gave up on - and requeue one once its cause is fixed, and read the rejection tallies. Payloads
 are never shown: they can carry payer details.
 """
@@ -25,11 +25,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import PaymentsDep, SessionDep, require_role
+from api.deps import CanManageWebhooks, PaymentsDep, SessionDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, Page, problem_responses
 from api.schemas.payments import WebhookEventOut, WebhookRejectionOut, WebhookRetryOut
-from tourstack.auth import Principal
 from tourstack.payments import (
     GatewayUnavailable,
     InvalidSignature,
@@ -40,11 +39,10 @@ from tourstack.payments import (
 from tourstack.payments.webhook_guard import BAD_SIGNATURE, UNSIGNED, WebhookGuard, guard_from_settings
 from tourstack.payments.webhooks import STATUSES
 
-# One router, two prefixes: the signed deliveries and the keyed finance views of what was stored.
-router = APIRouter(prefix="/api/v1", tags=["webhooks"])
+# One router, two paths: the signed deliveries and the keyed finance views of what was stored.
+router = APIRouter(tags=["webhooks"])
 log = logging.getLogger("api.webhooks")
 MAX_BODY = 1_000_000
-FinanceStaff = Annotated[Principal, Depends(require_role("finance", "admin"))]
 EventStatus = Literal[STATUSES]  # type: ignore[valid-type]  # the statuses tourstack.payments.webhooks defines
 # The header each gateway signs with: without it a delivery is "unsigned", with it "bad_signature".
 SIGNATURE_HEADERS = {"stripe": "stripe-signature", "razorpay": "x-razorpay-signature",
@@ -71,7 +69,7 @@ def _source(request: Request) -> str:
 
 @router.get("/webhook-events", response_model=Page[WebhookEventOut], responses=problem_responses(400, 401, 403, 422))
 def get_events(
-    session: SessionDep, principal: FinanceStaff,
+    session: SessionDep, principal: CanManageWebhooks,
     status: EventStatus | None = None,
     gateway: Literal["stripe", "razorpay", "paypal"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -79,24 +77,24 @@ def get_events(
 ) -> Page[WebhookEventOut]:
     """Stored webhook events, newest first (e.g. `?status=dead_lettered`)."""
     page = list_events(session, status=status, gateway=gateway, limit=limit, cursor=cursor)
-    return Page[WebhookEventOut](items=[WebhookEventOut.build(e) for e in page.items], next_cursor=page.next_cursor)
+    return Page[WebhookEventOut](items=[WebhookEventOut.model_validate(e, from_attributes=True) for e in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/webhook-events/rejections", response_model=list[WebhookRejectionOut],
             responses=problem_responses(401, 403))
-def get_rejections(principal: FinanceStaff, guard: WebhookGuardDep) -> list[WebhookRejectionOut]:
+def get_rejections(principal: CanManageWebhooks, guard: WebhookGuardDep) -> list[WebhookRejectionOut]:
     """Deliveries refused for a missing or bad signature, per gateway and source, newest first
     (kept in Redis for 7 days when configured; otherwise since this process started)."""
-    return [WebhookRejectionOut.build(t) for t in guard.tallies()]
+    return [WebhookRejectionOut.model_validate(t, from_attributes=True) for t in guard.tallies()]
 
 
 @router.post("/webhook-events/{event_id}/retry", response_model=WebhookRetryOut,
              responses=problem_responses(401, 403, 404, 409))
-def post_retry(session: SessionDep, principal: FinanceStaff, payments: PaymentsDep, event_id: DbId) -> WebhookRetryOut:
+def post_retry(session: SessionDep, principal: CanManageWebhooks, payments: PaymentsDep, event_id: DbId) -> WebhookRetryOut:
     """Give an unprocessed (typically dead-lettered) event a fresh set of attempts, starting now."""
     row, outcome = requeue(session, event_id, gateways=payments.gateways)
     log.info("webhook event %s requeued by key %s: %s", event_id, principal.key_id, outcome)
-    return WebhookRetryOut(event=WebhookEventOut.build(row), outcome=outcome)
+    return WebhookRetryOut(event=WebhookEventOut.model_validate(row, from_attributes=True), outcome=outcome)
 
 
 @router.post("/webhooks/{gateway}", responses=problem_responses(400, 404, 413, 422, 429, 503))

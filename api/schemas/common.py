@@ -113,3 +113,16 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": Problem, "content": {"application/problem+json": {}}}
         for status in statuses
     }
+
+
+class AuditEventFields(BaseModel):
+    # One step of a maker-checker workflow as the audit trail records it (tourstack.approvals);
+    # each resource names its own subclass so the published schema keeps one name per resource.
+    action: str
+    from_status: str | None
+    to_status: str
+    actor_role: str | None
+    actor_key_id: int | None
+    actor_staff_user_id: int | None
+    occurred_at: dt.datetime
+    note: str | None

@@ -6,11 +6,9 @@ operator-internal: agents get an empty `events` list.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import DbId, DecimalString, IsoDate, Money, MoneyIn
+from api.schemas.common import AuditEventFields, DbId, DecimalString, IsoDate, Money, MoneyIn
 from tourstack.db.models import Invoice, InvoiceEvent, InvoiceLine
 from tourstack.invoicing import Balance, fiscal_year_label
 from tourstack.invoicing.document import rate_percent
@@ -92,15 +90,8 @@ class InvoiceLineOut(BaseModel):
         )
 
 
-class InvoiceEventOut(BaseModel):
-    action: str
-    from_status: str | None
-    to_status: str
-    actor_role: str | None
-    actor_key_id: int | None
-    actor_staff_user_id: int | None
-    occurred_at: dt.datetime
-    note: str | None
+class InvoiceEventOut(AuditEventFields):
+    pass
 
 
 class InvoiceOut(BaseModel):

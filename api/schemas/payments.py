@@ -8,8 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import DbId, DecimalString, IsoDate, Money, PercentString
-from tourstack.db.models import Dispute, Installment, Payment, PaymentPlan, Refund, WebhookEvent
-from tourstack.payments.webhook_guard import Tally
+from tourstack.db.models import Dispute, Installment, Payment, PaymentPlan, Refund
 
 
 class PlanIn(BaseModel):
@@ -152,12 +151,6 @@ class WebhookEventOut(BaseModel):
     received_at: dt.datetime
     processed_at: dt.datetime | None
 
-    @classmethod
-    def build(cls, e: WebhookEvent) -> WebhookEventOut:
-        return cls(id=e.id, gateway=e.gateway, event_id=e.event_id, type=e.type, status=e.status,
-                   attempts=e.attempts, last_error=e.last_error, received_at=e.received_at,
-                   processed_at=e.processed_at)
-
 
 class WebhookRejectionOut(BaseModel):
     """Deliveries refused for their signature, per gateway and source address; never stored."""
@@ -168,11 +161,6 @@ class WebhookRejectionOut(BaseModel):
     limited: int = Field(description="refused unverified (429): the source was over its limit")
     last_reason: str = Field(description="unsigned or bad_signature")
     last_at: dt.datetime
-
-    @classmethod
-    def build(cls, t: Tally) -> WebhookRejectionOut:
-        return cls(gateway=t.gateway, source=t.source, rejected=t.rejected, limited=t.limited,
-                   last_reason=t.last_reason, last_at=t.last_at)
 
 
 class WebhookRetryOut(BaseModel):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.schemas.common import DbId, IsoDate, Money
+from api.schemas.common import AuditEventFields, DbId, IsoDate, Money
 from tourstack.db.models import BookingItem, SupplierPayout, SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.settlement import SupplierDue
 
@@ -112,15 +112,8 @@ class PayoutItemOut(BaseModel):
     live: bool = Field(description="false once the payout is rejected")
 
 
-class PayoutEventOut(BaseModel):
-    action: str
-    from_status: str | None
-    to_status: str
-    actor_role: str | None
-    actor_key_id: int | None
-    actor_staff_user_id: int | None
-    occurred_at: dt.datetime
-    note: str | None
+class PayoutEventOut(AuditEventFields):
+    pass
 
 
 class PayoutDetail(PayoutOut):

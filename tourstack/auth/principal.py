@@ -45,6 +45,13 @@ class Permission(StrEnum):
     REFUNDS_APPROVE = "refunds:approve"
     # Chargebacks: read and record outcomes (finance and admin).
     DISPUTES_MANAGE = "disputes:manage"
+    # Reconciliation: the decision trail and a transaction's matches (ops read them too) ...
+    RECONCILIATION_READ = "reconciliation:read"
+    # ... and the manual steps and the exception queue (finance and admin).
+    RECONCILIATION_MANAGE = "reconciliation:manage"
+    # Stored gateway webhook events: list, requeue, read the refused-signature tallies (finance
+    # and admin). The deliveries themselves are signed by the gateway, not keyed.
+    WEBHOOKS_MANAGE = "webhooks:manage"
     # Company-wide analytics (dashboards, metrics, report runs): staff only, since aggregate
     # figures span every agency and cannot be scoped to one.
     ANALYTICS_READ = "analytics:read"
@@ -77,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PAYMENTS_READ,
             Permission.PAYMENTS_CREATE,
             Permission.REFUNDS_REQUEST,
+            Permission.RECONCILIATION_READ,
             Permission.ITINERARIES_READ,
             Permission.ITINERARIES_MANAGE,
             Permission.CONTENT_GENERATE,
@@ -98,6 +106,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REFUNDS_REQUEST,
             Permission.REFUNDS_APPROVE,
             Permission.DISPUTES_MANAGE,
+            Permission.RECONCILIATION_READ,
+            Permission.RECONCILIATION_MANAGE,
+            Permission.WEBHOOKS_MANAGE,
             Permission.ITINERARIES_READ,
             Permission.ANALYTICS_READ,
             Permission.REPORTS_MANAGE,

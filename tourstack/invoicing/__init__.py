@@ -18,7 +18,8 @@ from tourstack.invoicing.errors import (
     InvoicingError,
     SeparationOfDuties,
 )
-from tourstack.invoicing.events import SYSTEM, Actor, list_events
+from tourstack.approvals import SYSTEM, Actor
+from tourstack.invoicing.events import list_events
 from tourstack.invoicing.fiscal import fiscal_year, fiscal_year_label, format_number
 from tourstack.invoicing.lines import LineInput, parse_amount
 from tourstack.invoicing.numbering import next_number

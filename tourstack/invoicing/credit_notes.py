@@ -32,10 +32,11 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import Actor
 from tourstack.db.models import Invoice, InvoiceLine
 from tourstack.db.rules import refused_as
 from tourstack.invoicing.errors import CreditLimitExceeded, IllegalTransition, InvalidInvoice
-from tourstack.invoicing.events import Actor, record_event
+from tourstack.invoicing.events import INVOICE_TRAIL
 from tourstack.invoicing.lines import apply_totals, taxed_line
 from tourstack.invoicing.payments import refresh_payment_status
 from tourstack.invoicing.states import CREDIT_NOTE, INVOICE, ISSUED, ISSUED_STATUSES, VOID
@@ -218,11 +219,11 @@ def create_credit_note(
     for line in built:
         line.invoice_id = note.id
     session.add_all(built)
-    record_event(session, note, "create", None, ISSUED, actor, now=now, note=reason)
-    record_event(session, invoice, "credit", invoice.status, invoice.status, actor, now=now,
-                 note=reason)
+    INVOICE_TRAIL.record(session, note, "create", None, ISSUED, actor, now=now, note=reason)
+    INVOICE_TRAIL.record(session, invoice, "credit", invoice.status, invoice.status, actor, now=now,
+                         note=reason)
     _number(session, note, config.credit_note_series, now.date())  # last: holds the counter lock
-    record_event(session, note, "issue", ISSUED, ISSUED, actor, now=now, note=note.invoice_number)
+    INVOICE_TRAIL.record(session, note, "issue", ISSUED, ISSUED, actor, now=now, note=note.invoice_number)
     session.flush()
     refresh_payment_status(session, invoice, now=now)
     return note

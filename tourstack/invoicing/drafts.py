@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import Actor
 from tourstack.db.models import Agency, Booking, BookingItem, Invoice
 from tourstack.invoicing.errors import BookingNotFound, InvalidInvoice
-from tourstack.invoicing.events import Actor, record_event
+from tourstack.invoicing.events import INVOICE_TRAIL
 from tourstack.invoicing.fiscal import fiscal_year
 from tourstack.invoicing.lines import LineInput, apply_totals, build_lines
 from tourstack.invoicing.tax import InvoicingConfig, treatment_for
@@ -96,6 +97,6 @@ def create_draft(
     for line in built:
         line.invoice_id = invoice.id
     session.add_all(built)
-    record_event(session, invoice, "create", None, DRAFT, actor, now=now)
+    INVOICE_TRAIL.record(session, invoice, "create", None, DRAFT, actor, now=now)
     session.flush()
     return invoice

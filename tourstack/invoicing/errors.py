@@ -1,45 +1,48 @@
 """Domain errors of invoicing. Messages are safe to show to the caller; `code` is a stable slug.
 
-The API maps them by family: not found -> 404, conflicts with the invoice's state -> 409,
-invalid input -> 422.
+Each is one of the shared families (tourstack.errors): not found, conflict with the invoice's
+state, invalid input; the API answers them all with one handler.
 """
 
 from __future__ import annotations
 
+from tourstack import approvals
+from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 
-class InvoicingError(Exception):
+
+class InvoicingError(DomainError):
     code = "invoicing-error"
 
 
-class InvoiceNotFound(InvoicingError):
+class InvoiceNotFound(InvoicingError, NotFound):
     code = "not-found"
 
 
-class BookingNotFound(InvoicingError):
+class BookingNotFound(InvoicingError, NotFound):
     code = "booking-not-found"
 
 
-class InvoiceConflict(InvoicingError):
+class InvoiceConflict(InvoicingError, Conflict):
     """The request is well-formed but the invoice's current state does not allow it."""
 
     code = "invoice-conflict"
+    title = "Invoice conflict"
 
 
-class IllegalTransition(InvoiceConflict):
-    code = "illegal-transition"
+class IllegalTransition(approvals.IllegalTransition, InvoiceConflict):
+    """Also: a credit note takes no approval step, only void."""
 
 
-class SeparationOfDuties(InvoiceConflict):
+class SeparationOfDuties(approvals.SeparationOfDuties, InvoiceConflict):
     """The approver submitted the invoice: a second person must approve."""
-
-    code = "separation-of-duties"
 
 
 class CreditLimitExceeded(InvoiceConflict):
     code = "credit-limit-exceeded"
 
 
-class InvalidInvoice(InvoicingError):
+class InvalidInvoice(InvoicingError, Invalid):
     """Invalid input: no lines, bad amounts, currency mismatch, unknown place of supply."""
 
     code = "invalid-invoice"
+    title = "Invalid invoice"

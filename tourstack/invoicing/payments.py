@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import SYSTEM, Actor
 from tourstack.db.models import Invoice, Payment, Refund
-from tourstack.invoicing.events import SYSTEM, Actor, record_event
+from tourstack.invoicing.events import INVOICE_TRAIL
 from tourstack.invoicing.states import (
     CREDIT_NOTE,
     INVOICE,
@@ -99,7 +100,7 @@ def refresh_payment_status(
     target = derived_status(invoice_balance(session, invoice))
     if target != invoice.status:
         previous, invoice.status = invoice.status, target
-        record_event(session, invoice, "payment", previous, target, actor, now=now)
+        INVOICE_TRAIL.record(session, invoice, "payment", previous, target, actor, now=now)
         session.flush()
     return invoice
 

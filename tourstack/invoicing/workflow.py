@@ -1,8 +1,9 @@
 """The approval workflow: submit, reject, approve, issue and void, each recorded with its actor.
 
-Every step locks the invoice row (SELECT ... FOR UPDATE on PostgreSQL, the database write lock
-on SQLite: tourstack.db.locking) so two concurrent steps on one invoice cannot both pass the
-status check; the second is refused (409). Issuing locks the booking first (the order every
+The steps run on the shared maker-checker mechanism (tourstack.approvals): every step locks the
+invoice row (SELECT ... FOR UPDATE on PostgreSQL, the database write lock on SQLite:
+tourstack.db.locking) so two concurrent steps on one invoice cannot both pass the status check;
+the second is refused (409); whoever submitted an invoice cannot approve it. Issuing locks the booking first (the order every
 money step follows: issuing applies the booking's payments to the invoice) and takes the gapless
 number last, after every check, inside the caller's transaction: see
 tourstack.invoicing.numbering. The database refuses to change an issued number (migration 0014),
@@ -17,6 +18,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import Actor, Workflow
 from tourstack.db.locking import lock_row
 from tourstack.db.models import Booking, Invoice
 from tourstack.db.rules import refused_as
@@ -26,7 +28,7 @@ from tourstack.invoicing.errors import (
     InvoiceNotFound,
     SeparationOfDuties,
 )
-from tourstack.invoicing.events import Actor, last_event, record_event
+from tourstack.invoicing.events import INVOICE_TRAIL
 from tourstack.invoicing.fiscal import fiscal_year, format_number
 from tourstack.invoicing.numbering import next_number
 from tourstack.invoicing.payments import refresh_payment_status
@@ -34,36 +36,32 @@ from tourstack.invoicing.states import CREDIT_NOTE, INVOICE, ISSUED_STATUSES, TR
 from tourstack.invoicing.tax import InvoicingConfig
 
 
+INVOICES: Workflow[Invoice] = Workflow(
+    noun="invoice", model=Invoice, transitions=TRANSITIONS, trail=INVOICE_TRAIL,
+    not_found=InvoiceNotFound, illegal=IllegalTransition, same_person=SeparationOfDuties,
+    maker_action="submit", maker_done="submitted",
+)
+
+
 def lock_invoice(session: Session, invoice_id: int) -> Invoice:
-    invoice = lock_row(session, Invoice, invoice_id)
-    if invoice is None:
-        raise InvoiceNotFound(f"invoice {invoice_id} not found")
-    return invoice
+    return INVOICES.lock(session, invoice_id)
 
 
 def _transition(
-    session: Session, invoice_id: int, action: str, actor: Actor, now: dt.datetime | None,
+    session: Session, invoice: Invoice, action: str, actor: Actor, now: dt.datetime | None,
     note: str | None = None,
-) -> tuple[Invoice, str]:
-    """Lock, check the move is legal, apply it; returns the invoice and its previous status."""
-    invoice = lock_invoice(session, invoice_id)
-    allowed, target = TRANSITIONS[action]
+) -> Invoice:
+    """Check the move is legal for a locked invoice and apply it. Credit notes are issued at
+    creation and can only be voided."""
     if invoice.kind != INVOICE and action != "void":
         raise IllegalTransition(f"cannot {action} a {invoice.kind.replace('_', ' ')}")
-    if invoice.status not in allowed:
-        raise IllegalTransition(
-            f"cannot {action} invoice {invoice.id}: it is {invoice.status}"
-            f" (allowed from {', '.join(sorted(allowed))})"
-        )
-    previous = invoice.status
-    invoice.status = target
-    record_event(session, invoice, action, previous, target, actor, now=now, note=note)
-    return invoice, previous
+    INVOICES.move(session, invoice, action, actor, now=now, note=note)
+    return invoice
 
 
 def submit(session: Session, invoice_id: int, *, actor: Actor, now: dt.datetime | None = None) -> Invoice:
     """draft -> pending_approval."""
-    invoice, _ = _transition(session, invoice_id, "submit", actor, now)
+    invoice = _transition(session, lock_invoice(session, invoice_id), "submit", actor, now)
     session.flush()
     return invoice
 
@@ -73,7 +71,7 @@ def reject(
     now: dt.datetime | None = None,
 ) -> Invoice:
     """pending_approval -> draft, with the approver's reason in the trail."""
-    invoice, _ = _transition(session, invoice_id, "reject", actor, now, note=reason)
+    invoice = _transition(session, lock_invoice(session, invoice_id), "reject", actor, now, note=reason)
     session.flush()
     return invoice
 
@@ -81,12 +79,8 @@ def reject(
 def approve(session: Session, invoice_id: int, *, actor: Actor, now: dt.datetime | None = None) -> Invoice:
     """pending_approval -> approved, by someone other than whoever submitted it."""
     invoice = lock_invoice(session, invoice_id)
-    submitted = last_event(session, invoice.id, "submit")
-    if submitted is not None and actor.is_same_as(submitted):
-        raise SeparationOfDuties(
-            f"invoice {invoice.id} was submitted by the same user; another person must approve it"
-        )
-    invoice, _ = _transition(session, invoice_id, "approve", actor, now)
+    INVOICES.check_not_maker(session, invoice, actor)
+    _transition(session, invoice, "approve", actor, now)
     session.flush()
     return invoice
 
@@ -103,7 +97,7 @@ def issue(
     now = now or dt.datetime.now(dt.UTC)
     booking_id = session.scalar(select(Invoice.booking_id).where(Invoice.id == invoice_id))
     lock_row(session, Booking, booking_id)
-    invoice, _ = _transition(session, invoice_id, "issue", actor, now)
+    invoice = _transition(session, lock_invoice(session, invoice_id), "issue", actor, now)
     _number(session, invoice, invoice.series or config.invoice_series, now.date())
     invoice.due_on = invoice.issued_on + dt.timedelta(days=config.payment_terms_days)
     with refused_as(InvoiceConflict):
@@ -143,7 +137,7 @@ def void(
             raise InvoiceConflict(
                 f"invoice {invoice.id} has credit notes; void them before voiding the invoice"
             )
-    invoice, _ = _transition(session, invoice_id, "void", actor, now, note=reason)
+    _transition(session, invoice, "void", actor, now, note=reason)
     session.flush()
     if invoice.kind == CREDIT_NOTE and invoice.credited_invoice_id is not None:
         # The credited amount is owed again: the invoice may drop back from paid.

@@ -17,23 +17,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Itinerary, ItineraryDay, ItineraryItem, ItineraryRevision, Site, Supplier
+from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 from tourstack.itinerary.models import DayPlan, ItineraryPlan, PlanItem, TripRequest
 
 
-class ItineraryError(Exception):
+class ItineraryError(DomainError):
     code = "itinerary-error"
 
 
-class ItineraryNotFound(ItineraryError):
+class ItineraryNotFound(ItineraryError, NotFound):
     code = "not-found"
 
 
-class ItineraryConflict(ItineraryError):
+class ItineraryConflict(ItineraryError, Conflict):
     code = "itinerary-conflict"
+    title = "Itinerary conflict"
 
 
-class InvalidEdit(ItineraryError):
+class InvalidEdit(ItineraryError, Invalid):
     code = "invalid-edit"
+    title = "Invalid edit"
 
 
 @dataclass(frozen=True, slots=True)

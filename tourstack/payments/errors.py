@@ -1,4 +1,5 @@
-"""Payment domain errors; the API maps them to problems (404 / 409 / 422).
+"""Payment domain errors, each one of the shared families (tourstack.errors); the API answers
+them with its one domain-error handler (404 / 409 / 422).
 
 Invalid (422) is a request that could never succeed as asked (a refund larger than its payment);
 Conflict (409) is one the current state refuses (what is left was taken by earlier requests,
@@ -7,21 +8,25 @@ possibly a moment ago by a concurrent one), so the same request can be right aga
 
 from __future__ import annotations
 
+from tourstack import errors
 
-class PaymentsError(Exception):
+
+class PaymentsError(errors.DomainError):
     code = "payments-error"
 
 
-class NotFound(PaymentsError):
+class NotFound(PaymentsError, errors.NotFound):
     code = "not-found"
 
 
-class Conflict(PaymentsError):
+class Conflict(PaymentsError, errors.Conflict):
     code = "payments-conflict"
+    title = "Payment conflict"
 
 
-class Invalid(PaymentsError):
+class Invalid(PaymentsError, errors.Invalid):
     code = "invalid-payment"
+    title = "Invalid payment"
 
 
 class IdempotencyKeyReused(Conflict):

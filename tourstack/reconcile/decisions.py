@@ -5,7 +5,8 @@ or removed which money and when, and the daily run must respect it (operational.
 transaction with a live manual allocation stays out of automatic matching and only its
 unallocated remainder is queued; an unmatch excludes exactly the (transaction, invoice / booking
 / settlement batch) pair it undid, so the transaction can be matched elsewhere or queued; manual
-allocations and write-offs count as settled. Decisions are never deleted; undoing a manual match
+allocations and write-offs count as settled. Each decision names its actor (the one
+tourstack.approvals.Actor that invoice and payout events record too). Decisions are never deleted; undoing a manual match
 revokes its decision (revoked_at) and records an 'unmatch'. Nothing here commits: the caller
 does, once.
 
@@ -36,6 +37,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import Actor
 from tourstack.db.locking import lock_row, lock_rows
 from tourstack.db.models import (
     BankStatementLine,
@@ -47,6 +49,7 @@ from tourstack.db.models import (
     Refund,
 )
 from tourstack.db.rules import refused_as
+from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 from tourstack.fx import FxError, RateSource, convert
 from tourstack.money import Money, format_money
 from tourstack.reconcile.scoring import FX_TOLERANCE_BPS
@@ -54,19 +57,20 @@ from tourstack.reconcile.scoring import FX_TOLERANCE_BPS
 WRITE_OFF_LIMIT_BPS = 100  # 1% of the invoice total
 
 
-class ReconciliationError(ValueError):
-    """`kind`: not_found (404), conflict (409) or invalid (422)."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+class ReconciliationError(DomainError):
+    """A refusal of a manual step; no slug of its own, so the answer's type is about:blank."""
 
 
-@dataclass(frozen=True)
-class Actor:
-    role: str | None = None
-    key_id: int | None = None
-    staff_user_id: int | None = None
+class NothingToReconcile(ReconciliationError, NotFound):
+    """No such transaction, issued invoice or match."""
+
+
+class ReconciliationConflict(ReconciliationError, Conflict):
+    """What is still open (on the invoice, the transaction, the write-off limit) refuses it."""
+
+
+class InvalidReconciliation(ReconciliationError, Invalid):
+    """A step that could never be accepted: no parts, a wrong sign, an unconvertible currency."""
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,6 @@ class Transaction:
 _SOURCES = {"bank": BankStatementLine, "payment": Payment, "refund": Refund}
 
 
-def _conflict(message: str) -> ReconciliationError:
-    return ReconciliationError("conflict", message)
-
-
 def _lock(session: Session, txn_key: str, invoice_ids: list[int]) -> None:
     """The transaction's row, then the invoices (id order): what the guards below read."""
     kind, _, raw = txn_key.partition(":")
@@ -95,7 +95,7 @@ def _lock(session: Session, txn_key: str, invoice_ids: list[int]) -> None:
 def get_transaction(session: Session, key: str) -> Transaction:
     kind, _, raw = key.partition(":")
     if not raw.isdigit():
-        raise ReconciliationError("invalid", f"transaction key must look like bank:12, payment:34 or refund:5: {key!r}")
+        raise InvalidReconciliation(f"transaction key must look like bank:12, payment:34 or refund:5: {key!r}")
     ident = int(raw)
     if kind == "bank" and (line := session.get(BankStatementLine, ident)):
         return Transaction(key, line.booked_on, line.amount_minor, line.currency)
@@ -103,13 +103,13 @@ def get_transaction(session: Session, key: str) -> Transaction:
         return Transaction(key, pay.attempted_at.date(), pay.amount_minor, pay.currency)
     if kind == "refund" and (ref := session.get(Refund, ident)):
         return Transaction(key, ref.refunded_at.date(), -ref.amount_minor, ref.currency)
-    raise ReconciliationError("not_found", f"no transaction {key}")
+    raise NothingToReconcile(f"no transaction {key}")
 
 
 def _invoice(session: Session, invoice_id: int) -> Invoice:
     invoice = session.get(Invoice, invoice_id)
     if invoice is None or invoice.invoice_number is None:
-        raise ReconciliationError("not_found", f"no issued invoice {invoice_id}")
+        raise NothingToReconcile(f"no issued invoice {invoice_id}")
     return invoice
 
 
@@ -123,9 +123,7 @@ def invoice_open_minor(session: Session, invoice: Invoice) -> int:
 
 
 def _decision(session: Session, actor: Actor, action: str, **fields) -> ReconciliationDecision:
-    row = ReconciliationDecision(action=action, actor_role=actor.role, actor_key_id=actor.key_id,
-                                 actor_staff_user_id=actor.staff_user_id,
-                                 decided_at=dt.datetime.now(dt.UTC), **fields)
+    row = ReconciliationDecision(action=action, **actor.columns(), decided_at=dt.datetime.now(dt.UTC), **fields)
     session.add(row)
     session.flush()
     return row
@@ -153,12 +151,12 @@ def to_transaction_currency(amount: int, currency: str, txn: Transaction, rates:
     if currency == txn.currency:
         return Equivalent(amount)
     if rates is None:
-        raise ReconciliationError("invalid", f"no FX rates available to convert {currency} to {txn.currency}")
+        raise InvalidReconciliation(f"no FX rates available to convert {currency} to {txn.currency}")
     try:
         conv = convert(Money.from_minor(amount, currency), txn.currency, txn.booked_on, rates)
     except (FxError, ValueError) as exc:
-        raise ReconciliationError("invalid", f"cannot convert {currency} to {txn.currency} on "
-                                  f"{txn.booked_on.isoformat()}: {exc}") from None
+        raise InvalidReconciliation(f"cannot convert {currency} to {txn.currency} on "
+                                    f"{txn.booked_on.isoformat()}: {exc}") from None
     rate = conv.rate.quantize(Decimal("1e-8"), rounding=ROUND_HALF_EVEN)
     return Equivalent(conv.converted.minor, rate, conv.rate_date, conv.source)
 
@@ -176,7 +174,7 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
              note: str | None = None, rates: RateSource | None = None) -> list[ReconciliationMatch]:
     """Manual match (one part) or split (several): [(invoice_id, amount_minor in the invoice's currency)]."""
     if not parts:
-        raise ReconciliationError("invalid", "at least one allocation is needed")
+        raise InvalidReconciliation("at least one allocation is needed")
     txn = get_transaction(session, txn_key)
     _lock(session, txn.key, [invoice_id for invoice_id, _ in parts])
     _take_over(session, txn)
@@ -190,12 +188,12 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
     for invoice_id, amount in parts:
         invoice = _invoice(session, invoice_id)
         if amount == 0 or (amount < 0) != (txn.amount_minor < 0):
-            raise ReconciliationError("invalid", "an allocation has the sign of its transaction and is not zero")
+            raise InvalidReconciliation("an allocation has the sign of its transaction and is not zero")
         open_minor = invoice_open_minor(session, invoice) - sum(
             r.amount_minor for r in rows if r.invoice_id == invoice.id)
         if amount > 0 and amount > open_minor:
-            raise ReconciliationError("conflict", f"invoice {invoice.invoice_number} has only {open_minor} "
-                                      f"minor units open, cannot apply {amount}")
+            raise ReconciliationConflict(f"invoice {invoice.invoice_number} has only {open_minor} "
+                                         f"minor units open, cannot apply {amount}")
         equivalent = to_transaction_currency(amount, invoice.currency, txn, rates)
         used += equivalent.minor
         if invoice.currency != txn.currency:
@@ -213,11 +211,11 @@ def allocate(session: Session, actor: Actor, txn_key: str, parts: list[tuple[int
         rows.append(row)
     allowed = abs(txn.amount_minor) + converted * FX_TOLERANCE_BPS // 10_000
     if abs(used) > allowed:
-        raise ReconciliationError(
-            "conflict", f"allocations come to {format_money(abs(used), txn.currency)} at the recorded rates, "
-                        f"more than the transaction's {format_money(abs(txn.amount_minor), txn.currency)}"
-                        + (f" (+{FX_TOLERANCE_BPS / 100:.1f}% FX tolerance on converted amounts)" if converted else ""))
-    with refused_as(_conflict):
+        raise ReconciliationConflict(
+            f"allocations come to {format_money(abs(used), txn.currency)} at the recorded rates, "
+            f"more than the transaction's {format_money(abs(txn.amount_minor), txn.currency)}"
+            + (f" (+{FX_TOLERANCE_BPS / 100:.1f}% FX tolerance on converted amounts)" if converted else ""))
+    with refused_as(ReconciliationConflict):
         session.flush()
     return rows
 
@@ -230,7 +228,7 @@ def unmatch(session: Session, actor: Actor, match_id: int, *, note: str | None =
         _lock(session, match.txn_key, [])
         match = lock_row(session, ReconciliationMatch, match_id)  # gone if someone undid it first
     if match is None:
-        raise ReconciliationError("not_found", f"no match {match_id}")
+        raise NothingToReconcile(f"no match {match_id}")
     if match.decision_id is not None:
         original = session.get(ReconciliationDecision, match.decision_id)
         if original is not None:
@@ -259,22 +257,22 @@ def _same(column, value):
 def write_off(session: Session, actor: Actor, invoice_id: int, amount_minor: int, *,
               note: str | None = None) -> ReconciliationDecision:
     if amount_minor <= 0:
-        raise ReconciliationError("invalid", "a write-off is a positive amount")
+        raise InvalidReconciliation("a write-off is a positive amount")
     lock_rows(session, Invoice, [invoice_id])
     invoice = _invoice(session, invoice_id)
     limit = invoice.total_minor * WRITE_OFF_LIMIT_BPS // 10_000
     rule = (f"write-offs cover small differences only: at most {limit} minor units in total "
             f"({WRITE_OFF_LIMIT_BPS / 100:.0f}% of the invoice)")
     if amount_minor > limit:
-        raise ReconciliationError("invalid", rule)
+        raise InvalidReconciliation(rule)
     already = int(session.scalar(select(func.coalesce(func.sum(ReconciliationDecision.amount_minor), 0)).where(
         ReconciliationDecision.invoice_id == invoice.id, ReconciliationDecision.action == "write_off",
         ReconciliationDecision.revoked_at.is_(None))))
     if already + amount_minor > limit:
-        raise ReconciliationError("conflict", f"{rule}, {already} already written off")
+        raise ReconciliationConflict(f"{rule}, {already} already written off")
     open_minor = invoice_open_minor(session, invoice)
     if amount_minor > open_minor:
-        raise ReconciliationError("conflict", f"invoice {invoice.invoice_number} has only {open_minor} minor units open")
-    with refused_as(_conflict):
+        raise ReconciliationConflict(f"invoice {invoice.invoice_number} has only {open_minor} minor units open")
+    with refused_as(ReconciliationConflict):
         return _decision(session, actor, "write_off", invoice_id=invoice.id, booking_id=invoice.booking_id,
                          amount_minor=amount_minor, currency=invoice.currency, note=note)

@@ -20,12 +20,12 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourstack.approvals import Actor
 from tourstack.db.locking import lock_ids
 from tourstack.db.models import Booking, BookingItem, Supplier, SupplierPayout, SupplierPayoutItem
-from tourstack.invoicing.events import Actor
 from tourstack.settlement.dues import ItemDue, item_dues
 from tourstack.settlement.errors import InvalidSettlement
-from tourstack.settlement.events import record_event
+from tourstack.settlement.events import PAYOUT_TRAIL
 from tourstack.settlement.states import CANCELLED_BOOKING, DUE_ITEM_STATUSES, PENDING_APPROVAL
 
 MAX_PERIOD_DAYS = 366
@@ -87,8 +87,8 @@ def propose_payouts(
                                amount_minor=d.unproposed_minor, live_booking_item_id=d.booking_item_id)
             for d in dues
         )
-        record_event(session, payout, "propose", None, PENDING_APPROVAL, proposer, now=now,
-                     note=f"{len(dues)} booking items due {period_start}..{period_end}")
+        PAYOUT_TRAIL.record(session, payout, "propose", None, PENDING_APPROVAL, proposer, now=now,
+                            note=f"{len(dues)} booking items due {period_start}..{period_end}")
         payouts.append(payout)
     session.flush()
     return payouts

@@ -1,9 +1,10 @@
 """The payout workflow: approve, reject and mark paid, each recorded with its actor.
 
-Every step locks the payout row (SELECT ... FOR UPDATE on PostgreSQL, the database write lock
+The steps run on the shared maker-checker mechanism (tourstack.approvals), as for invoices:
+every step locks the payout row (SELECT ... FOR UPDATE on PostgreSQL, the database write lock
 on SQLite: tourstack.db.locking) so two concurrent steps on one payout cannot both pass the
 status check; the second is refused (409). Approval needs a second person: whoever
-proposed the payout cannot approve it (maker-checker, as for invoices).
+proposed the payout cannot approve it.
 Functions flush and leave the commit to the caller.
 """
 
@@ -14,41 +15,23 @@ import datetime as dt
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from tourstack.db.locking import lock_row
+from tourstack.approvals import Actor, Workflow
 from tourstack.db.models import SupplierPayout, SupplierPayoutItem
-from tourstack.invoicing.events import Actor
 from tourstack.settlement.errors import (
     IllegalTransition,
     InvalidSettlement,
     PayoutNotFound,
     SeparationOfDuties,
 )
-from tourstack.settlement.events import last_event, record_event
+from tourstack.settlement.events import PAYOUT_TRAIL
 from tourstack.settlement.states import TRANSITIONS
 
 MAX_REFERENCE_LENGTH = 64
-
-
-def lock_payout(session: Session, payout_id: int) -> SupplierPayout:
-    payout = lock_row(session, SupplierPayout, payout_id)
-    if payout is None:
-        raise PayoutNotFound(f"supplier payout {payout_id} not found")
-    return payout
-
-
-def _transition(
-    session: Session, payout: SupplierPayout, action: str, actor: Actor, now: dt.datetime,
-    note: str | None = None,
-) -> None:
-    allowed, target = TRANSITIONS[action]
-    if payout.status not in allowed:
-        raise IllegalTransition(
-            f"cannot {action.replace('_', ' ')} supplier payout {payout.id}: it is {payout.status}"
-            f" (allowed from {', '.join(sorted(allowed))})"
-        )
-    previous = payout.status
-    payout.status = target
-    record_event(session, payout, action, previous, target, actor, now=now, note=note)
+PAYOUTS: Workflow[SupplierPayout] = Workflow(
+    noun="supplier payout", model=SupplierPayout, transitions=TRANSITIONS, trail=PAYOUT_TRAIL,
+    not_found=PayoutNotFound, illegal=IllegalTransition, same_person=SeparationOfDuties,
+    maker_action="propose", maker_done="proposed",
+)
 
 
 def approve(
@@ -56,13 +39,9 @@ def approve(
 ) -> SupplierPayout:
     """pending_approval -> approved, by someone other than whoever proposed it."""
     now = now or dt.datetime.now(dt.UTC)
-    payout = lock_payout(session, payout_id)
-    proposed = last_event(session, payout.id, "propose")
-    if proposed is not None and actor.is_same_as(proposed):
-        raise SeparationOfDuties(
-            f"supplier payout {payout.id} was proposed by the same user; another person must approve it"
-        )
-    _transition(session, payout, "approve", actor, now)
+    payout = PAYOUTS.lock(session, payout_id)
+    PAYOUTS.check_not_maker(session, payout, actor)
+    PAYOUTS.move(session, payout, "approve", actor, now=now)
     payout.approved_by_staff_id = actor.staff_user_id
     payout.approved_at = now
     session.flush()
@@ -75,8 +54,8 @@ def reject(
 ) -> SupplierPayout:
     """pending_approval or approved -> rejected; its booking items become proposable again."""
     now = now or dt.datetime.now(dt.UTC)
-    payout = lock_payout(session, payout_id)
-    _transition(session, payout, "reject", actor, now, note=reason)
+    payout = PAYOUTS.lock(session, payout_id)
+    PAYOUTS.move(session, payout, "reject", actor, now=now, note=reason)
     session.execute(
         update(SupplierPayoutItem)
         .where(SupplierPayoutItem.supplier_payout_id == payout.id)
@@ -99,10 +78,10 @@ def mark_paid(
         raise InvalidSettlement(f"the bank reference is longer than {MAX_REFERENCE_LENGTH} characters")
     if paid_on > now.date():
         raise InvalidSettlement(f"paid_on {paid_on} is in the future")
-    payout = lock_payout(session, payout_id)
+    payout = PAYOUTS.lock(session, payout_id)
     if payout.approved_at is not None and paid_on < payout.approved_at.date():
         raise InvalidSettlement(f"paid_on {paid_on} is before the approval on {payout.approved_at.date()}")
-    _transition(session, payout, "mark_paid", actor, now, note=f"reference {reference}")
+    PAYOUTS.move(session, payout, "mark_paid", actor, now=now, note=f"reference {reference}")
     payout.reference = reference
     payout.paid_on = paid_on
     session.flush()
