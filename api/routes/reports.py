@@ -47,7 +47,6 @@ log = logging.getLogger("api.reports")
 
 SpecBody = Annotated[dict[str, Any], Body(description="a report spec (docs/reports.md)", examples=[SPEC_EXAMPLE])]
 AsOf = Annotated[IsoDate | None, Query(description="reference day of relative ranges (default: today)")]
-_STATUS = {"invalid": 422, "conflict": 409, "not_found": 404}
 
 
 def get_report_source(request: Request) -> ReportSource:
@@ -113,10 +112,6 @@ def _download(result: ReportResult, fmt: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename(result, fmt)}"'})
 
 
-def _store_problem(exc: store.ReportStoreError) -> ApiProblem:
-    return ApiProblem(_STATUS[exc.kind], str(exc))
-
-
 # --- catalogue, run, export --------------------------------------------------------------------
 
 @router.get("/metrics", response_model=list[MetricOut], responses=problem_responses(401, 403, 503))
@@ -161,9 +156,9 @@ def create_saved(body: SavedReportCreate, session: SessionDep, principal: CanMan
     _check_spec(body.spec, source)
     try:
         row = store.save_report(session, _owner(principal), body.name, body.spec)
-    except store.ReportStoreError as exc:
+    except store.ReportStoreError:
         session.rollback()
-        raise _store_problem(exc) from None
+        raise
     except SpecError as exc:
         raise ApiProblem(422, str(exc), slug="invalid-report-spec", title="Invalid report spec") from None
     session.commit()
@@ -196,8 +191,8 @@ def get_saved(report_id: DbId, session: SessionDep, principal: CanReadAnalytics)
     try:
         return SavedReportOut.model_validate(store.get_report(session, _owner(principal), report_id),
                                             from_attributes=True)
-    except store.ReportStoreError as exc:
-        raise _store_problem(exc) from None
+    except store.ReportStoreError:
+        raise
 
 
 @router.put("/saved/{report_id}", response_model=SavedReportOut, responses=problem_responses(401, 403, 404, 409, 422))
@@ -207,9 +202,9 @@ def update_saved(report_id: DbId, body: SavedReportUpdate, session: SessionDep, 
         _check_spec(body.spec, source)
     try:
         row = store.update_report(session, _owner(principal), report_id, name=body.name, spec=body.spec)
-    except store.ReportStoreError as exc:
+    except store.ReportStoreError:
         session.rollback()
-        raise _store_problem(exc) from None
+        raise
     session.commit()
     return SavedReportOut.model_validate(row, from_attributes=True)
 
@@ -218,9 +213,9 @@ def update_saved(report_id: DbId, body: SavedReportUpdate, session: SessionDep, 
 def delete_saved(report_id: DbId, session: SessionDep, principal: CanManageReports) -> Response:
     try:
         store.delete_report(session, _owner(principal), report_id)
-    except store.ReportStoreError as exc:
+    except store.ReportStoreError:
         session.rollback()
-        raise _store_problem(exc) from None
+        raise
     session.commit()
     log.info("deleted saved report", extra={"saved_report_id": report_id, "key_id": principal.key_id})
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -230,8 +225,8 @@ def _saved_result(report_id: int, session, principal: Principal, source: ReportS
                   as_of: dt.date | None) -> ReportResult:
     try:
         row = store.get_report(session, _owner(principal), report_id)
-    except store.ReportStoreError as exc:
-        raise _store_problem(exc) from None
+    except store.ReportStoreError:
+        raise
     return _run(row.spec, source, as_of)
 
 
@@ -260,9 +255,9 @@ def create_schedule(body: ScheduleCreate, session: SessionDep, principal: CanMan
                                     timezone=body.timezone, recipients=body.recipients,
                                     format=body.format, active=body.active,
                                     allowed_domains=settings.report_recipient_domains)
-    except store.ReportStoreError as exc:
+    except store.ReportStoreError:
         session.rollback()
-        raise _store_problem(exc) from None
+        raise
     session.commit()
     log.info("report schedule", extra={"schedule_id": row.id, "key_id": principal.key_id})
     return ScheduleOut.model_validate(row, from_attributes=True)
@@ -274,8 +269,8 @@ def list_schedules(session: SessionDep, principal: CanReadAnalytics,
     try:
         return [ScheduleOut.model_validate(r, from_attributes=True)
                 for r in store.list_schedules(session, _owner(principal), saved_report_id)]
-    except store.ReportStoreError as exc:
-        raise _store_problem(exc) from None
+    except store.ReportStoreError:
+        raise
 
 
 @router.get("/schedules/{schedule_id}", response_model=ScheduleOut, responses=problem_responses(401, 403, 404))
@@ -283,8 +278,8 @@ def get_schedule(schedule_id: DbId, session: SessionDep, principal: CanReadAnaly
     try:
         return ScheduleOut.model_validate(store.get_schedule(session, _owner(principal), schedule_id),
                                          from_attributes=True)
-    except store.ReportStoreError as exc:
-        raise _store_problem(exc) from None
+    except store.ReportStoreError:
+        raise
 
 
 @router.patch("/schedules/{schedule_id}", response_model=ScheduleOut,
@@ -296,9 +291,9 @@ def update_schedule(schedule_id: DbId, body: ScheduleUpdate, session: SessionDep
         row = store.update_schedule(session, _owner(principal), schedule_id,
                                     allowed_domains=settings.report_recipient_domains,
                                     **body.model_dump(exclude_unset=True))
-    except store.ReportStoreError as exc:
+    except store.ReportStoreError:
         session.rollback()
-        raise _store_problem(exc) from None
+        raise
     session.commit()
     log.info("report schedule updated", extra={"schedule_id": row.id, "key_id": principal.key_id,
                                                "fields": sorted(body.model_fields_set)})
@@ -310,8 +305,8 @@ def update_schedule(schedule_id: DbId, body: ScheduleUpdate, session: SessionDep
 def delete_schedule(schedule_id: DbId, session: SessionDep, principal: CanManageReports) -> Response:
     try:
         store.delete_schedule(session, _owner(principal), schedule_id)
-    except store.ReportStoreError as exc:
+    except store.ReportStoreError:
         session.rollback()
-        raise _store_problem(exc) from None
+        raise
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tourstack.auth.principal import Permission, has_permission
+from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 from tourstack.db.models import ApiKey
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
 from reports.builder.spec import ReportSpec, parse_spec, spec_to_data
@@ -34,17 +35,20 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-
 MAX_RECIPIENTS = 50
 
 
-class ReportStoreError(ValueError):
-    """kind: invalid (422), conflict (409) or not_found (404)."""
-
-    def __init__(self, message: str, kind: str = "invalid"):
-        super().__init__(message)
-        self.kind = kind
+class ReportStoreError(DomainError, ValueError):
+    """Any refusal of the report store; raised as one of the three below."""
 
 
-class ReportNotFound(ReportStoreError):
-    def __init__(self, message: str):
-        super().__init__(message, "not_found")
+class InvalidReportInput(ReportStoreError, Invalid):
+    """A name, timezone, cron, recipient list or format that could never be stored."""
+
+
+class ReportConflict(ReportStoreError, Conflict):
+    """The stored state refuses it: a duplicate name, a report that cannot be scheduled."""
+
+
+class ReportNotFound(ReportStoreError, NotFound):
+    """No such saved report or schedule, or not the caller's."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,12 @@ class Owner:
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not 1 <= len(name) <= 200 or any(ord(c) < 32 for c in name):
-        raise ReportStoreError("name must be one line of 1 to 200 characters")
+        raise InvalidReportInput("name must be one line of 1 to 200 characters")
     return name
 
 
 def save_report(session: Session, owner: Owner, name: str, spec: ReportSpec | dict[str, Any]) -> SavedReport:
-    """Create a saved report; ReportStoreError(conflict) when the owner already has that name."""
+    """Create a saved report; ReportConflict when the owner already has that name."""
     name = _check_name(name)
     data = spec_to_data(parse_spec(spec))
     _check_unique(session, owner.key_id, name, None)
@@ -96,7 +100,7 @@ def _check_unique(session: Session, owner_key_id: int, name: str, report_id: int
     if report_id is not None:
         stmt = stmt.where(SavedReport.id != report_id)
     if session.scalar(stmt) is not None:
-        raise ReportStoreError(f"a saved report named {name!r} exists already", "conflict")
+        raise ReportConflict(f"a saved report named {name!r} exists already")
 
 
 def get_report(session: Session, owner: Owner, report_id: int) -> SavedReport:
@@ -131,11 +135,11 @@ def delete_report(session: Session, owner: Owner, report_id: int) -> None:
 def check_timezone(name: str) -> ZoneInfo:
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", name) \
             or name not in available_timezones():
-        raise ReportStoreError(f"timezone must be an IANA name such as Asia/Kolkata, got {name!r}")
+        raise InvalidReportInput(f"timezone must be an IANA name such as Asia/Kolkata, got {name!r}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - guarded above
-        raise ReportStoreError(f"unknown timezone {name!r}") from None
+        raise InvalidReportInput(f"unknown timezone {name!r}") from None
 
 
 def check_cron(expression: str) -> str:
@@ -143,7 +147,7 @@ def check_cron(expression: str) -> str:
 
     expression = " ".join((expression or "").split())
     if len(expression.split(" ")) != 5 or not croniter.is_valid(expression):
-        raise ReportStoreError(f"cron must be five fields (minute hour day month weekday), got {expression!r}")
+        raise InvalidReportInput(f"cron must be five fields (minute hour day month weekday), got {expression!r}")
     return expression
 
 
@@ -171,20 +175,20 @@ def disallowed_recipients(recipients: Sequence[str], allowed_domains: Sequence[s
 def check_recipients(recipients: list[str], allowed_domains: Sequence[str] | None = None) -> list[str]:
     cleaned = [r.strip() for r in recipients or [] if isinstance(r, str)]
     if not 1 <= len(cleaned) <= MAX_RECIPIENTS or len(cleaned) != len(recipients or []):
-        raise ReportStoreError(f"recipients must list 1 to {MAX_RECIPIENTS} e-mail addresses")
+        raise InvalidReportInput(f"recipients must list 1 to {MAX_RECIPIENTS} e-mail addresses")
     for address in cleaned:
         if len(address) > 254 or not _EMAIL.fullmatch(address):
-            raise ReportStoreError(f"not an e-mail address: {address!r}")
+            raise InvalidReportInput(f"not an e-mail address: {address!r}")
     refused = disallowed_recipients(cleaned, allowed_domains)
     if refused:
         allowed = ", ".join(sorted(normalise_domains(allowed_domains)))
-        raise ReportStoreError(f"recipients outside the allowed domains ({allowed}): {', '.join(refused)}")
+        raise InvalidReportInput(f"recipients outside the allowed domains ({allowed}): {', '.join(refused)}")
     return list(dict.fromkeys(cleaned))
 
 
 def _check_format(format: str) -> str:
     if format not in EXPORT_FORMATS:
-        raise ReportStoreError(f"format must be one of {', '.join(EXPORT_FORMATS)}, got {format!r}")
+        raise InvalidReportInput(f"format must be one of {', '.join(EXPORT_FORMATS)}, got {format!r}")
     return format
 
 
@@ -303,7 +307,7 @@ def _check_owner(session: Session, report: SavedReport) -> None:
     """An admin may schedule another owner's report, but not one its owner could not send."""
     problem = owner_problem(session, report)
     if problem:
-        raise ReportStoreError(f"this report cannot be sent on a schedule: {problem}", "conflict")
+        raise ReportConflict(f"this report cannot be sent on a schedule: {problem}")
 
 
 def deactivate(session: Session, schedule: ReportSchedule, reason: str) -> None:

@@ -51,7 +51,7 @@ def test_save_list_load_and_ownership(session, owners):
     assert store.load_spec(row) == parse_spec(SPEC)
     with pytest.raises(store.ReportStoreError) as dup:
         store.save_report(session, a, "Monthly", SPEC)
-    assert dup.value.kind == "conflict"
+    assert isinstance(dup.value, store.ReportConflict)
     store.save_report(session, b, "Monthly", SPEC)  # unique per owner only
     session.commit()
     assert [r.name for r in store.list_reports(session, a)] == ["Monthly"]
@@ -312,7 +312,7 @@ def test_resuming_needs_a_fit_owner_and_clears_a_disabled_status(session, owners
     with pytest.raises(store.ReportStoreError, match="cannot be sent on a schedule: the owner's API key was revoked") \
             as refused:
         store.update_schedule(session, admin, s.id, active=True, now=NOW)
-    assert refused.value.kind == "conflict" and s.active is False
+    assert isinstance(refused.value, store.ReportConflict) and s.active is False
     with pytest.raises(store.ReportStoreError, match="cannot be sent on a schedule"):
         store.create_schedule(session, admin, s.saved_report_id, cron="0 7 * * *", timezone="UTC",
                               recipients=["ceo@example.com"], format="pdf", now=NOW)
