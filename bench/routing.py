@@ -234,6 +234,10 @@ def machine() -> str:
 
 def write_section(saved: dict) -> None:
     meta, cli = saved["meta"], saved["cli"]
+    asym_cli = "" if "solve_50_asym_s" not in cli else (
+        f" On the first 50 nodes of ftv55 (asymmetric, split into 100): **{cli['solve_50_asym_s']:.2f} s** "
+        f"(max {cli['solve_50_asym_max_s']:.2f} s), of which {cli['search_budget_asym_s']:.2f} s is search"
+        + (f" ({cli['asym_note']})." if cli.get("asym_note") else "."))
     body = f"""{SECTION}
 
 `python -m bench.routing`; run on {meta['date']}, {meta['machine']}; 1-minute load average
@@ -272,7 +276,7 @@ still available as `method="vrp-search"`) and OR-Tools GLS, all on the same budg
 
 `tourstack route solve` on the first 50 nodes of berlin52 (a closed tour), whole process wall
 time, median of {cli['runs']}: **{cli['solve_50_s']:.2f} s** (max {cli['solve_50_max_s']:.2f} s; target
-under 1 s), of which {cli['search_budget_s']:.2f} s is search. Floors measured in the same run: the
+under 1 s), of which {cli['search_budget_s']:.2f} s is search.{asym_cli} Floors measured in the same run: the
 bare interpreter {cli['python_s']:.2f} s; `tourstack --help` {cli['cli_help_s']:.2f} s.
 
 ### Random instances (windows, asymmetric, infeasible)

@@ -84,20 +84,26 @@ def _wall(cmd: list[str], runs: int) -> list[float]:
 
 
 def run_cli_startup(runs: int) -> dict:
-    """`tourstack route solve` on the first 50 nodes of berlin52, beside two floors: the bare
-    interpreter and the CLI answering --help (what any subcommand costs before its own work)."""
-    weights = tsplib.read(DATA / "berlin52.tsp").weights[:50, :50]
+    """`tourstack route solve` on 50 nodes, symmetric (the first 50 of berlin52) and asymmetric
+    (the first 50 of ftv55), beside two floors: the bare interpreter and the CLI answering
+    --help (what any subcommand costs before its own work)."""
     exe = str(Path(sys.executable).with_name("tourstack"))
+    walls = {}
     with tempfile.TemporaryDirectory() as tmp:
-        problem = Path(tmp) / "berlin50.json"
-        problem.write_text(json.dumps({"durations": weights.tolist(), "start": 0, "end": 0}))
-        _wall([exe, "route", "solve", str(problem)], 1)  # warm the file cache
-        solve = _wall([exe, "route", "solve", str(problem)], runs)
+        for label, file in (("symmetric", "berlin52.tsp"), ("asymmetric", "ftv55.atsp")):
+            weights = tsplib.read(DATA / file).weights[:50, :50]
+            problem = Path(tmp) / f"{label}50.json"
+            problem.write_text(json.dumps({"durations": weights.tolist(), "start": 0, "end": 0}))
+            _wall([exe, "route", "solve", str(problem)], 1)  # warm the file cache
+            walls[label] = _wall([exe, "route", "solve", str(problem)], runs)
     python = _wall([sys.executable, "-c", "pass"], runs)
     help_ = _wall([exe, "--help"], runs)
     med = statistics.median
-    return {"runs": runs, "solve_50_s": med(solve), "solve_50_max_s": max(solve), "python_s": med(python),
-            "cli_help_s": med(help_), "search_budget_s": default_time_limit(50, "tour-search")}
+    return {"runs": runs, "solve_50_s": med(walls["symmetric"]), "solve_50_max_s": max(walls["symmetric"]),
+            "solve_50_asym_s": med(walls["asymmetric"]), "solve_50_asym_max_s": max(walls["asymmetric"]),
+            "python_s": med(python), "cli_help_s": med(help_),
+            "search_budget_s": default_time_limit(50, "tour-search"),
+            "search_budget_asym_s": default_time_limit(50, "tour-search", symmetric=False)}
 
 
 def tsplib_markdown(rows: list[dict]) -> str:

@@ -64,7 +64,9 @@ def test_the_transformed_search_equals_the_exact_optimum_on_small_asymmetric_ins
         d = asymmetric(rng, n)
         problem = RouteProblem.build(d, 0, 0)
         exact = solve_route(d, start=0, end=0, method="exact")
-        order = solve_asymmetric_closed_tour(d, 0, 0.1)
+        # up to 10 nodes the engine solves the 2n-node split exactly; 12 nodes is its heuristic,
+        # given enough time that a loaded machine does not cut it short
+        order = solve_asymmetric_closed_tour(d, 0, 0.1 if n <= 10 else 0.5)
         assert order is not None
         assert evaluate(problem, order).total == pytest.approx(exact.total)
 
