@@ -4,8 +4,9 @@ instances with time windows, asymmetric and infeasible cases, and the start-up o
     python -m bench.routing                      # the whole benchmark, docs section rewritten
     python -m bench.routing --instances 20 --ref-seconds 10 --no-doc
 
-Part one (bench/routing_tsplib.py): every symmetric TSPLIB 95 instance up to 100 nodes plus one
-asymmetric one, ours beside plain OR-Tools guided local search under the same time budget, and
+Part one (bench/routing_tsplib.py): every TSPLIB 95 instance up to 100 nodes, symmetric and
+asymmetric, ours beside plain OR-Tools guided local search under the same time budget (and, on
+the asymmetric ones, beside PyVRP's iterated local search, the named alternative), and
 `tourstack route solve` on 50 nodes beside the interpreter's start-up. Part two: random closed
 tours over n nodes, n in 5, 10, 15, 25, 50 (ROUTING_SIZES overrides), in five families:
 Euclidean (symmetric) and asymmetric (each directed arc scaled by U(1, 1.3)), each with and
@@ -36,11 +37,19 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.routing_tsplib import run_cli_startup, run_tsplib, tsplib_markdown, tsplib_summary
+from bench.routing_tsplib import (
+    atsp_markdown,
+    atsp_summary,
+    run_cli_startup,
+    run_tsplib,
+    tsplib_markdown,
+    tsplib_summary,
+)
 from tourstack.routing.exact import solve_exact
 from tourstack.routing.problem import RouteProblem, evaluate
 from tourstack.routing.ortools_search import solve_ortools
 from tourstack.routing.solver import EXACT_MAX_NODES, default_time_limit, solve_problem, solve_route
+from tourstack.routing.tour_search import is_symmetric
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -126,7 +135,7 @@ def run(instances: int, ref_seconds: dict[int, float], seed: int) -> list[dict]:
             if family.startswith("infeasible") and n < 10:
                 continue
             infeasible_family = family.startswith("infeasible")
-            stats = {"ours": ([], [], 0), "peer": ([], [], 0)}
+            stats = {"ours": ([], [], 0), "peer": ([], [], 0), "alt": ([], [], 0)}
             misses, ref_name, methods = 0, "", set()
             for _ in range(instances):
                 raw = make_instance(n, family, rng)
@@ -135,7 +144,10 @@ def run(instances: int, ref_seconds: dict[int, float], seed: int) -> list[dict]:
                 methods.add(ours.method)
                 runs = {"ours": (ours, took)}
                 if n > EXACT_MAX_NODES:
-                    runs["peer"] = _timed(problem, "ortools", default_time_limit(n, ours.method))
+                    budget = default_time_limit(n, ours.method, is_symmetric(problem.durations))
+                    runs["peer"] = _timed(problem, "ortools", budget)
+                    if family == "asymmetric":  # PyVRP, which served these before the split matrix
+                        runs["alt"] = _timed(problem, "vrp-search", budget)
                 if infeasible_family:
                     ref, ref_name = float("nan"), "known infeasible"
                 else:
@@ -178,13 +190,15 @@ def _pct(value: float | None) -> str:
 def markdown(rows: list[dict]) -> str:
     lines = [
         "| stops+start | family | method | reference | median gap | max gap | = ref | wrong feasibility "
-        "| median ms | max ms | target misses | OR-Tools GLS, same budget: median gap | max gap | wrong feasibility |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| median ms | max ms | target misses | OR-Tools GLS, same budget: median gap | max gap | wrong feasibility "
+        "| PyVRP ILS, same budget: median gap | max gap |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        o, p = r["ours"], r.get("peer")
+        o, p, a = r["ours"], r.get("peer"), r.get("alt")
         peer = "| - | - | - |" if p is None else \
             f"| {_pct(p['median_gap_pct'])} | {_pct(p['max_gap_pct'])} | {p['wrong_feasibility']} |"
+        peer += " - | - |" if a is None else f" {_pct(a['median_gap_pct'])} | {_pct(a['max_gap_pct'])} |"
         lines.append(
             f"| {r['n']} | {r['family']} | {r['method']} | {r['reference']} | {_pct(o['median_gap_pct'])} "
             f"| {_pct(o['max_gap_pct'])} | {o['optimal_or_best']}/{r['instances']} | {o['wrong_feasibility']} "
@@ -220,6 +234,10 @@ def machine() -> str:
 
 def write_section(saved: dict) -> None:
     meta, cli = saved["meta"], saved["cli"]
+    asym_cli = "" if "solve_50_asym_s" not in cli else (
+        f" On the first 50 nodes of ftv55 (asymmetric, split into 100): **{cli['solve_50_asym_s']:.2f} s** "
+        f"(max {cli['solve_50_asym_max_s']:.2f} s), of which {cli['search_budget_asym_s']:.2f} s is search"
+        + (f" ({cli['asym_note']})." if cli.get("asym_note") else "."))
     body = f"""{SECTION}
 
 `python -m bench.routing`; run on {meta['date']}, {meta['machine']}; 1-minute load average
@@ -227,26 +245,38 @@ def write_section(saved: dict) -> None:
 times and, under a time limit, widens gaps). Raw results: `bench/results/{meta['file']}`.
 
 Method: up to {EXACT_MAX_NODES} nodes (12 stops + start) the solver is exact (Held–Karp with
-Pareto labels for time windows). Above that, a closed tour on a symmetric matrix without windows
-goes to `fast-tsp` (Or-opt / Lin-Kernighan-style local search), everything else (windows,
-asymmetric matrices, open paths, a different end) to PyVRP's iterated local search. The peer in
+Pareto labels for time windows). Above that, a closed tour without windows goes to `fast-tsp`
+(Or-opt / Lin-Kernighan-style local search); on an asymmetric matrix through the Jonker–Volgenant
+transformation (a symmetric matrix of 2n nodes: each node split into an in- and an out-copy
+joined by a forced zero edge, arc i->j as out(i)–in(j) plus a constant, in–in and out–out
+forbidden), decoded, checked and evaluated on the true matrix, with PyVRP as the fall-back when
+the tour does not decode. Everything else (windows, open paths, a different end) goes to PyVRP's
+iterated local search. The peer in
 every row is plain OR-Tools guided local search (what this solver used before) given the same
 time budget in the same run. Times are wall clock per `solve_route` call, model building included.
 
 ### Public instances (TSPLIB 95)
 
-Every symmetric TSPLIB instance up to 100 nodes (files and sources: `bench/data/tsplib/README.md`),
-as full matrices built with the TSPLIB 95 distance rules (EUC_2D, ATT, GEO, EXPLICIT), against the
+Every TSPLIB instance up to 100 nodes (files and sources: `bench/data/tsplib/README.md`), as full
+matrices built with the TSPLIB 95 distance rules (EUC_2D, ATT, GEO, EXPLICIT), against the
 published optimal tour lengths; {meta['runs']} runs per instance and solver, worst run shown.
-ftv33 (asymmetric) is added as one public case for the other search.
+
+Symmetric (TSP):
 
 {tsplib_markdown(saved['tsplib'])}
 
 {tsplib_summary(saved['tsplib'])}
 
+Asymmetric (ATSP), beside PyVRP's iterated local search (what `auto` used for these before,
+still available as `method="vrp-search"`) and OR-Tools GLS, all on the same budget:
+
+{atsp_markdown(saved['tsplib'])}
+
+{atsp_summary(saved['tsplib'])}
+
 `tourstack route solve` on the first 50 nodes of berlin52 (a closed tour), whole process wall
 time, median of {cli['runs']}: **{cli['solve_50_s']:.2f} s** (max {cli['solve_50_max_s']:.2f} s; target
-under 1 s), of which {cli['search_budget_s']:.2f} s is search. Floors measured in the same run: the
+under 1 s), of which {cli['search_budget_s']:.2f} s is search.{asym_cli} Floors measured in the same run: the
 bare interpreter {cli['python_s']:.2f} s; `tourstack --help` {cli['cli_help_s']:.2f} s.
 
 ### Random instances (windows, asymmetric, infeasible)
@@ -299,6 +329,8 @@ def main() -> None:
     (RESULTS / file).write_text(json.dumps(saved, indent=2) + "\n")
     print(tsplib_markdown(tsplib_rows))
     print(tsplib_summary(tsplib_rows))
+    print(atsp_markdown(tsplib_rows))
+    print(atsp_summary(tsplib_rows))
     print(cli)
     print(markdown(rows))
     if not args.no_doc:

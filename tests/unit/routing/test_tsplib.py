@@ -83,3 +83,17 @@ def test_every_bundled_instance_parses_to_a_symmetric_matrix():
         instance = tsplib.read(path)
         assert instance.weights.shape == (instance.dimension,) * 2
         assert (instance.weights == instance.weights.T).all() and (np.diag(instance.weights) == 0).all()
+
+
+ATSP_DIMENSIONS = {"br17": 17, "ftv33": 34, "ftv35": 36, "ftv38": 39, "p43": 43, "ftv44": 45, "ftv47": 48,
+                   "ry48p": 48, "ft53": 53, "ftv55": 56, "ftv64": 65, "ft70": 70, "ftv70": 71, "kro124p": 100}
+
+
+def test_every_bundled_atsp_instance_parses_to_its_dimension_and_is_asymmetric():
+    # The 14 ATSP instances of TSPLIB 95 with at most 100 nodes (kro124p has 100).
+    assert {p.stem for p in DATA.glob("*.atsp")} == set(ATSP_DIMENSIONS)
+    for name, n in ATSP_DIMENSIONS.items():
+        instance = tsplib.read(DATA / f"{name}.atsp")
+        assert instance.dimension == n and instance.weights.shape == (n, n)
+        assert (np.diag(instance.weights) == 0).all() and (instance.weights >= 0).all()
+        assert not (instance.weights == instance.weights.T).all()
