@@ -102,7 +102,7 @@ def publish_analytics(
     """Write the dashboards and send the daily executive e-mail, as their schedules would after a
     refresh. `as_of` is the day the e-mail reports (empty: yesterday in Asia/Kolkata). Run on the
     instance that ran the refresh, so the e-mail sees that run's check results."""
-    from orchestration.defs.briefing import daily_executive_email
+    from orchestration.defs.executive import daily_executive_email
     from orchestration.defs.dashboards import dashboards
 
     return materialize(

@@ -26,7 +26,7 @@ from api.schemas.settlement import (
 from tourstack.auth import Principal
 from tourstack.db.models import SupplierPayout
 from tourstack.invoicing import Actor
-from tourstack.settlement import (
+from tourstack.supplier_payouts import (
     PayoutFilters,
     approve,
     get_payout,

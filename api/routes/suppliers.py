@@ -12,7 +12,7 @@ from api.deps import CanReadSettlement, SessionDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, IsoDate, Money, problem_responses
 from api.schemas.settlement import DueOut, SupplierDues
-from tourstack.settlement import get_supplier, supplier_dues
+from tourstack.supplier_payouts import get_supplier, supplier_dues
 
 router = APIRouter(prefix="/suppliers", tags=["suppliers"])
 

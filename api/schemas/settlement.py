@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas.common import AuditEventFields, DbId, IsoDate, Money
 from tourstack.db.models import BookingItem, SupplierPayout, SupplierPayoutEvent, SupplierPayoutItem
-from tourstack.settlement import SupplierDue
+from tourstack.supplier_payouts import SupplierDue
 
 
 class DueOut(BaseModel):

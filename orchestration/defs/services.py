@@ -111,10 +111,10 @@ class PublishingResource(ConfigurableResource):
     def base_currency(self) -> str:
         return _settings().base_currency
 
-    def briefing_config(self) -> Any:
-        from reports.executive import BriefingConfig
+    def executive_email_config(self) -> Any:
+        from reports.executive import ExecutiveEmailConfig
 
-        return BriefingConfig.from_settings(_settings())
+        return ExecutiveEmailConfig.from_settings(_settings())
 
 
 def settings_backed_resources() -> dict[str, ConfigurableResource]:

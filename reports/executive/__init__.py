@@ -7,12 +7,12 @@ archive), and `service.send_executive_email` wires them together for the demo an
 
 from reports.executive.checks import DEFAULT_POLICY, DataState, Decision, decide
 from reports.executive.periods import Kind, ReportPeriods, report_periods
-from reports.executive.service import ArchivedEmail, BriefingConfig, ExecutiveEmailFailed, send_executive_email
+from reports.executive.service import ArchivedEmail, ExecutiveEmailConfig, ExecutiveEmailFailed, send_executive_email
 
 __all__ = [
     "DEFAULT_POLICY",
     "ArchivedEmail",
-    "BriefingConfig",
+    "ExecutiveEmailConfig",
     "DataState",
     "Decision",
     "ExecutiveEmailFailed",

@@ -31,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
-class BriefingConfig:
+class ExecutiveEmailConfig:
     recipients: tuple[str, ...]
     sender: str
     archive_dir: Path
@@ -42,7 +42,7 @@ class BriefingConfig:
     charts: bool | None = None  # None: draw when a Chromium is available
 
     @classmethod
-    def from_settings(cls, settings: Any, **overrides: Any) -> BriefingConfig:
+    def from_settings(cls, settings: Any, **overrides: Any) -> ExecutiveEmailConfig:
         """From `tourstack.settings.Settings`. Without configured recipients and without SMTP (the
         outbox default) the e-mail goes to the operator address, so the demo has something to show."""
         recipients = tuple(settings.exec_report_recipients)
@@ -129,7 +129,7 @@ def send_executive_email(
     operational_url: str,
     as_of: dt.date,
     transport: Transport,
-    config: BriefingConfig | None = None,
+    config: ExecutiveEmailConfig | None = None,
     failed_checks: Sequence[str] = (),
 ) -> ArchivedEmail:
     """Build, check, send (unless held) and archive the daily or weekly executive e-mail.
@@ -146,7 +146,7 @@ def send_executive_email(
     if config is None:
         from tourstack.settings import get_settings
 
-        config = BriefingConfig.from_settings(get_settings())
+        config = ExecutiveEmailConfig.from_settings(get_settings())
     if not config.recipients:
         raise ValueError("no recipients for the executive e-mail (set TOURSTACK_EXEC_REPORT_RECIPIENTS)")
     periods = report_periods(kind, as_of)

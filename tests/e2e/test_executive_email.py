@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from reports.executive import BriefingConfig, send_executive_email
+from reports.executive import ExecutiveEmailConfig, send_executive_email
 from reports.executive.periods import weekly_periods
 from reports.executive.view import money
 from tourstack.mail import OutboxTransport
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
 @pytest.fixture
 def setup(tiny_warehouse, db_url, tmp_path):
-    config = BriefingConfig(
+    config = ExecutiveEmailConfig(
         recipients=("ceo@tourstack.example",), sender="Tourstack <reports@tourstack.example>",
         archive_dir=tmp_path / "email_archive", charts=False,
     )
@@ -120,7 +120,7 @@ def test_send_from_settings(tiny_warehouse, db_url, tmp_path):
     archived = send_executive_email(
         "daily", warehouse=settings, operational_url=db_url, as_of=tiny_warehouse.as_of,
         transport=OutboxTransport(settings.outbox_dir),
-        config=BriefingConfig.from_settings(settings, charts=False),
+        config=ExecutiveEmailConfig.from_settings(settings, charts=False),
     )
     assert archived.delivered and archived.delivery.path.parent == tmp_path / "outbox"
     assert archived.eml_path.parent == tmp_path / "email_archive" / "daily"

@@ -17,7 +17,7 @@ from tourstack.db.engine import make_engine, make_sessionmaker
 from tourstack.db.migrate import upgrade
 from tourstack.db.models import SupplierPayout, SupplierPayoutItem
 from tourstack.invoicing import Actor
-from tourstack.settlement import IllegalTransition, approve, item_dues, propose_payouts
+from tourstack.supplier_payouts import IllegalTransition, approve, item_dues, propose_payouts
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 

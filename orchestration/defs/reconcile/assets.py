@@ -3,7 +3,7 @@ installments; gateway payouts matched to their settlement batches.
 
 Runs at 06:00 Europe/Berlin, after the overnight bank statement import and the previous day's
 gateway settlements: the asset depends on `bank_statement_files` (orchestration/defs/bankfiles)
-and `gateway_settlement_batches` (orchestration/defs/gateways), so the graph shows that order
+and `gateway_settlement_batches` (orchestration/defs/gateway_feeds), so the graph shows that order
 and a run selecting all three materialises them first. It reads the operational tables, keeps
 every manual decision, replaces the automatic matches and the exception queue
 (tourstack.reconcile.operational), and reports the match rate and the exception counts as

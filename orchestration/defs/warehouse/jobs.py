@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetSelection
 
-from orchestration.defs.gateways.assets import gateway_assets
+from orchestration.defs.gateway_feeds.assets import gateway_assets
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.scheduling import scheduled_job
 

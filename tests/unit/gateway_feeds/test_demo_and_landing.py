@@ -123,7 +123,7 @@ def test_first_run_with_no_records_still_creates_the_table(warehouse):
 def test_dagster_assets_rerun_without_duplicates(engine, tmp_path, monkeypatch):
     from dagster import materialize
 
-    from orchestration.defs.gateways import gateway_assets
+    from orchestration.defs.gateway_feeds import gateway_assets
     from orchestration.defs.resources import OperationalDatabase, WarehouseResource
     from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings

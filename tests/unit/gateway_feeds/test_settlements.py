@@ -173,7 +173,7 @@ def test_reconciliation_matches_the_bank_payout_line_to_the_synced_batch(engine,
 def test_the_dagster_asset_reports_the_sync(engine, tmp_path, monkeypatch):
     from dagster import materialize
 
-    from orchestration.defs.gateways import gateway_assets, gateway_settlement_batches
+    from orchestration.defs.gateway_feeds import gateway_assets, gateway_settlement_batches
     from orchestration.defs.resources import OperationalDatabase, WarehouseResource
     from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings

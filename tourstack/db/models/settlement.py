@@ -1,7 +1,7 @@
 """Supplier settlement bookkeeping: which booking items a payout settles, and its audit trail.
 
 Why a link table: a payout is a sum of supplier costs, and "nothing is paid twice" is a
-statement about booking items, not about sums. Every payout proposed by tourstack.settlement
+statement about booking items, not about sums. Every payout proposed by tourstack.supplier_payouts
 lists the items it settles with the amount it covers for each. Payouts without links (entered
 by hand or imported before links existed) are read as covering the supplier's items of their
 currency whose service date falls inside their period.

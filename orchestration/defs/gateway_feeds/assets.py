@@ -16,7 +16,7 @@ from dagster import (
     asset,
 )
 
-from orchestration.defs.gateways.settlements import gateway_settlement_batches
+from orchestration.defs.gateway_feeds.settlements import gateway_settlement_batches
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
 from orchestration.defs.scheduling import scheduled_job
@@ -27,7 +27,7 @@ from tourstack.gateway_feeds import FEED_TABLES, FeedTable, build_feeds, land_fe
 def _gateway_asset(table: FeedTable) -> AssetsDefinition:
     @asset(
         key=AssetKey(["raw", table.name]),
-        group_name="gateways",
+        group_name="gateway_feeds",
         kinds={table.gateway, "duckdb"},
         pool=WAREHOUSE_WRITER,
         description=f"{table.description} Incremental by created_at cursor, merged on `{table.key}`.",

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from tourstack.approvals import Actor
 from tourstack.db.locking import lock_ids
 from tourstack.db.models import Booking, BookingItem, Supplier, SupplierPayout, SupplierPayoutItem
-from tourstack.settlement.dues import ItemDue, item_dues
-from tourstack.settlement.errors import InvalidSettlement
-from tourstack.settlement.events import PAYOUT_TRAIL
-from tourstack.settlement.states import CANCELLED_BOOKING, DUE_ITEM_STATUSES, PENDING_APPROVAL
+from tourstack.supplier_payouts.dues import ItemDue, item_dues
+from tourstack.supplier_payouts.errors import InvalidSettlement
+from tourstack.supplier_payouts.events import PAYOUT_TRAIL
+from tourstack.supplier_payouts.states import CANCELLED_BOOKING, DUE_ITEM_STATUSES, PENDING_APPROVAL
 
 MAX_PERIOD_DAYS = 366
 

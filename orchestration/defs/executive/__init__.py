@@ -1,6 +1,6 @@
 """Executive e-mails: the daily and weekly KPI briefings, sent from the executive marts."""
 
-from orchestration.defs.briefing.assets import (
+from orchestration.defs.executive.assets import (
     daily_executive_email,
     daily_executive_email_job,
     daily_executive_email_schedule,

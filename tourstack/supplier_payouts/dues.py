@@ -28,7 +28,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Booking, BookingItem, Supplier, SupplierPayout, SupplierPayoutItem
-from tourstack.settlement.states import (
+from tourstack.supplier_payouts.states import (
     CANCELLED_BOOKING,
     DUE_ITEM_STATUSES,
     IN_PAYMENT_STATUSES,

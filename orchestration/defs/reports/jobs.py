@@ -16,7 +16,7 @@ import datetime as dt
 from dagster import OpExecutionContext, job, op
 from sqlalchemy.orm import Session
 
-from orchestration.defs.reporting.manifest import semantic_manifest_for
+from orchestration.defs.reports.manifest import semantic_manifest_for
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
 from orchestration.defs.scheduling import scheduled_job
 from orchestration.defs.services import MailResource

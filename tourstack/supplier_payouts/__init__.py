@@ -5,8 +5,8 @@ supplier's payment terms; payouts link the items they settle so nothing is paid 
 Service functions take a Session, flush, and leave the commit to the caller.
 """
 
-from tourstack.settlement.dues import ItemDue, SupplierDue, get_supplier, item_dues, supplier_dues
-from tourstack.settlement.errors import (
+from tourstack.supplier_payouts.dues import ItemDue, SupplierDue, get_supplier, item_dues, supplier_dues
+from tourstack.supplier_payouts.errors import (
     IllegalTransition,
     InvalidSettlement,
     PayoutConflict,
@@ -15,11 +15,11 @@ from tourstack.settlement.errors import (
     SettlementError,
     SupplierNotFound,
 )
-from tourstack.settlement.events import list_events
-from tourstack.settlement.proposals import propose_payouts
-from tourstack.settlement.queries import PayoutFilters, get_payout, list_payouts, payout_items
-from tourstack.settlement.states import STATUSES
-from tourstack.settlement.workflow import approve, mark_paid, reject
+from tourstack.supplier_payouts.events import list_events
+from tourstack.supplier_payouts.proposals import propose_payouts
+from tourstack.supplier_payouts.queries import PayoutFilters, get_payout, list_payouts, payout_items
+from tourstack.supplier_payouts.states import STATUSES
+from tourstack.supplier_payouts.workflow import approve, mark_paid, reject
 
 __all__ = [
     "STATUSES", "IllegalTransition", "InvalidSettlement", "ItemDue", "PayoutConflict",

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tests.unit.settlement.conftest import NOW, item
+from tests.unit.supplier_payouts.conftest import NOW, item
 from tourstack.db.models import SupplierPayoutItem
-from tourstack.settlement import (
+from tourstack.supplier_payouts import (
     IllegalTransition,
     InvalidSettlement,
     PayoutNotFound,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from dagster import AssetCheckResult, AssetKey, DagsterInstance, asset, asset_check, materialize
 
-from orchestration.defs.briefing import (
+from orchestration.defs.executive import (
     daily_executive_email,
     daily_executive_email_schedule,
     weekly_executive_email,
@@ -95,7 +95,7 @@ def test_failed_mart_check_holds_the_email(mini_warehouse, db_url, env):
 def test_as_of_defaults_to_yesterday_in_kolkata():
     from zoneinfo import ZoneInfo
 
-    from orchestration.defs.briefing.assets import ExecutiveEmailConfig, _as_of
+    from orchestration.defs.executive.assets import ExecutiveEmailConfig, _as_of
 
     assert _as_of(ExecutiveEmailConfig(as_of="2026-06-30")) == dt.date(2026, 6, 30)
     assert _as_of(ExecutiveEmailConfig()) == dt.datetime.now(ZoneInfo("Asia/Kolkata")).date() - dt.timedelta(days=1)
@@ -106,7 +106,7 @@ def test_scheduled_job_delivers_over_smtp_from_env(mini_warehouse, db_url, env, 
     to a real SMTP server: HTML with inline charts, a PDF and an XLSX attachment."""
     from dagster import Definitions
 
-    from orchestration.defs.briefing import daily_executive_email_job
+    from orchestration.defs.executive import daily_executive_email_job
     from tests.fakes.smtp import smtp_server
     from tourstack.settings import get_settings
 

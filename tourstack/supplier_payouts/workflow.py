@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from tourstack.approvals import Actor, Workflow
 from tourstack.db.models import SupplierPayout, SupplierPayoutItem
-from tourstack.settlement.errors import (
+from tourstack.supplier_payouts.errors import (
     IllegalTransition,
     InvalidSettlement,
     PayoutNotFound,
     SeparationOfDuties,
 )
-from tourstack.settlement.events import PAYOUT_TRAIL
-from tourstack.settlement.states import TRANSITIONS
+from tourstack.supplier_payouts.events import PAYOUT_TRAIL
+from tourstack.supplier_payouts.states import TRANSITIONS
 
 MAX_REFERENCE_LENGTH = 64
 PAYOUTS: Workflow[SupplierPayout] = Workflow(

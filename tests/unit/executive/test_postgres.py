@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.unit.briefing.conftest import AS_OF
+from tests.unit.executive.conftest import AS_OF
 from reports.executive.checks import read_data_state
 from reports.executive.figures import load_figures
 from reports.executive.periods import report_periods

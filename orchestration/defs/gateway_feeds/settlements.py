@@ -18,7 +18,7 @@ from tourstack.gateway_feeds.settlements import sync_settlement_batches
 
 @asset(
     name="gateway_settlement_batches",
-    group_name="gateways",
+    group_name="gateway_feeds",
     deps=[AssetKey(["raw", table.name]) for table in FEED_TABLES],
     kinds={"sqlalchemy", "duckdb"},
     pool=WAREHOUSE_WRITER,

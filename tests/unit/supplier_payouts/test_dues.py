@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from tests import factories as f
-from tests.unit.settlement.conftest import item
+from tests.unit.supplier_payouts.conftest import item
 from tourstack.db.models import SupplierPayout
-from tourstack.settlement import item_dues, supplier_dues
+from tourstack.supplier_payouts import item_dues, supplier_dues
 
 D = dt.date
 

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from dagster import DagsterInstance
 
-from orchestration.defs.reporting import jobs, scheduled_reports, scheduled_reports_job
+from orchestration.defs.reports import jobs, scheduled_reports, scheduled_reports_job
 from orchestration.defs.resources import OperationalDatabase, WarehouseResource
 from orchestration.defs.services import settings_backed_resources
 from tests import factories as f
-from tests.unit.reporting.test_store import SPEC, _fake_result
+from tests.unit.reports.test_store import SPEC, _fake_result
 from reports.builder import delivery, store
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.fakes.smtp import free_port, smtp_server
-from tests.unit.briefing.conftest import AS_OF, BOOKINGS
-from reports.executive import BriefingConfig, ExecutiveEmailFailed, send_executive_email
+from tests.unit.executive.conftest import AS_OF, BOOKINGS
+from reports.executive import ExecutiveEmailConfig, ExecutiveEmailFailed, send_executive_email
 from tourstack.db.engine import make_engine
 from tourstack.db.models.executive_email import ExecutiveEmail
 from tourstack.mail import OutboxTransport, SmtpTransport
@@ -21,8 +21,8 @@ from tourstack.mail import OutboxTransport, SmtpTransport
 RECIPIENTS = ("ceo@tourstack.example", "cfo@tourstack.example")
 
 
-def _config(tmp_path, **kw) -> BriefingConfig:
-    return BriefingConfig(
+def _config(tmp_path, **kw) -> ExecutiveEmailConfig:
+    return ExecutiveEmailConfig(
         recipients=RECIPIENTS, sender="Tourstack Reports <reports@tourstack.example>",
         archive_dir=tmp_path / "email_archive", **kw,
     )
@@ -214,12 +214,12 @@ def test_config_from_settings(tmp_path):
 
     from tourstack.settings import Settings
 
-    cfg = BriefingConfig.from_settings(Settings(home=tmp_path))
+    cfg = ExecutiveEmailConfig.from_settings(Settings(home=tmp_path))
     assert cfg.recipients == ("accounts@tourstack.example",) and cfg.archive_dir == tmp_path / "email_archive"
     assert cfg.policy == {"failed_checks": "hold", "stale": "warn"}
-    prod = BriefingConfig.from_settings(Settings(
+    prod = ExecutiveEmailConfig.from_settings(Settings(
         home=tmp_path, smtp_host="mail", smtp_password=SecretStr("p"),
         exec_report_recipients=["a@x.example"], exec_report_policy={"failed_checks": "warn"},
     ))
     assert prod.recipients == ("a@x.example",) and prod.policy == {"failed_checks": "warn"}
-    assert BriefingConfig.from_settings(Settings(home=tmp_path, smtp_host="mail")).recipients == ()
+    assert ExecutiveEmailConfig.from_settings(Settings(home=tmp_path, smtp_host="mail")).recipients == ()

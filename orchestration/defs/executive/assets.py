@@ -94,7 +94,7 @@ def _send(kind, context, config, warehouse, operational_db, mail, publishing) ->
         try:
             archived = send_executive_email(
                 kind, warehouse=conn, operational_url=operational_db.url, as_of=_as_of(config),
-                transport=mail.transport(), config=publishing.briefing_config(), failed_checks=checks,
+                transport=mail.transport(), config=publishing.executive_email_config(), failed_checks=checks,
             )
         except ExecutiveEmailFailed as exc:
             context.log.error(str(exc))
