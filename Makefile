@@ -24,7 +24,7 @@ test: install        ## the whole suite: unit, integration (PostgreSQL, Redis), 
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-unit: install
-	$(BIN)/python -m pytest -n 2 -m "not integration" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 tests/unit $(PYTEST_ARGS)
 
 bench: install       ## pipeline benchmark; results in bench/results/, recorded in docs/benchmarks.md
 	$(BIN)/python -m bench.pipeline

@@ -1,7 +1,7 @@
 """The Tourstack Dagster code location: every folder under orchestration/defs/, merged.
 
 Importing this module defines and nothing more: no settings read, no `dbt parse`, no change
-to the environment (tests/unit/test_definitions_load.py checks it in a fresh interpreter).
+to the environment (tests/unit/orchestration/test_definitions_load.py checks it in a fresh interpreter).
 Dagster calls `defs` when it loads the code location; that is when the dbt manifest is made
 current and the resources are configured from the TOURSTACK_* settings.
 """

@@ -10,6 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -49,6 +50,28 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "this pytest stores test ids where pytest-xdist's loadgroup cannot tag them, so "
             "xdist_group would be ignored; install the pytest version pinned in pyproject.toml")
+
+
+_TESTS = Path(__file__).resolve().parent
+_SERVICE_FIXTURES = frozenset({"pg_admin_url", "pg_url", "make_pg_database"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The folder says what a test needs: tests/unit/ no services, tests/integration/ real
+    PostgreSQL, Redis, SMTP or HTTP fakes (marked `integration` here), tests/e2e/ the pipeline
+    (marked `slow`). A unit test that asks for PostgreSQL is refused, so the rule cannot erode."""
+    misplaced = []
+    for item in items:
+        kind = Path(str(item.path)).resolve().relative_to(_TESTS).parts[0]
+        if kind == "integration":
+            item.add_marker(pytest.mark.integration)
+        elif kind == "e2e":
+            item.add_marker(pytest.mark.slow)
+        elif kind == "unit" and _SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            misplaced.append(item.nodeid)
+    if misplaced:
+        raise pytest.UsageError("these tests need PostgreSQL and belong under tests/integration/: "
+                                + ", ".join(misplaced))
 
 
 def _with_database(admin_url: str, name: str) -> str:

@@ -29,7 +29,7 @@ def folder_definitions(package_name: str) -> Definitions:
     """Everything the modules of this folder define at module scope.
 
     `load_definitions_from_modules` is a preview API in Dagster 1.13; its warning is silenced
-    because tests/unit/test_definitions_load.py pins what it finds to the recorded list of
+    because tests/unit/orchestration/test_definitions_load.py pins what it finds to the recorded list of
     assets, checks, jobs, schedules and sensors, so a change in its behaviour fails a test.
     """
     package = importlib.import_module(package_name)

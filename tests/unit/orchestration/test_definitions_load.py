@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 IMPORT_PROBE = r"""
 import importlib, json, os, pkgutil, subprocess, sys

@@ -14,7 +14,7 @@ from tourstack.ingest import operational_tables
 
 dbt_main = pytest.importorskip("dbt.cli.main")
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 MARTS = {
     "dim_agencies", "dim_agents", "dim_customers", "dim_suppliers", "dim_destinations", "dim_sites",
     "dim_dates", "fct_quotes", "fct_bookings", "fct_booking_items", "fct_invoices", "fct_payments",

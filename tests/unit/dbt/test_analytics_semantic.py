@@ -15,7 +15,7 @@ pytest.importorskip("metricflow")
 
 from tourstack.metrics import Filter, MetricQuery, MetricQueryError, SemanticLayer  # noqa: E402
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 ANALYTICS = {
     "kpi_bookings", "exec_kpi_daily", "exec_kpi_monthly", "exec_revenue_by_currency_monthly",
     "exec_destination_monthly", "exec_site_revenue_monthly", "sales_funnel_monthly",

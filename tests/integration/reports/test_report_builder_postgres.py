@@ -22,7 +22,7 @@ from reports.builder import ReportSource, load_spec, parse_spec, run_report
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.xdist_group("dbt_postgres")]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "definitions"
+EXAMPLES = Path(__file__).resolve().parents[3] / "reports" / "definitions"
 
 
 @pytest.fixture(scope="module")

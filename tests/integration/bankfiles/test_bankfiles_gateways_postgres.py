@@ -32,7 +32,7 @@ from tourstack.ingest.load import PostgresWarehouse
 from tourstack.reconcile.operational import run_reconciliation
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bankfiles"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bankfiles"
 
 
 def test_camt_import_on_postgres(make_pg_database):
