@@ -3,7 +3,7 @@
     (confirmed or completed) and its booking is neither cancelled nor deleted. The debt is the
     item's cost in its cost currency (the supplier's), due payment_terms_days after the service.
 
-    Coverage, as in tourstack.settlement.dues (the API answers the same numbers):
+    Coverage, as in tourstack.supplier_payouts.dues (the API answers the same numbers):
     - payouts that link the items they settle (stg_supplier_payout_items) cover the linked amount;
     - payouts without links cover the supplier's items of their currency whose service date is
       in their period, allocated in (service_date, booking_item_id) order until the amount runs out.
