@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Literal
 
 Kind = Literal["text", "date", "boolean", "integer", "money", "amount", "ratio", "percent"]
@@ -69,9 +68,6 @@ class Table:
     def records(self) -> list[dict[str, Any]]:
         names = [c.name for c in self.columns]
         return [dict(zip(names, row)) for row in self.rows]
-
-    def total(self, name: str) -> Decimal | int:
-        return sum((v for v in self.values(name) if v is not None), Decimal(0))
 
     def describe_period(self) -> str:
         return f"as of {self.as_of.isoformat()}"

@@ -8,24 +8,14 @@ WeasyPrint is imported on first use: it loads pango and cairo, which importers s
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from reports.executive.charts import data_uris
 from reports.executive.view import View
 from reports.render.pdf import html_to_pdf
+from reports.render.templates import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-        trim_blocks=True, lstrip_blocks=True,
-    )
 
 
 def cid_for(name: str, message_domain: str = "tourstack") -> str:
@@ -35,16 +25,16 @@ def cid_for(name: str, message_domain: str = "tourstack") -> str:
 def render_html(view: View, *, cids: dict[str, str] | None = None) -> str:
     """The e-mail body; `cids` maps chart name -> Content-ID of its inline PNG."""
     charts = {name: f"cid:{cid}" for name, cid in (cids or {}).items()}
-    return _environment().get_template("report.html").render(v=dataclasses.replace(view, charts=charts), pdf=False)
+    return environment(TEMPLATES).get_template("report.html").render(v=dataclasses.replace(view, charts=charts), pdf=False)
 
 
 def render_text(view: View) -> str:
     # autoescape is off for .txt: select_autoescape only covers html
-    return _environment().get_template("report.txt").render(v=view)
+    return environment(TEMPLATES).get_template("report.txt").render(v=view)
 
 
 def render_pdf(view: View, pngs: dict[str, bytes]) -> bytes:
-    html = _environment().get_template("report.html").render(
+    html = environment(TEMPLATES).get_template("report.html").render(
         v=dataclasses.replace(view, charts=data_uris(pngs)), pdf=True
     )
     return html_to_pdf(html, TEMPLATES)

@@ -14,6 +14,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from tourstack.tables import NUMERIC_KINDS
+
 NONE = "–"
 ALIASES = {"rate": "ratio", "count": "integer", "int": "integer"}
 
@@ -96,4 +98,4 @@ def format_value(value: Any, kind: str | None = None, currency: str = "", *, gra
 
 
 def is_numeric(kind: str | None) -> bool:
-    return ALIASES.get(kind or "", kind) in {"integer", "money", "amount", "ratio", "percent", "hours"}
+    return ALIASES.get(kind or "", kind) in NUMERIC_KINDS | {"hours"}

@@ -11,17 +11,18 @@ import io
 import os
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from reports import DEFINITIONS
+
 from reports.builder import ReportSource, load_spec, parse_spec, render, run_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "definitions"
+EXAMPLES = DEFINITIONS
 CHARTED = {"bar", "line", "area", "pie"}
 
 

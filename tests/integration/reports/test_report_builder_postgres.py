@@ -10,10 +10,11 @@ import datetime as dt
 import threading
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg
 import pytest
+
+from reports import DEFINITIONS
 
 from tests.e2e.conftest import PROJECT_DIR, tiny_warehouse  # noqa: F401 (the shared DuckDB build)
 from tests.pipeline_helpers import AS_OF, failed_checks, isolate_dbt_env, run_pipeline, seed_tiny
@@ -22,7 +23,7 @@ from reports.builder import ReportSource, load_spec, parse_spec, run_report
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.xdist_group("dbt_postgres")]
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "reports" / "definitions"
+EXAMPLES = DEFINITIONS
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from reports import DEFINITIONS
+
 from reports.builder.spec import SpecError, load_spec, loads_spec, parse_spec, spec_to_data
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "reports" / "definitions"
+EXAMPLES = DEFINITIONS
 BASE = {"title": "Revenue", "metrics": ["revenue"]}
 
 
