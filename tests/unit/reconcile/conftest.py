@@ -49,15 +49,21 @@ def rates():
     return EcbOfflineSource()
 
 
-@pytest.fixture
-def run(tmp_path: Path, receivables_csv: Path, rates):
-    """run(rows) -> ReconcileResult for transaction rows against the RECEIVABLES above."""
+def reconciler(folder: Path, rates, receivables_csv: Path):
+    """A function rows -> ReconcileResult: the transaction rows, written as a file in `folder`,
+    reconciled against `receivables_csv`."""
 
     def _run(rows):
-        path = write_csv(tmp_path / "transactions.csv", TRANSACTION_COLUMNS, rows)
+        path = write_csv(folder / "transactions.csv", TRANSACTION_COLUMNS, rows)
         return reconcile(read_transactions(path), read_receivables(receivables_csv), rates=rates)
 
     return _run
+
+
+@pytest.fixture
+def run(tmp_path: Path, receivables_csv: Path, rates):
+    """run(rows) -> ReconcileResult for transaction rows against the RECEIVABLES above."""
+    return reconciler(tmp_path, rates, receivables_csv)
 
 
 def allocations(result) -> list[tuple[str, str, int, str]]:

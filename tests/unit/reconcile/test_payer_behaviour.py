@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.reconcile.conftest import RECEIVABLE_COLUMNS, allocations, applied, reasons, txn, write_csv
-from tourstack.reconcile import read_receivables, read_transactions, reconcile
-from tourstack.reconcile.io import TRANSACTION_COLUMNS
+from tests.unit.reconcile.conftest import RECEIVABLE_COLUMNS, allocations, applied, reasons, reconciler, txn, write_csv
 from tourstack.reconcile.subsets import find, tds_short
 
 BOOK = [
@@ -36,13 +34,7 @@ BOOK = [
 
 @pytest.fixture
 def pay(tmp_path, rates):
-    receivables = write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, BOOK)
-
-    def _run(rows):
-        path = write_csv(tmp_path / "t.csv", TRANSACTION_COLUMNS, rows)
-        return reconcile(read_transactions(path), read_receivables(receivables), rates=rates)
-
-    return _run
+    return reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, BOOK))
 
 
 def test_invoice_number_glued_to_the_narration_by_the_bank(pay):

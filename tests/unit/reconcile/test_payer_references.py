@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.reconcile.conftest import RECEIVABLE_COLUMNS, allocations, reasons, txn, write_csv
-from tourstack.reconcile import read_receivables, read_transactions, reconcile
-from tourstack.reconcile.io import TRANSACTION_COLUMNS
+from tests.unit.reconcile.conftest import RECEIVABLE_COLUMNS, allocations, reasons, reconciler, txn, write_csv
 
 SAPPHIRE = "Sapphire Tours Private Limited"
 BOOK = [
@@ -23,13 +21,7 @@ BOOK = [
 
 @pytest.fixture
 def pay(tmp_path, rates):
-    receivables = write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, BOOK)
-
-    def _run(rows):
-        path = write_csv(tmp_path / "t.csv", TRANSACTION_COLUMNS, rows)
-        return reconcile(read_transactions(path), read_receivables(receivables), rates=rates)
-
-    return _run
+    return reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, BOOK))
 
 
 def test_short_fiscal_year_is_not_read_as_a_sequence_number(pay):
@@ -66,13 +58,7 @@ HIGHLAND = [
 
 @pytest.fixture
 def wire(tmp_path, rates):
-    receivables = write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, HIGHLAND)
-
-    def _run(rows):
-        path = write_csv(tmp_path / "t.csv", TRANSACTION_COLUMNS, rows)
-        return reconcile(read_transactions(path), read_receivables(receivables), rates=rates)
-
-    return _run
+    return reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, HIGHLAND))
 
 
 def test_wire_short_by_correspondent_charges_settles_the_one_invoice_it_fits(wire):
