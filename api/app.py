@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker as SessionMaker
 from api.database import Database
 from api.input_guard import InputGuardMiddleware
 from api.observability import RequestContextMiddleware, configure_logging
-from api.ai_problems import install_ai_problem_handlers
+from api.itinerary_problems import install_itinerary_problem_handlers
 from api.openapi import install_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -77,7 +77,7 @@ def create_app(
     app.state.database = database
     install_problem_handlers(app)
     install_openapi(app)
-    install_ai_problem_handlers(app)
+    install_itinerary_problem_handlers(app)
     app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals carry its id
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)

@@ -144,9 +144,9 @@ def get_payments(request: Request) -> PaymentsRuntime:
 
 PaymentsDep = Annotated[PaymentsRuntime, Depends(get_payments)]
 
-from api.ai import AiServices, get_ai  # noqa: E402 (grouped with the itinerary aliases)
+from api.itinerary_services import ItineraryServices, get_itinerary_services  # noqa: E402 (grouped with the itinerary aliases)
 
-AiDep = Annotated[AiServices, Depends(get_ai)]
+ItineraryDep = Annotated[ItineraryServices, Depends(get_itinerary_services)]
 CanReadItineraries = Annotated[
     Principal, Depends(require_permission(Permission.ITINERARIES_READ))
 ]

@@ -44,7 +44,7 @@ def generate(
     """Generate a plan, e.g. --destination Jaipur --days 3 --interests culture,food --style relaxed."""
     from pydantic import ValidationError
 
-    from tourstack.itinerary.factory import AiServices
+    from tourstack.itinerary.factory import ItineraryServices
     from tourstack.db.engine import make_engine, make_sessionmaker
     from tourstack.itinerary import (
         BudgetExhausted,
@@ -70,7 +70,7 @@ def generate(
         raise _fail(f"invalid request: {str(exc).splitlines()[0]}") from None
     if provider not in ("auto", "offline", "openai"):
         raise _fail("--provider must be auto, offline or openai")
-    ai = AiServices.from_settings(settings)
+    ai = ItineraryServices.from_settings(settings)
     if provider == "openai" and not ai.config.enabled:
         raise _fail("--provider openai needs TOURSTACK_OPENAI_API_KEY")
     engine = make_engine(database_url or settings.operational_url)

@@ -12,7 +12,7 @@ import json
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from api.deps import AiDep, CanGenerateContent, SessionDep
+from api.deps import ItineraryDep, CanGenerateContent, SessionDep
 from api.problems import ApiProblem
 from api.schemas.common import problem_responses
 from api.schemas.itineraries import ContentIn, ContentOut
@@ -63,32 +63,32 @@ def _run(session: Session, principal: Principal, ai, kind: ContentKind, body: Co
 
 
 @router.post("/site-description", response_model=ContentOut, responses=PROBLEMS)
-def site_description(session: SessionDep, principal: CanGenerateContent, ai: AiDep, body: ContentIn) -> ContentOut:
+def site_description(session: SessionDep, principal: CanGenerateContent, ai: ItineraryDep, body: ContentIn) -> ContentOut:
     """A description of a catalogue site (`site_id`)."""
     return _run(session, principal, ai, "site_description", body)
 
 
 @router.post("/itinerary-description", response_model=ContentOut, responses=PROBLEMS)
-def itinerary_description(session: SessionDep, principal: CanGenerateContent, ai: AiDep,
+def itinerary_description(session: SessionDep, principal: CanGenerateContent, ai: ItineraryDep,
                           body: ContentIn) -> ContentOut:
     """A description of an itinerary (`itinerary_id`)."""
     return _run(session, principal, ai, "itinerary_description", body)
 
 
 @router.post("/improve", response_model=ContentOut, responses=PROBLEMS)
-def improve(session: SessionDep, principal: CanGenerateContent, ai: AiDep, body: ContentIn) -> ContentOut:
+def improve(session: SessionDep, principal: CanGenerateContent, ai: ItineraryDep, body: ContentIn) -> ContentOut:
     """Improve `text`; with `exciting: true`, make it more exciting."""
     return _run(session, principal, ai, "improve", body)
 
 
 @router.post("/instagram-caption", response_model=ContentOut, responses=PROBLEMS)
-def instagram_caption(session: SessionDep, principal: CanGenerateContent, ai: AiDep,
+def instagram_caption(session: SessionDep, principal: CanGenerateContent, ai: ItineraryDep,
                       body: ContentIn) -> ContentOut:
     """An Instagram caption for an itinerary (`itinerary_id`)."""
     return _run(session, principal, ai, "instagram_caption", body)
 
 
 @router.post("/email-summary", response_model=ContentOut, responses=PROBLEMS)
-def email_summary(session: SessionDep, principal: CanGenerateContent, ai: AiDep, body: ContentIn) -> ContentOut:
+def email_summary(session: SessionDep, principal: CanGenerateContent, ai: ItineraryDep, body: ContentIn) -> ContentOut:
     """An e-mail to the customer summarising an itinerary (`itinerary_id`) day by day."""
     return _run(session, principal, ai, "email_summary", body)

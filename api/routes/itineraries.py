@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 from sqlalchemy.orm import Session
 
-from api.ai import provider_chain
-from api.deps import AiDep, CanManageItineraries, CanReadItineraries, SessionDep
+from api.itinerary_services import provider_chain
+from api.deps import ItineraryDep, CanManageItineraries, CanReadItineraries, SessionDep
 from api.problems import ApiProblem
 from api.schemas.common import DbId, Money, problem_responses
 from api.schemas.itineraries import (
@@ -87,7 +87,7 @@ def itinerary_out(session: Session, itinerary: Itinerary, gen: Generation | None
 
 @router.post("/generate", response_model=ItineraryOut, status_code=201,
              responses=problem_responses(401, 402, 403, 422, 429, 503))
-def generate_itinerary(session: SessionDep, principal: CanManageItineraries, ai: AiDep,
+def generate_itinerary(session: SessionDep, principal: CanManageItineraries, ai: ItineraryDep,
                        body: GenerateIn) -> ItineraryOut:
     """Generate a plan and save it as a draft of the caller's agency."""
     if principal.is_agent and body.agency_id not in (None, principal.agency_id):
@@ -151,7 +151,7 @@ def lock_item(session: SessionDep, principal: CanManageItineraries, itinerary_id
 
 @router.post("/{itinerary_id}/regenerate", response_model=ItineraryOut,
              responses=problem_responses(401, 402, 403, 404, 409, 422, 429, 503))
-def regenerate_itinerary(session: SessionDep, principal: CanManageItineraries, ai: AiDep, itinerary_id: DbId,
+def regenerate_itinerary(session: SessionDep, principal: CanManageItineraries, ai: ItineraryDep, itinerary_id: DbId,
                          body: Annotated[RegenerateIn | None, Body()] = None) -> ItineraryOut:
     """Rebuild the whole draft or one day; locked items stay exactly as they are."""
     body = body or RegenerateIn()

@@ -15,13 +15,8 @@ from api.schemas.common import DbId, IsoDate, Page, problem_responses
 from api.schemas.sales import QuoteCreate, QuoteOut
 from tourstack.auth import Permission
 from tourstack.sales import (
-    CurrencyMismatch,
-    InvalidAmount,
-    InvalidCurrency,
-    InvalidValidity,
     QuoteFilters,
     QuoteRequestNotFound,
-    QuoteRequestNotOpen,
     WrongAgency,
     create_quote,
     get_quote,
@@ -107,10 +102,6 @@ def post_quote(
         raise ApiProblem(
             404, f"quote request {body.quote_request_id} not found", slug="not-found"
         ) from None
-    except QuoteRequestNotOpen as exc:
-        raise ApiProblem(409, str(exc), slug=exc.code, title="Quote request not open") from None
-    except (InvalidAmount, InvalidCurrency, CurrencyMismatch, InvalidValidity) as exc:
-        raise ApiProblem(422, str(exc), slug=exc.code, title="Invalid quote") from None
     session.commit()
     log.info(
         "quote created",

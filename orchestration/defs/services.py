@@ -19,7 +19,7 @@ from dagster import ConfigurableResource
 if TYPE_CHECKING:
     from tourstack.fx import RateSource
     from tourstack.gateway_feeds import GatewayCredentials
-    from tourstack.itinerary.factory import AiServices
+    from tourstack.itinerary.factory import ItineraryServices
     from tourstack.mail.transport import OutboxTransport, SmtpTransport
     from tourstack.payments import PaymentsRuntime
     from tourstack.settings import Settings
@@ -62,13 +62,13 @@ class FxRatesResource(ConfigurableResource):
         )
 
 
-class AiResource(ConfigurableResource):
+class ItineraryResource(ConfigurableResource):
     """The model clients and the monthly AI budget."""
 
-    def services(self) -> AiServices:
-        from tourstack.itinerary.factory import AiServices
+    def services(self) -> ItineraryServices:
+        from tourstack.itinerary.factory import ItineraryServices
 
-        return AiServices.from_settings(_settings())
+        return ItineraryServices.from_settings(_settings())
 
 
 class PaymentsResource(ConfigurableResource):
@@ -120,7 +120,7 @@ class PublishingResource(ConfigurableResource):
 def settings_backed_resources() -> dict[str, ConfigurableResource]:
     """Every resource above under the key assets ask for it by; reads no settings."""
     return {
-        "mail": MailResource(), "fx": FxRatesResource(), "ai": AiResource(), "payments": PaymentsResource(),
+        "mail": MailResource(), "fx": FxRatesResource(), "itinerary": ItineraryResource(), "payments": PaymentsResource(),
         "gateway_feeds": GatewayFeedsResource(), "bank_inbox": BankInboxResource(),
         "publishing": PublishingResource(),
     }

@@ -56,7 +56,7 @@ def tiny_warehouse(tmp_path_factory) -> TinyWarehouse:
 @pytest.fixture(scope="module")
 def ops(tiny_warehouse):
     """The tiny demo's operational tables, loaded once per module for independent recomputation."""
-    from tests.e2e.kpi_operational import load
+    from tests.e2e.analytics.kpi_operational import load
 
     return load(str(tiny_warehouse.operational_db))
 

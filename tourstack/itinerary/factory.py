@@ -61,7 +61,7 @@ def _micros(usd: Decimal | None) -> int | None:
 
 
 @dataclass
-class AiServices:
+class ItineraryServices:
     """Provider configuration, budget and rate limiter that one process shares."""
 
     config: AiConfig
@@ -83,7 +83,7 @@ class AiServices:
         return [(self._clients["content"], m) for m in dict.fromkeys(models)]
 
     @classmethod
-    def from_settings(cls, settings: Any) -> AiServices:
+    def from_settings(cls, settings: Any) -> ItineraryServices:
         """From an object with the `TOURSTACK_OPENAI_*` / `TOURSTACK_AI_*` settings attributes."""
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
         return cls(

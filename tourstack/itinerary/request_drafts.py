@@ -94,7 +94,7 @@ def requests_without_itinerary(session: Session, *, limit: int, as_of: dt.date,
 
 
 def _chain(ai: Any, budget: Budget | None) -> tuple[list[Provider], Budget]:
-    """Accept the AiServices the API and Dagster hold, or a plain provider list (tests, demo).
+    """Accept the ItineraryServices the API and Dagster hold, or a plain provider list (tests, demo).
 
     The API's per-minute limiter is not applied: it shields the API from bursts of agent
     requests, while a batch is bounded by its `limit` and the SDK already backs off on 429.
@@ -133,7 +133,7 @@ def draft_for_open_requests(
 ) -> RequestDraftReport:
     """Draft and link an itinerary for up to `limit` requests without one; commits in batches.
 
-    `ai` is an AiServices (its providers and budget) or a sequence of providers. Each request
+    `ai` is an ItineraryServices (its providers and budget) or a sequence of providers. Each request
     runs in a savepoint: a failure rolls back that request's draft only. Failed model calls stay
     recorded in ai_generations (they are billed). Under the `refuse` budget policy an exhausted
     budget switches the rest of the batch to the offline planner, which costs nothing.

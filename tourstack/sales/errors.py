@@ -1,42 +1,53 @@
-"""Domain errors of the sales flow. Messages are safe to show to the caller."""
+"""Domain errors of the sales flow, in the families of tourstack.errors so the API answers them
+with its one problem+json handler. Messages are safe to show to the caller."""
 
 from __future__ import annotations
 
+from tourstack.errors import Conflict, DomainError, Invalid, NotFound
 
-class SalesError(Exception):
+
+class SalesError(DomainError):
     """Base class; `code` is a stable machine-readable slug."""
 
     code = "sales-error"
 
 
-class QuoteRequestNotFound(SalesError):
+class QuoteRequestNotFound(SalesError, NotFound):
     code = "quote-request-not-found"
 
 
-class WrongAgency(SalesError):
+class WrongAgency(SalesError, NotFound):
     """The request belongs to another agency than the caller's. APIs should present it as
-    not found, so that agents cannot probe other agencies' ids."""
+    not found with the same words as QuoteRequestNotFound, so that agents cannot probe other
+    agencies' ids."""
 
     code = "wrong-agency"
 
 
-class QuoteRequestNotOpen(SalesError):
+class QuoteRequestNotOpen(SalesError, Conflict):
     """The request is already quoted or closed."""
 
     code = "quote-request-not-open"
+    title = "Quote request not open"
 
 
-class InvalidAmount(SalesError):
+class InvalidQuote(SalesError, Invalid):
+    """A quote that could never be accepted as it stands."""
+
+    title = "Invalid quote"
+
+
+class InvalidAmount(InvalidQuote):
     code = "invalid-amount"
 
 
-class InvalidCurrency(SalesError):
+class InvalidCurrency(InvalidQuote):
     code = "invalid-currency"
 
 
-class CurrencyMismatch(SalesError):
+class CurrencyMismatch(InvalidQuote):
     code = "currency-mismatch"
 
 
-class InvalidValidity(SalesError):
+class InvalidValidity(InvalidQuote):
     code = "invalid-validity"

@@ -113,7 +113,7 @@ def test_batch_fills_descriptions_within_budget(fake, blank_sites):
 def test_dagster_asset_offline(blank_sites, monkeypatch):
     from dagster import materialize
 
-    from orchestration.defs.ai import ai_site_descriptions_job, site_descriptions
+    from orchestration.defs.itinerary import site_descriptions_job, site_descriptions
     from orchestration.defs.resources import OperationalDatabase
     from orchestration.defs.services import settings_backed_resources
     from tourstack.settings import get_settings
@@ -129,7 +129,7 @@ def test_dagster_asset_offline(blank_sites, monkeypatch):
     assert result.success
     meta = result.asset_materializations_for_node("site_descriptions")[0].metadata
     assert meta["written"].value == 3 and meta["by_provider"].value == {"template": 3}
-    assert ai_site_descriptions_job.name == "ai_site_descriptions_job"
+    assert site_descriptions_job.name == "site_descriptions_job"
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Site).where(Site.id.in_(ids),
                                                                       Site.description.is_(None))) == 3

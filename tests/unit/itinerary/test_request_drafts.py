@@ -135,9 +135,9 @@ def test_trip_from_request_fields():
 def test_dagster_asset_drafts_offline(opened, monkeypatch):
     from dagster import materialize
 
-    from orchestration.defs.ai.request_drafts import (
-        ai_request_drafts_job,
-        hourly_ai_request_drafts,
+    from orchestration.defs.itinerary.request_drafts import (
+        itinerary_request_drafts_job,
+        hourly_itinerary_request_drafts,
         request_itinerary_drafts,
     )
     from orchestration.defs.resources import OperationalDatabase
@@ -156,8 +156,8 @@ def test_dagster_asset_drafts_offline(opened, monkeypatch):
     assert result.success
     meta = result.asset_materializations_for_node("request_itinerary_drafts")[0].metadata
     assert meta["drafted"].value == 3 and meta["by_provider"].value == {"offline_planner": 3}
-    assert ai_request_drafts_job.name == "ai_request_drafts_job"
-    assert hourly_ai_request_drafts.job_name == "ai_request_drafts_job"
+    assert itinerary_request_drafts_job.name == "itinerary_request_drafts_job"
+    assert hourly_itinerary_request_drafts.job_name == "itinerary_request_drafts_job"
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(QuoteRequest).where(
             QuoteRequest.id.in_(ids), QuoteRequest.itinerary_id.is_not(None))) == 3

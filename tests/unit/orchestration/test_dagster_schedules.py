@@ -16,7 +16,7 @@ def test_every_schedule_and_sensor_defaults_to_running():
     sensors = {s.name: s.default_status for s in repo.sensor_defs}
     assert {"scheduled_reports", "daily_executive_email_schedule", "weekly_executive_email_schedule",
             "daily_reconciliation", "payments_maintenance_schedule", "daily_fx_rates_sync",
-            "hourly_ai_request_drafts", "weekly_ai_site_descriptions"} <= set(schedules)
+            "hourly_itinerary_request_drafts", "weekly_site_descriptions"} <= set(schedules)
     assert {"dashboards_after_refresh", "bank_inbox_sensor"} <= set(sensors)
     assert {n: s for n, s in schedules.items() if s != DefaultScheduleStatus.RUNNING} == {}
     assert {n: s for n, s in sensors.items() if s != DefaultSensorStatus.RUNNING} == {}

@@ -94,7 +94,7 @@ def test_importing_the_code_location_reads_no_settings_and_changes_nothing(tmp_p
 
 # Recorded from the code location before it was assembled by discovery (it listed 39 names).
 JOBS = {
-    "__ASSET_JOB", "ai_request_drafts_job", "ai_site_descriptions_job", "bank_statement_import",
+    "__ASSET_JOB", "itinerary_request_drafts_job", "site_descriptions_job", "bank_statement_import",
     "daily_executive_email_job", "dashboards_refresh", "fx_rates_sync_job", "gateway_feeds",
     "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
@@ -104,11 +104,11 @@ SCHEDULES = {
     ("daily_fx_rates_sync", "30 16 * * *", "Europe/Berlin", "fx_rates_sync_job"),
     ("daily_reconciliation", "0 6 * * *", "Europe/Berlin", "reconciliation_job"),
     ("gateway_feeds_schedule", "50 * * * *", "UTC", "gateway_feeds"),
-    ("hourly_ai_request_drafts", "15 * * * *", "Asia/Kolkata", "ai_request_drafts_job"),
+    ("hourly_itinerary_request_drafts", "15 * * * *", "Asia/Kolkata", "itinerary_request_drafts_job"),
     ("payments_maintenance_schedule", "*/15 * * * *", "UTC", "payments_maintenance_job"),
     ("scheduled_reports", "*/5 * * * *", "UTC", "scheduled_reports_job"),
     ("warehouse_refresh_schedule", "5 * * * *", "UTC", "warehouse_refresh"),
-    ("weekly_ai_site_descriptions", "0 3 * * 1", "Asia/Kolkata", "ai_site_descriptions_job"),
+    ("weekly_site_descriptions", "0 3 * * 1", "Asia/Kolkata", "site_descriptions_job"),
     ("weekly_executive_email_schedule", "30 7 * * 1", "Asia/Kolkata", "weekly_executive_email_job"),
 }
 SENSORS = {("bank_inbox_sensor", "bank_statement_import"), ("dashboards_after_refresh", "dashboards_refresh")}
@@ -119,7 +119,7 @@ PYTHON_ASSETS = {
 }
 # The three recorded resources, and the settings-backed ones assets now ask for instead of
 # reading the settings themselves.
-RESOURCES = {"dbt", "operational_db", "warehouse", "mail", "fx", "ai", "payments", "gateway_feeds",
+RESOURCES = {"dbt", "operational_db", "warehouse", "mail", "fx", "itinerary", "payments", "gateway_feeds",
              "bank_inbox", "publishing"}
 
 

@@ -1,6 +1,6 @@
 """Every operational table, imported so `Base.metadata` knows them all."""
 
-from tourstack.db.models.ai import AiGeneration, ItineraryRevision
+from tourstack.db.models.itinerary import AiGeneration, ItineraryRevision
 from tourstack.db.models.bankfiles import BankStatementImport
 from tourstack.db.models.executive_email import ExecutiveEmail
 
@@ -35,7 +35,7 @@ from tourstack.db.models.reconciliation import (
     ReconciliationMatch,
 )
 from tourstack.db.models.reporting import ReportSchedule, SavedReport
-from tourstack.db.models.settlement import SupplierPayoutEvent, SupplierPayoutItem
+from tourstack.db.models.supplier_payouts import SupplierPayoutEvent, SupplierPayoutItem
 from tourstack.db.models.sales import (
     Booking,
     BookingItem,

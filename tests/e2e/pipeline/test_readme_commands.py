@@ -24,7 +24,7 @@ import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 CLI = Path(sys.executable).parent / "tourstack"
 NOT_RUN = {
     "demo": "rebuilds everything; the pipeline e2e tests cover it, and the README's only copy runs on PostgreSQL",

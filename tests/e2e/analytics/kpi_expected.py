@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from tests.e2e.kpi_operational import (
+from tests.e2e.analytics.kpi_operational import (
     Operational, average, cash_share_of, growth, month_start, rank_desc, ratio,
 )
 

@@ -1,6 +1,6 @@
 """Revenue by destination, country and site, the destination rank (top destinations) and revenue in
 the original currency, each beside the cash received for it: recomputed from the operational
-tables (tests/e2e/kpi_operational.py, kpi_expected.py) and compared exactly with the marts."""
+tables (tests/e2e/analytics/kpi_operational.py, kpi_expected.py) and compared exactly with the marts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e import kpi_expected as expected
-from tests.e2e.kpi_operational import mart_rows, mismatches
+from tests.e2e.analytics import kpi_expected as expected
+from tests.e2e.analytics.kpi_operational import mart_rows, mismatches
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 

@@ -2,7 +2,7 @@
 
 Why on app.state: the in-process token buckets must be shared by every request of the
 process; built lazily on first use from settings, replaceable in tests through
-`app.dependency_overrides[get_ai]`.
+`app.dependency_overrides[get_itinerary_services]`.
 """
 
 from __future__ import annotations
@@ -10,20 +10,20 @@ from __future__ import annotations
 from fastapi import Request
 
 from api.problems import ApiProblem
-from tourstack.itinerary.factory import AiServices
+from tourstack.itinerary.factory import ItineraryServices
 from tourstack.itinerary.providers import Provider
 
-__all__ = ["AiServices", "get_ai", "provider_chain"]
+__all__ = ["ItineraryServices", "get_itinerary_services", "provider_chain"]
 
 
-def get_ai(request: Request) -> AiServices:
-    services = getattr(request.app.state, "ai_services", None)
+def get_itinerary_services(request: Request) -> ItineraryServices:
+    services = getattr(request.app.state, "itinerary_services", None)
     if services is None:
-        services = request.app.state.ai_services = AiServices.from_settings(request.app.state.settings)
+        services = request.app.state.itinerary_services = ItineraryServices.from_settings(request.app.state.settings)
     return services
 
 
-def provider_chain(ai: AiServices, provider: str | None) -> list[Provider]:
+def provider_chain(ai: ItineraryServices, provider: str | None) -> list[Provider]:
     """The providers to try for a request that named `provider`.
 
     Asking for OpenAI on a server without a key is the operator's configuration, not the

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e import kpi_expected as expected
-from tests.e2e.kpi_expected_entities import agent_leaderboard
-from tests.e2e.kpi_as_of import build_as_of
-from tests.e2e.kpi_operational import load, mart_rows, mismatches, ratio
+from tests.e2e.analytics import kpi_expected as expected
+from tests.e2e.analytics.kpi_expected_entities import agent_leaderboard
+from tests.e2e.analytics.kpi_as_of import build_as_of
+from tests.e2e.analytics.kpi_operational import load, mart_rows, mismatches, ratio
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]

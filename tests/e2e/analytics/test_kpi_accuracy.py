@@ -1,5 +1,5 @@
 """Executive KPIs recomputed independently from the OPERATIONAL tables (plain SQL on the tiny demo's
-SQLite database, exact rational arithmetic: tests/e2e/kpi_operational.py) and compared exactly with
+SQLite database, exact rational arithmetic: tests/e2e/analytics/kpi_operational.py) and compared exactly with
 the marts and the semantic layer built from it on DuckDB (the session's `tiny_warehouse`).
 
 The rules both sides apply are those of docs/analytics.md; amounts and 8-decimal ratios compare
@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e import kpi_expected as expected
-from tests.e2e.kpi_operational import average, mart_rows, mismatches, month_start, ratio, round_half_up
+from tests.e2e.analytics import kpi_expected as expected
+from tests.e2e.analytics.kpi_operational import average, mart_rows, mismatches, month_start, ratio, round_half_up
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]

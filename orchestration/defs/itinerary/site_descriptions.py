@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
 from orchestration.defs.scheduling import scheduled_job
-from orchestration.defs.services import AiResource
+from orchestration.defs.services import ItineraryResource
 from tourstack.itinerary.batch import fill_site_descriptions
 
 
@@ -28,18 +28,18 @@ class SiteDescriptionsConfig(Config):
 
 
 @asset(
-    group_name="ai",
+    group_name="itinerary",
     kinds={"openai", "sqlalchemy"},
     description="Catalogue sites without a description get one (model text, else a template), "
                 "most popular first, within the monthly AI budget.",
 )
 def site_descriptions(
     context: AssetExecutionContext, config: SiteDescriptionsConfig, operational_db: OperationalDatabase,
-    ai: AiResource,
+    itinerary: ItineraryResource,
 ) -> MaterializeResult:
     if config.language not in ("en", "hi", "fr"):
         raise ValueError(f"language must be en, hi or fr, got {config.language!r}")
-    services = ai.services()
+    services = itinerary.services()
     with operational_db.engine() as engine, Session(engine) as session:
         report = fill_site_descriptions(
             session, services.content_clients(), budget=services.budget, limit=config.limit,
@@ -55,10 +55,10 @@ def site_descriptions(
     })
 
 
-weekly_ai_site_descriptions = scheduled_job(
-    "ai_site_descriptions_job",
+weekly_site_descriptions = scheduled_job(
+    "site_descriptions_job",
     selection=AssetSelection.assets(site_descriptions),
     description="Describe catalogue sites that have no description yet.",
-    cron="0 3 * * 1", timezone="Asia/Kolkata", schedule_name="weekly_ai_site_descriptions",
+    cron="0 3 * * 1", timezone="Asia/Kolkata", schedule_name="weekly_site_descriptions",
 )
-ai_site_descriptions_job = weekly_ai_site_descriptions.job
+site_descriptions_job = weekly_site_descriptions.job

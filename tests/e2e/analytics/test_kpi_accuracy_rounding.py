@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from tests.e2e.conftest import PROJECT_DIR
-from tests.e2e.kpi_operational import round_half_up
+from tests.e2e.analytics.kpi_operational import round_half_up
 
 MACROS = PROJECT_DIR / "macros" / "kpi.sql"
 

@@ -45,7 +45,7 @@ async def _generation_failed(request: Request, exc: Exception) -> JSONResponse:
                             slug="generation-failed", title="Generation failed")
 
 
-def install_ai_problem_handlers(app: FastAPI) -> None:
+def install_itinerary_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UnknownDestination, _unknown_destination)
     app.add_exception_handler(NothingNearby, _nothing_nearby)
     app.add_exception_handler(RateLimited, _rate_limited)

@@ -28,7 +28,7 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.postgres,
               pytest.mark.xdist_group("api_fuzz")]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 SEED = 19
 EXAMPLES = 30

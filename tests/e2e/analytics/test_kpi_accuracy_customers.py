@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.kpi_expected_entities import cohort_retention, customer_acquisition_monthly, customer_lifetime
-from tests.e2e.kpi_as_of import build_as_of
-from tests.e2e.kpi_operational import load, mart_rows, mismatches, ratio
+from tests.e2e.analytics.kpi_expected_entities import cohort_retention, customer_acquisition_monthly, customer_lifetime
+from tests.e2e.analytics.kpi_as_of import build_as_of
+from tests.e2e.analytics.kpi_operational import load, mart_rows, mismatches, ratio
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]

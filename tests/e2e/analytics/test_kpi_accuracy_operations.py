@@ -14,9 +14,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.e2e.kpi_expected_entities import is_overdue, ops_monthly, ops_staff_workload
-from tests.e2e.kpi_as_of import build_as_of
-from tests.e2e.kpi_operational import load, mart_rows, mismatches, month_start, ratio
+from tests.e2e.analytics.kpi_expected_entities import is_overdue, ops_monthly, ops_staff_workload
+from tests.e2e.analytics.kpi_as_of import build_as_of
+from tests.e2e.analytics.kpi_operational import load, mart_rows, mismatches, month_start, ratio
 from tests.pipeline_helpers import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]

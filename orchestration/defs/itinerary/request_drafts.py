@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from orchestration.defs.resources import OperationalDatabase
 from orchestration.defs.scheduling import scheduled_job
-from orchestration.defs.services import AiResource
+from orchestration.defs.services import ItineraryResource
 from tourstack.itinerary.request_drafts import draft_for_open_requests
 
 
@@ -29,16 +29,16 @@ class RequestItineraryDraftsConfig(Config):
 
 
 @asset(
-    group_name="ai",
+    group_name="itinerary",
     kinds={"openai", "sqlalchemy"},
     description="Open quote requests without an itinerary get a generated draft linked to them, "
                 "newest first, within the monthly AI budget.",
 )
 def request_itinerary_drafts(
     context: AssetExecutionContext, config: RequestItineraryDraftsConfig, operational_db: OperationalDatabase,
-    ai: AiResource,
+    itinerary: ItineraryResource,
 ) -> MaterializeResult:
-    services = ai.services()
+    services = itinerary.services()
     with operational_db.engine() as engine, Session(engine) as session:
         report = draft_for_open_requests(session, services, limit=config.limit, as_of=dt.date.today())
     if report.stopped_by_budget:
@@ -55,10 +55,10 @@ def request_itinerary_drafts(
     })
 
 
-hourly_ai_request_drafts = scheduled_job(
-    "ai_request_drafts_job",
+hourly_itinerary_request_drafts = scheduled_job(
+    "itinerary_request_drafts_job",
     selection=AssetSelection.assets(request_itinerary_drafts),
     description="Draft an itinerary for open quote requests that have none.",
-    cron="15 * * * *", timezone="Asia/Kolkata", schedule_name="hourly_ai_request_drafts",
+    cron="15 * * * *", timezone="Asia/Kolkata", schedule_name="hourly_itinerary_request_drafts",
 )
-ai_request_drafts_job = hourly_ai_request_drafts.job
+itinerary_request_drafts_job = hourly_itinerary_request_drafts.job

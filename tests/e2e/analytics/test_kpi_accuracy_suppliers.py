@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.kpi_expected_entities import supplier_scorecard
-from tests.e2e.kpi_operational import mart_rows, mismatches
+from tests.e2e.analytics.kpi_expected_entities import supplier_scorecard
+from tests.e2e.analytics.kpi_operational import mart_rows, mismatches
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 

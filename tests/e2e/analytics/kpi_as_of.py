@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from tests.e2e.conftest import PROJECT_DIR
-from tests.e2e.kpi_operational import mart_rows, month_start
+from tests.e2e.analytics.kpi_operational import mart_rows, month_start
 from tests.pipeline_helpers import isolate_dbt_env
 
 AS_OF_MODELS = ("ops_monthly", "ops_staff_workload", "agent_leaderboard", "customer_lifetime")

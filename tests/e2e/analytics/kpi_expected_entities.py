@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
-from tests.e2e.kpi_operational import (
+from tests.e2e.analytics.kpi_operational import (
     Operational, average, cash_share_of, hours, month_start, rank_desc, ratio, round_half_up,
     seconds_between,
 )
