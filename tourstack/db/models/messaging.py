@@ -1,0 +1,65 @@
+"""The outbox: every message to any channel, written in the transaction of the event it tells.
+
+Why a table and not a queue: the message must exist exactly when the business change exists. A
+booking committed without its confirmation, or a confirmation sent for a booking that rolled
+back, are both impossible when the row commits with the booking. A dispatcher delivers the rows
+afterwards, with retries, rate limits and a dead-letter state, and the row keeps the delivery's
+story (attempts, provider id, status, reason) for the API and Dagster.
+
+`idempotency_key` is unique: one row per event, channel and recipient, so an event announced
+twice (a retried request, a replayed webhook) is still one message. `payload` is JSON text
+(portable across SQLite and PostgreSQL).
+
+`OutboxRateSlot` is one row per rate key (channel and recipient, such as `slack:#bookings`): the
+time the next message to it may leave. Dispatchers lock it while they claim, so two of them never
+send to one Slack channel in the same second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tourstack.db.base import Base, Timestamps, UTCDateTime
+
+
+class OutboxMessage(Timestamps, Base):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_provider", "channel", "provider_message_id"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'dead')", name="status_known"
+        ),
+        CheckConstraint("attempts >= 0 AND replays >= 0", name="counts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    event_key: Mapped[str] = mapped_column(String(160), index=True)  # e.g. booking:BK-000123
+    channel: Mapped[str] = mapped_column(String(16))  # email, slack, teams, whatsapp, calendar
+    recipient: Mapped[str] = mapped_column(String(255))
+    rate_key: Mapped[str] = mapped_column(String(280))
+    payload: Mapped[str] = mapped_column(Text)
+    # pending, sending, sent, delivered, read, failed (the provider said so after sending),
+    # dead (no more tries: exhausted or refused for good; can be replayed)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # whose claim the lease is
+    provider_message_id: Mapped[str | None] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    replays: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxRateSlot(Base):
+    __tablename__ = "outbox_rate_slots"
+
+    rate_key: Mapped[str] = mapped_column(String(280), primary_key=True)
+    next_free_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,76 @@
+"""How a claimed message leaves: the transport protocol, its failure, and the file transport.
+
+Why one protocol for every channel: the dispatcher's rules (retry, back off, honour Retry-After,
+dead-letter, record the provider's id) are the same whether the message goes to Slack, Teams,
+WhatsApp, a calendar or a mailbox; only the wire differs. A transport either returns the
+provider's id for the message or raises `DeliveryError`, saying whether trying again can help.
+
+Each message carries its idempotency key, for providers that deduplicate on one (so a send whose
+answer was lost after the provider accepted it is not delivered twice when retried).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    id: int
+    idempotency_key: str
+    event_type: str
+    event_key: str
+    channel: str
+    recipient: str
+    payload: Mapping[str, Any]
+    attempt: int
+    claim_token: str = ""
+
+
+class DeliveryError(Exception):
+    """The message did not leave. `temporary`: a retry may succeed (network, 429, 5xx);
+    `retry_after`: seconds the provider asked us to wait. The text is the provider's reason,
+    safe to store (never a token or a signed URL)."""
+
+    def __init__(self, reason: str, *, temporary: bool = True, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.temporary = temporary
+        self.retry_after = retry_after
+
+
+class Transport(Protocol):
+    def send(self, message: OutboundMessage) -> str:
+        """Deliver and return the provider's message id."""
+        ...
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:150] or "message"
+
+
+class FileTransport:
+    """Writes `<root>/<channel>/<message id>-<key>.json`: what would be sent, for the demo and
+    for a machine with no workspace connected. The file is named by the message, so a retry
+    rewrites the same file instead of adding a second one."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def send(self, message: OutboundMessage) -> str:
+        folder = self.root / message.channel
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{message.id:08d}-{_slug(message.event_key)}.json"
+        document = {
+            "id": message.id, "idempotency_key": message.idempotency_key, "event": message.event_type,
+            "key": message.event_key, "channel": message.channel, "to": message.recipient,
+            "attempt": message.attempt, "payload": message.payload,
+        }
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+        return f"file:{path.name}"
