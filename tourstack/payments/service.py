@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Agency, Booking, Installment, Invoice, Payment
+from tourstack.messaging.events import announce_payment
 from tourstack.payments.bank_transfer import NAME as BANK_TRANSFER
 from tourstack.payments.errors import (
     Conflict,
@@ -200,7 +201,9 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
             payment.status = "failed"
             payment.failure_code = (exc.code or "declined")[:32]
             schedule_retry(payment, now=now)
-            return PaymentResult(_save(session, payment, data.idempotency_key), {})
+            saved = _save(session, payment, data.idempotency_key)
+            announce_payment(session, saved)
+            return PaymentResult(saved, {})
     payment.gateway = result.gateway
     payment.gateway_reference = result.reference
     payment.capture_reference = result.capture_reference
@@ -212,6 +215,7 @@ def take_payment(session: Session, data: PaymentInput, router: PaymentRouter,
     _save(session, payment, data.idempotency_key)
     if payment.status == "succeeded":
         refresh_booking(session, booking, today=now.date())
+    announce_payment(session, payment)
     return PaymentResult(payment, result.next_action)
 
 
@@ -263,6 +267,7 @@ def apply_gateway_state(session: Session, payment: Payment, status: str, *, capt
     session.flush()
     booking = session.get(Booking, payment.booking_id)
     refresh_booking(session, booking, today=(now or _now()).date())
+    announce_payment(session, payment)
     return True
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tourstack.db.models import Quote, QuoteRequest
+from tourstack.messaging.events import announce_quote
 from tourstack.money import CurrencyError, exponent, to_minor, validate_currency
 from tourstack.sales.errors import (
     CurrencyMismatch,
@@ -130,6 +131,7 @@ def create_quote(
     _insert_numbered(session, quote, now.year)
     request.status = "quoted"
     session.flush()
+    announce_quote(session, quote)  # in this transaction: the message exists iff the quote does
     return quote
 
 

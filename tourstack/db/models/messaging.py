@@ -61,5 +61,6 @@ class OutboxMessage(Timestamps, Base):
 class OutboxRateSlot(Base):
     __tablename__ = "outbox_rate_slots"
 
-    rate_key: Mapped[str] = mapped_column(String(280), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rate_key: Mapped[str] = mapped_column(String(280), unique=True)
     next_free_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -53,9 +53,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_messages_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('outbox_rate_slots',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rate_key', sa.String(length=280), nullable=False),
     sa.Column('next_free_at', tourstack.db.base.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('rate_key', name=op.f('pk_outbox_rate_slots'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_rate_slots')),
+    sa.UniqueConstraint('rate_key', name=op.f('uq_outbox_rate_slots_rate_key'))
     )
 
 

@@ -1,0 +1,65 @@
+"""The business events the domain announces, built from its rows.
+
+Why here and not in each domain: what a message says about a quote or a payment (its facts, its
+thread, its INR amount for thresholds) is messaging's vocabulary; the domains only call
+`announce_*` at the point where the change happens, inside their own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from tourstack.db.models import Booking, Payment, Quote
+from tourstack.fx import DbRateSource, FxError, convert
+from tourstack.messaging.config import MessagingConfig
+from tourstack.messaging.outbox import Event, Routed, route_event
+from tourstack.money import Money, from_minor
+
+log = logging.getLogger("tourstack.messaging")
+HOME_CURRENCY = "INR"
+
+
+def _inr(session: Session, amount_minor: int, currency: str, on: dt.date) -> tuple[dict[str, str], Decimal | None]:
+    """The amount in INR with the rate, its date and source (facts), or no INR amount when no
+    rate is stored: a threshold route is then skipped, and says why, rather than guessing."""
+    money = Money(from_minor(amount_minor, currency), currency)
+    if currency == HOME_CURRENCY:
+        return {}, money.amount
+    try:
+        conversion = convert(money, HOME_CURRENCY, on, DbRateSource(session))
+    except FxError as exc:
+        log.warning("no INR amount for the announcement: %s", exc)
+        return {"fx_note": str(exc)}, None
+    facts = {"amount_inr": str(conversion.converted.amount),
+             "fx_rate": str(conversion.rate), "fx_rate_date": conversion.rate_date.isoformat(),
+             "fx_source": conversion.source}
+    return facts, conversion.converted.amount
+
+
+def announce_quote(session: Session, quote: Quote, *, config: MessagingConfig | None = None) -> Routed:
+    """`quote.created`, once per quote (high-value ones reach the sales channel)."""
+    on = (quote.sent_at or dt.datetime.now(dt.UTC)).date()
+    fx_facts, amount_inr = _inr(session, quote.total_minor, quote.currency, on)
+    facts = {"quote_number": quote.quote_number, "total": str(from_minor(quote.total_minor, quote.currency)),
+             "currency": quote.currency, "agency_id": quote.agency_id, "valid_until": quote.valid_until,
+             **fx_facts}
+    return route_event(session, Event(type="quote.created", key=quote.quote_number, facts=facts,
+                                      amount_inr=amount_inr, at=quote.sent_at), config)
+
+
+def announce_payment(session: Session, payment: Payment, *, config: MessagingConfig | None = None) -> Routed | None:
+    """`payment.confirmed` or `payment.failed`, once per payment and outcome; threaded on the
+    booking. Pending payments announce nothing."""
+    kind = {"succeeded": "payment.confirmed", "failed": "payment.failed"}.get(payment.status)
+    if kind is None:
+        return None
+    booking = session.get(Booking, payment.booking_id)
+    ref = booking.booking_ref if booking else None
+    facts = {"payment_id": payment.id, "booking_ref": ref, "gateway": payment.gateway,
+             "amount": str(from_minor(payment.amount_minor, payment.currency)), "currency": payment.currency,
+             "failure_code": payment.failure_code if payment.status == "failed" else None}
+    return route_event(session, Event(type=kind, key=f"payment-{payment.id}", facts=facts, thread=ref), config)
