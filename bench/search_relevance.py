@@ -19,7 +19,12 @@ is {} or holds exact-match restrictions: "location" (a destination name; sites a
 A backend plugs in with one line, e.g. `lambda i, q, f, n: [h.id for h in backend.search(i, q, f, n)]`,
 exposed as a factory `make_search(catalogue) -> search` and named on the command line as
 `module:make_search`. Keys a ranker returns that are not in the catalogue count as misses and are
-reported (`unknown_keys`).
+reported (`unknown_keys`); a query on which the ranker raises (tantivy's PanicException included)
+scores 0 and is reported (`errors`), so one bad query does not hide the rest.
+
+Splits: queries with an odd number (q001, q003, ...) are `dev`, even ones `test`. Whoever tunes a
+backend against this set (synonym lists, fuzziness, weights) tunes on `dev` and reports `test`
+(`--split test`); a figure on queries the configuration was tuned on is not evidence.
 
 The documents are the demo's own catalogue, built by the demo generator itself (no copy): sites
 are the landmarks of tourstack/demo/data/landmarks.csv plus the activity templates of
@@ -46,6 +51,7 @@ import json
 import math
 import os
 import platform
+import re
 import secrets
 import time
 from collections import defaultdict
@@ -66,6 +72,7 @@ FILTERS = {"sites": {"location"}, "destinations": set(), "suppliers": {"location
 DEMO_SEED = 42  # the demo's default seed; only activity popularity (a tie-breaker) depends on it
 BOOKINGS_PRESET = "tiny"
 K = 10
+SPLITS = ("all", "dev", "test")
 
 SearchFn = Callable[[str, str, dict, int], list[str]]
 
@@ -153,6 +160,10 @@ class Query:
     filters: dict[str, str]
     note: str | None = None
 
+    @property
+    def split(self) -> str:
+        return "dev" if int(self.id.lstrip("q")) % 2 else "test"
+
 
 def label_key(index: str, label: dict) -> str:
     if index == "sites":
@@ -189,8 +200,8 @@ def load_queries(path: Path = QUERIES, catalogue: Catalogue | None = None) -> li
 
 def _check_row(row: dict, catalogue: Catalogue, seen: set[str]) -> list[str]:
     out = []
-    if not isinstance(row.get("id"), str) or row["id"] in seen:
-        out.append("missing or repeated id")
+    if not isinstance(row.get("id"), str) or row["id"] in seen or not re.fullmatch(r"q\d{3,}", row["id"]):
+        out.append("missing, repeated or malformed id (q001, q002, ...)")
     if not isinstance(row.get("query"), str) or not row["query"].strip():
         out.append("empty query")
     index = row.get("index")
@@ -279,13 +290,20 @@ def evaluate(search: SearchFn, queries: list[Query], catalogue: Catalogue | None
              limit: int = K) -> dict:
     """Scores of one ranker: overall, per behaviour, per index, and per query (its top keys)."""
     catalogue = catalogue or load_catalogue()
-    per_query, unknown = [], 0
+    per_query, unknown, errors = [], 0, 0
     started = time.perf_counter()
     for q in queries:
-        ranking = list(search(q.index, q.query, dict(q.filters), limit))[:limit]
+        error = None
+        try:
+            ranking = [str(key) for key in search(q.index, q.query, dict(q.filters), limit)][:limit]
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a backend's panic is a scored miss, not a crash
+            ranking, error, errors = [], f"{type(exc).__name__}: {exc}", errors + 1
         unknown += sum(1 for key in ranking if key not in catalogue.by_key[q.index])
         per_query.append({"id": q.id, "query": q.query, "index": q.index, "behaviour": q.behaviour,
-                          "ranking": ranking, **score_query(ranking, q.grades)})
+                          "ranking": ranking, **score_query(ranking, q.grades)}
+                         | ({"error": error} if error else {}))
     elapsed = time.perf_counter() - started
     groups: dict[str, dict[str, list]] = {"behaviour": defaultdict(list), "index": defaultdict(list)}
     for row in per_query:
@@ -296,6 +314,7 @@ def evaluate(search: SearchFn, queries: list[Query], catalogue: Catalogue | None
         "by_behaviour": {b: _mean(groups["behaviour"][b]) for b in BEHAVIOURS if groups["behaviour"][b]},
         "by_index": {i: _mean(groups["index"][i]) for i in INDEXES if groups["index"][i]},
         "unknown_keys": unknown,
+        "errors": errors,
         "ms_per_query": 1000 * elapsed / max(1, len(queries)),
         "queries": per_query,
     }
@@ -436,12 +455,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ranker", nargs="+", default=["substring"],
                     help="substring, postgres, or module:factory (factory(catalogue) -> search callable)")
     ap.add_argument("--queries", type=Path, default=QUERIES)
+    ap.add_argument("--split", choices=SPLITS, default="all", help="dev (odd ids), test (even ids) or all")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
 
     catalogue = load_catalogue()
-    queries = load_queries(args.queries, catalogue)
+    queries = [q for q in load_queries(args.queries, catalogue) if args.split in ("all", q.split)]
     results, notes = {}, {}
     for name in args.ranker:
         ranker = resolve_ranker(name)(catalogue)
@@ -454,7 +474,8 @@ def main(argv: list[str] | None = None) -> int:
                 ranker.close()
     print(table(results))
     for name, res in results.items():
-        print(f"{name}: {res['ms_per_query']:.2f} ms/query, unknown keys returned: {res['unknown_keys']}")
+        print(f"{name}: {res['ms_per_query']:.2f} ms/query, unknown keys returned: {res['unknown_keys']},"
+              f" queries that raised: {res['errors']}")
     if not args.no_write:
         args.out.mkdir(parents=True, exist_ok=True)
         now = dt.datetime.now(dt.timezone.utc)
@@ -463,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
                 "processor": platform.processor(), "cpus": os.cpu_count(), "python": platform.python_version(),
                 "load_average": os.getloadavg(), "queries_file": str(args.queries.relative_to(ROOT))
                 if args.queries.is_relative_to(ROOT) else str(args.queries),
-                "queries": len(queries), "rankers": notes}
+                "split": args.split, "queries": len(queries), "rankers": notes}
         path.write_text(json.dumps({"meta": meta, "results": results}, indent=1, ensure_ascii=False) + "\n")
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 0
