@@ -23,6 +23,7 @@ from api.routes import (
     health,
     invoices,
     itineraries,
+    outbox,
     payment_plans,
     payments,
     quotes,
@@ -39,7 +40,7 @@ from tourstack.settings import Settings, get_settings
 # Every resource below the version prefix; /health stays at the root for probes.
 VERSIONED_ROUTERS = (
     bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
-    payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports,
+    payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
 )
 
 

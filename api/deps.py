@@ -131,6 +131,8 @@ CanReconcile = Annotated[Principal, Depends(require_permission(Permission.RECONC
 CanManageWebhooks = Annotated[Principal, Depends(require_permission(Permission.WEBHOOKS_MANAGE))]
 CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.ANALYTICS_READ))]
 CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
+CanReadMessages = Annotated[Principal, Depends(require_permission(Permission.MESSAGES_READ))]
+CanManageMessages = Annotated[Principal, Depends(require_permission(Permission.MESSAGES_MANAGE))]
 
 
 def get_payments(request: Request) -> PaymentsRuntime:

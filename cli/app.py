@@ -9,6 +9,7 @@ from cli import (
     db_commands,
     fx_commands,
     itinerary_commands,
+    outbox_commands,
     pipeline_commands,
     reconcile_commands,
     report_commands,
@@ -32,6 +33,6 @@ def main() -> None:
 
 
 for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx_commands,
-               report_commands, reconcile_commands, route_commands, itinerary_commands):
+               report_commands, reconcile_commands, route_commands, itinerary_commands, outbox_commands):
     module.register(app)
 bank_commands.register(app)

@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     outbox_dir: Path = Field(
         default_factory=lambda data: data["home"] / "outbox", description="default: <home>/outbox"
     )
+    # Messaging (tourstack.messaging): routes, thresholds, quiet hours and pacing come from one
+    # YAML; until a channel's workspace is connected its messages are JSON files under
+    # `<outbox_dir>/<channel>/`.
+    messaging_config: Path | None = Field(default=None, description="messaging YAML; unset: the shipped one")
     exec_report_recipients: list[str] = Field(default_factory=list, description="executive e-mails")
     exec_report_stale_after_hours: float = Field(
         default=36.0, description="data older than this (newest booking/ingest vs as_of) is stale"

@@ -117,10 +117,24 @@ class PublishingResource(ConfigurableResource):
         return ExecutiveEmailConfig.from_settings(_settings())
 
 
+class MessagingResource(ConfigurableResource):
+    """The messaging routes and pacing, and one transport per channel."""
+
+    def config(self) -> Any:
+        from tourstack.messaging import config_from_settings
+
+        return config_from_settings(_settings())
+
+    def transports(self) -> Any:
+        from tourstack.messaging import transports_from_settings
+
+        return transports_from_settings(_settings())
+
+
 def settings_backed_resources() -> dict[str, ConfigurableResource]:
     """Every resource above under the key assets ask for it by; reads no settings."""
     return {
         "mail": MailResource(), "fx": FxRatesResource(), "itinerary": ItineraryResource(), "payments": PaymentsResource(),
         "gateway_feeds": GatewayFeedsResource(), "bank_inbox": BankInboxResource(),
-        "publishing": PublishingResource(),
+        "publishing": PublishingResource(), "messaging": MessagingResource(),
     }

@@ -57,6 +57,10 @@ class Permission(StrEnum):
     ANALYTICS_READ = "analytics:read"
     # Save, delete and schedule reports (recipients get company-wide figures by e-mail).
     REPORTS_MANAGE = "reports:manage"
+    # The messaging outbox: read deliveries and dead letters (ops, finance) and replay them
+    # (ops and admin). Messages carry customers' contact details: staff only.
+    MESSAGES_READ = "messages:read"
+    MESSAGES_MANAGE = "messages:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -90,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONTENT_GENERATE,
             Permission.ANALYTICS_READ,
             Permission.REPORTS_MANAGE,
+            Permission.MESSAGES_READ,
+            Permission.MESSAGES_MANAGE,
         }
     ),
     Role.FINANCE: frozenset(
@@ -112,6 +118,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ITINERARIES_READ,
             Permission.ANALYTICS_READ,
             Permission.REPORTS_MANAGE,
+            Permission.MESSAGES_READ,
         }
     ),
     Role.ADMIN: frozenset(Permission),

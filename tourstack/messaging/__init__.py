@@ -12,6 +12,7 @@ from tourstack.messaging.config import (
     CHANNELS,
     InvalidMessagingConfig,
     MessagingConfig,
+    config_from_settings,
     load_config,
     shipped_config,
 )
@@ -27,12 +28,19 @@ from tourstack.messaging.status import (
     replay,
     status_counts,
 )
-from tourstack.messaging.transports import DeliveryError, FileTransport, OutboundMessage, Transport
+from tourstack.messaging.transports import (
+    DeliveryError,
+    FileTransport,
+    OutboundMessage,
+    Transport,
+    transports_from_settings,
+)
 
 __all__ = [
     "CHANNELS", "STATUSES", "DeliveryError", "DispatchReport", "Event", "FileTransport",
     "InvalidMessage", "InvalidMessagingConfig", "MessageNotFound", "MessagingConfig",
-    "NotReplayable", "OutboundMessage", "Routed", "Transport", "dispatch_due", "enqueue",
+    "NotReplayable", "OutboundMessage", "Routed", "Transport", "config_from_settings", "dispatch_due",
+    "enqueue",
     "get_message", "list_messages", "load_config", "record_status", "replay", "route_event",
-    "shipped_config", "status_counts",
+    "shipped_config", "status_counts", "transports_from_settings",
 ]

@@ -136,6 +136,11 @@ def load_config(path: str | Path | None = None) -> MessagingConfig:
         raise InvalidMessagingConfig(f"{source}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from None
 
 
+def config_from_settings(settings) -> MessagingConfig:
+    """TOURSTACK_MESSAGING_CONFIG when set, the shipped file otherwise."""
+    return load_config(settings.messaging_config) if settings.messaging_config else shipped_config()
+
+
 @cache
 def shipped_config() -> MessagingConfig:
     return load_config(DEFAULT_CONFIG)

@@ -9,8 +9,6 @@ delivered) makes a duplicate or late report change nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,7 @@ from tourstack.db.base import utcnow
 from tourstack.db.locking import lock_rows
 from tourstack.db.models.messaging import OutboxMessage
 from tourstack.errors import Conflict, Invalid, NotFound
+from tourstack.sales.pagination import Page, keyset_page
 
 STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "delivered", "read", "failed", "dead")
 PROVIDER_STATUSES: tuple[str, ...] = ("delivered", "read", "failed")
@@ -84,18 +83,16 @@ def get_message(session: Session, message_id: int) -> OutboxMessage:
 
 
 def list_messages(session: Session, *, status: str | None = None, channel: str | None = None,
-                  after_id: int | None = None, limit: int = 50) -> Sequence[OutboxMessage]:
-    """Newest first; `after_id` continues below that id (keyset pagination)."""
+                  limit: int = 50, cursor: str | None = None) -> Page[OutboxMessage]:
+    """Newest first, one keyset page (tourstack.sales.pagination)."""
     if status is not None and status not in STATUSES:
         raise InvalidStatus(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    stmt = select(OutboxMessage)
     if status is not None:
         stmt = stmt.where(OutboxMessage.status == status)
     if channel is not None:
         stmt = stmt.where(OutboxMessage.channel == channel)
-    if after_id is not None:
-        stmt = stmt.where(OutboxMessage.id < after_id)
-    return session.scalars(stmt).all()
+    return keyset_page(session, stmt, OutboxMessage, limit, cursor)
 
 
 def status_counts(session: Session) -> dict[str, int]:

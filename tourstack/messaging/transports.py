@@ -16,7 +16,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from tourstack.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,12 @@ class FileTransport:
         tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
         return f"file:{path.name}"
+
+
+def transports_from_settings(settings: Settings) -> dict[str, Transport]:
+    """The transport of every channel: the file transport under the outbox folder for each, as
+    no channel's workspace is connected in this release (docs/messaging.md)."""
+    from tourstack.messaging.config import CHANNELS
+
+    files = FileTransport(settings.outbox_dir)
+    return {channel: files for channel in CHANNELS}

@@ -96,7 +96,7 @@ def test_importing_the_code_location_reads_no_settings_and_changes_nothing(tmp_p
 JOBS = {
     "__ASSET_JOB", "itinerary_request_drafts_job", "site_descriptions_job", "bank_statement_import",
     "daily_executive_email_job", "dashboards_refresh", "fx_rates_sync_job", "gateway_feeds",
-    "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
+    "outbox_dispatch_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
 }
 SCHEDULES = {
@@ -105,6 +105,7 @@ SCHEDULES = {
     ("daily_reconciliation", "0 6 * * *", "Europe/Berlin", "reconciliation_job"),
     ("gateway_feeds_schedule", "50 * * * *", "UTC", "gateway_feeds"),
     ("hourly_itinerary_request_drafts", "15 * * * *", "Asia/Kolkata", "itinerary_request_drafts_job"),
+    ("outbox_dispatch_schedule", "* * * * *", "UTC", "outbox_dispatch_job"),
     ("payments_maintenance_schedule", "*/15 * * * *", "UTC", "payments_maintenance_job"),
     ("scheduled_reports", "*/5 * * * *", "UTC", "scheduled_reports_job"),
     ("warehouse_refresh_schedule", "5 * * * *", "UTC", "warehouse_refresh"),
@@ -120,7 +121,7 @@ PYTHON_ASSETS = {
 # The three recorded resources, and the settings-backed ones assets now ask for instead of
 # reading the settings themselves.
 RESOURCES = {"dbt", "operational_db", "warehouse", "mail", "fx", "itinerary", "payments", "gateway_feeds",
-             "bank_inbox", "publishing"}
+             "bank_inbox", "publishing", "messaging"}
 
 
 def _manifest() -> dict:

@@ -1,0 +1,38 @@
+"""Outbox messages as the API shows them: what was to be said, to whom, and what happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class OutboxMessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    event_type: str
+    event_key: str
+    channel: str
+    recipient: str
+    status: str = Field(description="pending, sending, sent, delivered, read, failed or dead")
+    attempts: int
+    replays: int
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+    status_at: dt.datetime | None
+    provider_message_id: str | None
+    reason: str | None = Field(description="the provider's or the dispatcher's last reason")
+    payload: dict[str, Any]
+    created_at: dt.datetime
+
+    @field_validator("payload", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class OutboxSummaryOut(BaseModel):
+    counts: dict[str, int] = Field(description="messages per status; `dead` ones wait for a replay")
