@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
-from bench.search_relevance import PostgresRanker, load_catalogue
+from bench.search_rankers import PostgresRanker
+from bench.search_relevance import load_catalogue
 
 
 def test_postgres_ranker_answers_and_drops_its_database(pg_admin_url):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.search_rankers import make_substring
 from bench.search_relevance import (
     BEHAVIOURS,
     INDEXES,
@@ -19,7 +20,6 @@ from bench.search_relevance import (
     hit_at,
     load_catalogue,
     load_queries,
-    make_substring,
     ndcg_at,
     reciprocal_rank,
     site_key,
