@@ -110,7 +110,7 @@ def encode_cursor(fingerprint: str, offset: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, fingerprint: str) -> int:
+def decode_cursor(cursor: str, fingerprint: str, limit: int) -> int:
     """The offset a cursor stands for; refused unless it was issued for this very query."""
     if len(cursor) > 200:
         raise InvalidSearchCursor("malformed cursor")
@@ -122,7 +122,8 @@ def decode_cursor(cursor: str, fingerprint: str) -> int:
         raise InvalidSearchCursor("malformed cursor")
     if data.get("q") != fingerprint:
         raise InvalidSearchCursor("the cursor belongs to another query; start again without it")
-    if not 0 < data["o"] < MAX_DEPTH:
+    # Cursors mark page boundaries: engines that page by number (Typesense) rely on it.
+    if not 0 < data["o"] < MAX_DEPTH or data["o"] % limit:
         raise InvalidSearchCursor("malformed cursor")
     return data["o"]
 
@@ -141,11 +142,11 @@ def compile_request(request: SearchRequest, config: SearchConfig) -> Plan:
         raise InvalidSearch(f"unknown sort {request.sort!r} for {spec.name}; known: {', '.join(spec.sort_names)}")
     agency_id = request.agency_id if spec.scope != "none" else None
     fingerprint = _fingerprint(spec.name, words, filters, facets, request.sort, request.limit, agency_id)
-    offset = 0 if request.cursor is None else decode_cursor(request.cursor, fingerprint)
+    offset = 0 if request.cursor is None else decode_cursor(request.cursor, fingerprint, request.limit)
     return Plan(
         index=spec, words=words, fields=dict(spec.text), filters=filters, agency_id=agency_id,
         facets=facets, sort=spec.sorts.get(request.sort), offset=offset,
-        limit=min(request.limit, MAX_DEPTH - offset), fingerprint=fingerprint,
+        limit=request.limit, fingerprint=fingerprint,
     )
 
 

@@ -63,7 +63,7 @@ class SearchService:
                     marks[name] = fragment
             hits.append(Hit(id=str(doc[ID]), score=score, document=doc, highlights=marks))
         end = plan.offset + len(hits)
-        more = len(hits) == plan.limit and end < raw.total and end < MAX_DEPTH
+        more = len(hits) == plan.limit and end < raw.total and end + plan.limit <= MAX_DEPTH
         return SearchResult(
             index=plan.index.name, hits=hits, total=raw.total, facets=raw.facets,
             next_cursor=encode_cursor(plan.fingerprint, end) if more else None,
