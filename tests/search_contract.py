@@ -39,6 +39,9 @@ SITES = [
     {"id": 8, "name": "Victoria Memorial", "category": "museum", "location": "Kolkata",
      "description": "Marble hall of the Raj", "price_range": "budget", "price_minor": 5000,
      "popularity": 60, "rank_signal": 55},
+    {"id": 9, "name": "Sabarmati Ashram", "category": "museum", "location": "Ahmedabad",
+     "description": "Memorial to Gandhi", "price_range": "free", "price_minor": 0,
+     "popularity": 99, "rank_signal": 99},
 ]
 
 BOOKINGS = [
@@ -110,6 +113,10 @@ def test_name_match_outranks_description_match(service):
     # popular site of all: the name boost must still win.
     found = ids(search(service, "fort"))
     assert set(found[:2]) == {"2", "3"} and found.index("7") > 1
+
+
+def test_name_match_outranks_a_short_description_match_of_a_more_popular_site(service):
+    assert ids(search(service, "memorial")) == ["8", "9"]
 
 
 def test_every_word_must_match(service):
