@@ -29,6 +29,7 @@ from api.routes import (
     reconciliation,
     refunds,
     reports,
+    search,
     suggestions,
     supplier_payouts,
     suppliers,
@@ -40,6 +41,7 @@ from tourstack.settings import Settings, get_settings
 VERSIONED_ROUTERS = (
     bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports,
+    search,
 )
 
 

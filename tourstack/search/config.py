@@ -38,6 +38,7 @@ class IndexSpec:
     numbers: tuple[str, ...]
     sorts: dict[str, SortSpec]
     scope: Scope
+    exact: frozenset[str] = frozenset()  # text fields matched without typo tolerance
 
     @property
     def sort_names(self) -> tuple[str, ...]:
@@ -96,9 +97,12 @@ def _index(name: str, raw: dict[str, Any]) -> IndexSpec:
     text = {str(k): int(v) for k, v in raw["text"].items()}
     if raw["title"] not in text:
         raise ValueError(f"index {name}: the title field must be a searched text field")
+    exact = frozenset(raw.get("exact") or ())
+    if not exact <= text.keys():
+        raise ValueError(f"index {name}: exact fields must be searched text fields")
     return IndexSpec(
         name=name, title=raw["title"], text=text, facets=tuple(raw.get("facets") or ()),
-        numbers=tuple(raw.get("numbers") or ()), sorts=sorts, scope=scope,
+        numbers=tuple(raw.get("numbers") or ()), sorts=sorts, scope=scope, exact=exact,
     )
 
 

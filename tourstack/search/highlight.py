@@ -22,22 +22,24 @@ FRAGMENT_CHARS = 160
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc][^\W_]+)*")
 
 
-def _matches(term: str, words: tuple[WordQuery, ...]) -> bool:
+def _matches(term: str, words: tuple[WordQuery, ...], fuzzy: bool) -> bool:
     for word in words:
         for position, candidate in enumerate(word.terms):
             if term == candidate or (word.prefix and term.startswith(candidate)):
                 return True
-            if position == 0 and word.distance and Levenshtein.distance(term, candidate) <= word.distance:
+            if fuzzy and position == 0 and word.distance and Levenshtein.distance(term, candidate) <= word.distance:
                 return True
     return False
 
 
-def highlight(text: str, words: tuple[WordQuery, ...], language: str = "english") -> str | None:
+def highlight(
+    text: str, words: tuple[WordQuery, ...], language: str = "english", *, fuzzy: bool = True
+) -> str | None:
     """`text` with matched words in <mark>, cut to a fragment around the first; None if none."""
     spans = []
     for match in _WORD.finditer(text):
         term = stem("".join(re.findall(r"[a-z0-9]", fold(match.group()))), language)
-        if term and _matches(term, words):
+        if term and _matches(term, words, fuzzy):
             spans.append((match.start(), match.end()))
     if not spans:
         return None

@@ -58,7 +58,8 @@ class SearchService:
         for doc, score in raw.documents:
             marks = {}
             for name in plan.fields:
-                fragment = highlight(str(doc.get(name) or ""), plan.words, self.config.language)
+                fragment = highlight(str(doc.get(name) or ""), plan.words, self.config.language,
+                                     fuzzy=name not in plan.index.exact)
                 if fragment is not None:
                     marks[name] = fragment
             hits.append(Hit(id=str(doc[ID]), score=score, document=doc, highlights=marks))
@@ -87,7 +88,8 @@ class SearchService:
                 text = str(doc.get(spec.title) or "")
                 found.append(Suggestion(
                     index=name, id=str(doc[ID]), text=text,
-                    highlight=highlight(text, words, self.config.language) or text,
+                    highlight=highlight(text, words, self.config.language,
+                                        fuzzy=spec.title not in spec.exact) or text,
                 ))
             per_index.append(found)
         merged: list[Suggestion] = []

@@ -167,7 +167,7 @@ class TantivyBackend:
                 field = name + TERMS_SUFFIX
                 for position, term in enumerate(word.terms):
                     alternatives.append(Q.boost_query(Q.term_query(schema, field, term), 2.0 * boost))
-                    if position == 0 and word.distance:
+                    if position == 0 and word.distance and name not in plan.index.exact:
                         fuzzy = Q.fuzzy_term_query(schema, field, term, distance=word.distance)
                         alternatives.append(Q.boost_query(fuzzy, 0.5 * boost))
                     if word.prefix:

@@ -133,7 +133,9 @@ class TypesenseBackend:
             "query_by": ",".join(name + TERMS_SUFFIX for name in plan.fields),
             "query_by_weights": ",".join(str(boost) for boost in plan.fields.values()),
             "prefix": "true" if any(word.prefix for word in plan.words) else "false",
-            "num_typos": 2 if two else (1 if one else 0),
+            "num_typos": ",".join(
+                "0" if name in plan.index.exact else str(2 if two else (1 if one else 0)) for name in plan.fields
+            ),
             "min_len_1typo": one or 255, "min_len_2typo": two or 255,
             "typo_tokens_threshold": TYPO_TOKENS_THRESHOLD,
             "drop_tokens_threshold": 0,  # every word must match, as on tantivy
