@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tourstack.itinerary.factory import ItineraryServices
     from tourstack.mail.transport import OutboxTransport, SmtpTransport
     from tourstack.payments import PaymentsRuntime
+    from tourstack.search import SearchBackend
     from tourstack.settings import Settings
 
 
@@ -117,10 +118,20 @@ class PublishingResource(ConfigurableResource):
         return ExecutiveEmailConfig.from_settings(_settings())
 
 
+class SearchResource(ConfigurableResource):
+    """The configured search engine (TOURSTACK_SEARCH_BACKEND; the Typesense key stays in the
+    settings, out of the resource config)."""
+
+    def backend(self) -> SearchBackend:
+        from tourstack.search.runtime import build_backend
+
+        return build_backend(_settings())
+
+
 def settings_backed_resources() -> dict[str, ConfigurableResource]:
     """Every resource above under the key assets ask for it by; reads no settings."""
     return {
         "mail": MailResource(), "fx": FxRatesResource(), "itinerary": ItineraryResource(), "payments": PaymentsResource(),
         "gateway_feeds": GatewayFeedsResource(), "bank_inbox": BankInboxResource(),
-        "publishing": PublishingResource(),
+        "publishing": PublishingResource(), "search": SearchResource(),
     }

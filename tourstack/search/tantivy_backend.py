@@ -93,7 +93,7 @@ class TantivyBackend:
         os.symlink(Path("builds") / stamp, tmp)
         os.replace(tmp, link)  # atomic: readers see the old build or this one
         self._prune(base / "builds", keep=stamp)
-        return str(build)
+        return f"{link} (build {stamp})"
 
     @staticmethod
     def _document(spec: IndexSpec, doc: Document) -> tantivy.Document:
