@@ -223,3 +223,20 @@ def test_reindex_swaps_in_the_new_documents(service):
     service.reindex({"sites": [{**SITES[1], "name": "Lal Qila"}]})
     found = search(service, "fort")
     assert ids(found) == ["2"] and found.hits[0].document["name"] == "Lal Qila"
+
+
+def test_changes_reach_the_live_index_without_a_rebuild(service):
+    service.index_documents("sites", [{**SITES[2], "name": "Amer Qila"},
+                                      {**SITES[0], "id": 99, "name": "Safdarjung Tomb"}])
+    assert ids(search(service, "amer")) == ["3"]
+    assert ids(search(service, "safdarjung")) == ["99"]
+    assert search(service, "tomb").total == 2
+    service.remove_documents("sites", [99, 12345])
+    assert search(service, "safdarjung").total == 0
+    assert search(service, "tomb").total == 1
+
+
+def test_an_updated_booking_follows_its_new_agency(service):
+    service.index_documents("bookings", [{**BOOKINGS[2], "agency_id": A}])
+    assert "21" in ids(search(service, "iyer", index="bookings", agency_id=A))
+    assert "21" not in ids(search(service, "iyer", index="bookings", agency_id=B))

@@ -38,6 +38,12 @@ class SearchBackend(Protocol):
     def run(self, plan: Plan) -> RawResult:
         """Execute a compiled plan; raise SearchUnavailable when the engine cannot answer."""
 
+    def upsert(self, spec: IndexSpec, documents: Iterable[Document]) -> int:
+        """Add or replace documents (by id) in the live index; return how many."""
+
+    def delete(self, spec: IndexSpec, ids: Iterable[str]) -> None:
+        """Remove documents by id from the live index; unknown ids are no error."""
+
 
 def prepare(spec: IndexSpec, document: Document, language: str) -> Document:
     """A document with the defaults every backend relies on and its analysed text fields."""

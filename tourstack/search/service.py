@@ -97,6 +97,20 @@ class SearchService:
             merged.extend(found[row] for found in per_index if row < len(found))
         return merged[:limit]
 
+    def index_documents(self, index: str, documents: Iterable[Document]) -> int:
+        """Add or replace documents in the live index (a change since the last full build)."""
+        spec = self._spec(index)
+        return self.backend.upsert(spec, (prepare(spec, doc, self.config.language) for doc in documents))
+
+    def remove_documents(self, index: str, ids: Iterable[str | int]) -> None:
+        self.backend.delete(self._spec(index), [str(i) for i in ids])
+
+    def _spec(self, index: str):
+        spec = self.config.indexes.get(index)
+        if spec is None:
+            raise UnknownIndex(f"no search index {index!r}")
+        return spec
+
     def reindex(self, documents: Mapping[str, Iterable[Document]]) -> dict[str, str]:
         """Full re-index of each named index (a new build swapped in); index -> location."""
         locations = {}

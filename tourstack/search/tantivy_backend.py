@@ -114,6 +114,42 @@ class TantivyBackend:
         for path in older[: max(0, len(older) - (KEEP_BUILDS - 1))]:
             shutil.rmtree(path, ignore_errors=True)
 
+    # -- changes to the live build ---------------------------------------------------------
+    # One writer per index directory: tantivy holds a lock file, so a second writer (another
+    # process upserting at the same moment) fails and is reported as SearchUnavailable, which
+    # a caller retries. A change written while a full re-index runs lands in the old build;
+    # the re-index reads the database afterwards, so run changes again after it (or let the
+    # next re-index carry them).
+    def upsert(self, spec: IndexSpec, documents: Iterable[Document]) -> int:
+        index = self._index(spec.name)
+        docs = list(documents)
+
+        def write() -> None:
+            writer = index.writer(heap_size=self.writer_heap_bytes, num_threads=1)
+            for doc in docs:
+                writer.delete_documents(ID, doc[ID])
+                writer.add_document(self._document(spec, doc))
+            writer.commit()
+            writer.wait_merging_threads()
+
+        _guard("write documents", write)
+        index.reload()
+        return len(docs)
+
+    def delete(self, spec: IndexSpec, ids: Iterable[str]) -> None:
+        index = self._index(spec.name)
+        wanted = [str(i) for i in ids]
+
+        def write() -> None:
+            writer = index.writer(heap_size=self.writer_heap_bytes, num_threads=1)
+            for doc_id in wanted:
+                writer.delete_documents(ID, doc_id)
+            writer.commit()
+            writer.wait_merging_threads()
+
+        _guard("delete documents", write)
+        index.reload()
+
     # -- searching ----------------------------------------------------------------------
     def _index(self, name: str) -> tantivy.Index:
         link = self.location(name)

@@ -108,6 +108,28 @@ class TypesenseBackend:
         except ObjectNotFound:
             return None
 
+    # -- changes to the live collection ---------------------------------------------------
+    def upsert(self, spec: IndexSpec, documents: Iterable[Document]) -> int:
+        collection = self.client.collections[self.prefix + spec.name]  # the alias
+        count = 0
+        for batch in _batches(documents):
+            results = self._call("upsert documents", lambda: collection.documents.import_(batch, {"action": "upsert"}))
+            failed = [r for r in results if not r.get("success")]
+            if failed:
+                raise SearchUnavailable(f"the search server refused {len(failed)} documents: {failed[0].get('error')}")
+            count += len(batch)
+        return count
+
+    def delete(self, spec: IndexSpec, ids: Iterable[str]) -> None:
+        collection = self.client.collections[self.prefix + spec.name]
+        for doc_id in ids:
+            try:
+                collection.documents[str(doc_id)].delete()
+            except ObjectNotFound:
+                continue
+            except (TypesenseClientError, OSError) as exc:
+                raise SearchUnavailable("the search server failed to delete a document") from exc
+
     # -- searching ----------------------------------------------------------------------
     def run(self, plan: Plan) -> RawResult:
         params = self._params(plan)
