@@ -148,6 +148,12 @@ def test_sorting_by_price_and_name(service):
     assert names == sorted(names, key=str.lower) and len(names) == 4
 
 
+def test_sorting_by_popularity_uses_the_ranking_signal(service):
+    # By relevance the forts (name matches) lead; by popularity the walk past the fort gates does.
+    assert ids(search(service, "fort", sort="popularity")) == ["7", "2", "3"]
+    assert ids(search(service, "fort"))[-1] == "7"
+
+
 def test_cursor_pages_through_without_repeats(service):
     first = search(service, "delhi", limit=3)
     assert first.total == 4 and len(first.hits) == 3 and first.next_cursor
