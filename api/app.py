@@ -35,6 +35,7 @@ from api.routes import (
     suppliers,
     webhooks,
 )
+from tourstack.search.changes import track_changes
 from tourstack.settings import Settings, get_settings
 
 # Every resource below the version prefix; /health stays at the root for probes.
@@ -55,7 +56,8 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(json_logs=settings.log_json)
-    database = Database(url=settings.operational_url, factory=sessionmaker)
+    # Changes to indexed rows leave search outbox messages in their own transaction.
+    database = Database(url=settings.operational_url, factory=sessionmaker, configure=track_changes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

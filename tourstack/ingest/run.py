@@ -18,7 +18,8 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # Credentials never belong in the warehouse. Saved report definitions, their schedules (who
 # receives what) and the executive e-mail archive are application state, not business facts:
 # analysts have no use for them and recipients' addresses should not spread further.
-EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails"})
+# The outbox (outbox_messages) is delivery state of the same kind.
+EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails", "outbox_messages"})
 
 
 def operational_tables() -> list[Table]:

@@ -10,7 +10,7 @@ with its currency beside it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,27 +29,34 @@ def _since(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(days=365)
 
 
+def _only(column, ids: Collection[int] | None) -> tuple:
+    """The clause limiting a query to `ids` (one document re-read for a change), or none."""
+    return () if ids is None else (column.in_(list(ids)),)
+
+
 def _rating_x10(average: float | None) -> int:
     return 0 if average is None else round(float(average) * 10)
 
 
-def site_documents(session: Session, ranking: Ranking, now: dt.datetime) -> Iterator[Document]:
+def site_documents(
+    session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
+) -> Iterator[Document]:
     recent = dict(session.execute(
         select(BookingItem.site_id, func.count(func.distinct(BookingItem.booking_id)))
         .join(Booking, Booking.id == BookingItem.booking_id)
-        .where(BookingItem.site_id.is_not(None), Booking.booked_at >= _since(now),
+        .where(BookingItem.site_id.is_not(None), *_only(BookingItem.site_id, ids), Booking.booked_at >= _since(now),
                Booking.status != "cancelled", Booking.deleted_at.is_(None))
         .group_by(BookingItem.site_id)
     ).all())
     rated = dict(session.execute(
         select(BookingItem.site_id, func.avg(CustomerRating.score))
         .join(CustomerRating, CustomerRating.booking_id == BookingItem.booking_id)
-        .where(BookingItem.site_id.is_not(None), CustomerRating.deleted_at.is_(None))
+        .where(BookingItem.site_id.is_not(None), *_only(BookingItem.site_id, ids), CustomerRating.deleted_at.is_(None))
         .group_by(BookingItem.site_id)
     ).all())
     rows = session.execute(
         select(Site, Destination.city).join(Destination, Destination.id == Site.destination_id)
-        .where(Site.deleted_at.is_(None)).order_by(Site.id)
+        .where(Site.deleted_at.is_(None), *_only(Site.id, ids)).order_by(Site.id)
     )
     for site, city in rows:
         bookings, rating = int(recent.get(site.id, 0)), _rating_x10(rated.get(site.id))
@@ -62,7 +69,9 @@ def site_documents(session: Session, ranking: Ranking, now: dt.datetime) -> Iter
         }
 
 
-def itinerary_documents(session: Session, ranking: Ranking, now: dt.datetime) -> Iterator[Document]:
+def itinerary_documents(
+    session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
+) -> Iterator[Document]:
     requested = dict(session.execute(
         select(QuoteRequest.itinerary_id, func.count())
         .where(QuoteRequest.itinerary_id.is_not(None), QuoteRequest.requested_at >= _since(now))
@@ -73,14 +82,14 @@ def itinerary_documents(session: Session, ranking: Ranking, now: dt.datetime) ->
         select(ItineraryDay.itinerary_id, func.coalesce(ItineraryItem.name, Site.name))
         .join(ItineraryItem, ItineraryItem.itinerary_day_id == ItineraryDay.id)
         .outerjoin(Site, Site.id == ItineraryItem.site_id)
-        .where(ItineraryItem.deleted_at.is_(None))
+        .where(ItineraryItem.deleted_at.is_(None), *_only(ItineraryDay.itinerary_id, ids))
         .order_by(ItineraryDay.itinerary_id, ItineraryDay.day_number, ItineraryItem.position)
     ):
         if name:
             stops.setdefault(itinerary_id, []).append(name)
     rows = session.execute(
         select(Itinerary, Destination.name).join(Destination, Destination.id == Itinerary.destination_id)
-        .where(Itinerary.deleted_at.is_(None)).order_by(Itinerary.id)
+        .where(Itinerary.deleted_at.is_(None), *_only(Itinerary.id, ids)).order_by(Itinerary.id)
     )
     for itinerary, destination in rows:
         yield {
@@ -95,7 +104,9 @@ def itinerary_documents(session: Session, ranking: Ranking, now: dt.datetime) ->
         }
 
 
-def supplier_documents(session: Session, ranking: Ranking, now: dt.datetime) -> Iterator[Document]:
+def supplier_documents(
+    session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
+) -> Iterator[Document]:
     recent = dict(session.execute(
         select(BookingItem.supplier_id, func.count(func.distinct(BookingItem.booking_id)))
         .join(Booking, Booking.id == BookingItem.booking_id)
@@ -109,7 +120,7 @@ def supplier_documents(session: Session, ranking: Ranking, now: dt.datetime) -> 
     ).all())
     rows = session.execute(
         select(Supplier, Destination.city).join(Destination, Destination.id == Supplier.destination_id)
-        .where(Supplier.deleted_at.is_(None)).order_by(Supplier.id)
+        .where(Supplier.deleted_at.is_(None), *_only(Supplier.id, ids)).order_by(Supplier.id)
     )
     for supplier, city in rows:
         bookings, rating = int(recent.get(supplier.id, 0)), _rating_x10(rated.get(supplier.id))
@@ -121,13 +132,15 @@ def supplier_documents(session: Session, ranking: Ranking, now: dt.datetime) -> 
         }
 
 
-def booking_documents(session: Session, ranking: Ranking, now: dt.datetime) -> Iterator[Document]:
+def booking_documents(
+    session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
+) -> Iterator[Document]:
     rows = session.execute(
         select(Booking, Customer.first_name, Customer.last_name, Destination.name, Agent.name)
         .join(Customer, Customer.id == Booking.customer_id)
         .join(Destination, Destination.id == Booking.destination_id)
         .join(Agent, Agent.id == Booking.agent_id)
-        .where(Booking.deleted_at.is_(None)).order_by(Booking.id)
+        .where(Booking.deleted_at.is_(None), *_only(Booking.id, ids)).order_by(Booking.id)
     )
     for booking, first, last, destination, agent in rows:
         yield {
@@ -139,10 +152,12 @@ def booking_documents(session: Session, ranking: Ranking, now: dt.datetime) -> I
         }
 
 
-def agent_documents(session: Session, ranking: Ranking, now: dt.datetime) -> Iterator[Document]:
+def agent_documents(
+    session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
+) -> Iterator[Document]:
     rows = session.execute(
         select(Agent, Agency.name).join(Agency, Agency.id == Agent.agency_id)
-        .where(Agent.deleted_at.is_(None)).order_by(Agent.id)
+        .where(Agent.deleted_at.is_(None), *_only(Agent.id, ids)).order_by(Agent.id)
     )
     for agent, agency in rows:
         yield {

@@ -146,3 +146,16 @@ def test_an_index_not_built_is_a_conflict_not_a_500(app, client, world, tmp_path
 def test_unknown_search_index_is_not_found_or_invalid(client, searchable):
     response = client.get("/api/v1/search/planets", params={"q": "fort"}, headers=auth(searchable.keys["ops"]))
     assert response.status_code in (404, 422) and response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_writes_through_the_api_sessions_leave_search_outbox_messages(app, world):
+    from sqlalchemy import select
+
+    from tourstack.db.models import OutboxMessage
+
+    sessions = app.state.database.sessionmaker
+    with sessions() as s:
+        booking = f.make_booking(s, world.agent_a, booking_ref="BKAPI00001")
+        s.commit()
+        messages = s.scalars(select(OutboxMessage).where(OutboxMessage.consumer == "search")).all()
+    assert {"index": "bookings", "id": booking.id} in [m.payload for m in messages]

@@ -98,13 +98,14 @@ JOBS = {
     "daily_executive_email_job", "dashboards_refresh", "fx_rates_sync_job", "gateway_feeds",
     "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
-    "search_reindex_job",  # added with orchestration/defs/search
+    "search_reindex_job", "search_outbox_job",  # added with orchestration/defs/search
 }
 SCHEDULES = {
     ("daily_executive_email_schedule", "0 7 * * *", "Asia/Kolkata", "daily_executive_email_job"),
     ("daily_fx_rates_sync", "30 16 * * *", "Europe/Berlin", "fx_rates_sync_job"),
     ("daily_reconciliation", "0 6 * * *", "Europe/Berlin", "reconciliation_job"),
     ("nightly_search_reindex", "30 2 * * *", "Asia/Kolkata", "search_reindex_job"),
+    ("search_outbox_job_schedule", "* * * * *", "UTC", "search_outbox_job"),
     ("gateway_feeds_schedule", "50 * * * *", "UTC", "gateway_feeds"),
     ("hourly_itinerary_request_drafts", "15 * * * *", "Asia/Kolkata", "itinerary_request_drafts_job"),
     ("payments_maintenance_schedule", "*/15 * * * *", "UTC", "payments_maintenance_job"),
