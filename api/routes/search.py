@@ -69,7 +69,7 @@ def _run(service: SearchService, principal: Principal, index: str, q: str, filte
 
 @router.get("/sites", response_model=SearchPage, responses=_RESPONSES)
 def search_sites(
-    request: Request, service: SearchDep, principal: CanReadItineraries, q: Q = "",
+    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q = "",
     location: Annotated[str | None, Query(description="city, e.g. Delhi")] = None,
     category: Annotated[str | None, Query(description="e.g. fort, temple, museum")] = None,
     price_range: Annotated[str | None, Query(alias="priceRange", description="free, budget, moderate, premium, luxury")] = None,
@@ -83,7 +83,7 @@ def search_sites(
 
 @router.get("/itineraries", response_model=SearchPage, responses=_RESPONSES)
 def search_itineraries(
-    request: Request, service: SearchDep, principal: CanReadItineraries, q: Q = "",
+    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q = "",
     destination: str | None = None,
     duration: Annotated[str | None, Query(description="number of days, e.g. 5")] = None,
     budget: Annotated[str | None, Query(description="budget, moderate or luxury")] = None,
@@ -109,7 +109,7 @@ def _visible_indexes(principal: Principal) -> list[str]:
 
 @router.get("/suggestions", response_model=Suggestions, responses=_RESPONSES)
 def search_suggestions(
-    request: Request, service: SearchDep, principal: CurrentPrincipal, q: Q = "",
+    request: Request, principal: CurrentPrincipal, service: SearchDep, q: Q = "",
     limit: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> Suggestions:
     """Autocomplete: the last word is a prefix; titles of every index the caller may see."""
@@ -133,7 +133,7 @@ def _filters_from(request: Request) -> dict[str, str | None]:
 
 @router.get("/suppliers", response_model=SearchPage, responses=_RESPONSES)
 def search_suppliers(
-    request: Request, service: SearchDep, principal: CanReadSettlement, q: Q = "", sort: Sort = "relevance",
+    request: Request, principal: CanReadSettlement, service: SearchDep, q: Q = "", sort: Sort = "relevance",
     limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
 ) -> SearchPage:
     """Suppliers (staff only). Filters: any facet of the index as a parameter, e.g. `kind=hotel`."""
@@ -142,7 +142,7 @@ def search_suppliers(
 
 @router.get("/{index}", response_model=SearchPage, responses=_RESPONSES)
 def search_scoped(
-    request: Request, index: Literal["bookings", "agents"], service: SearchDep, principal: CanReadBookings,
+    request: Request, index: Literal["bookings", "agents"], principal: CanReadBookings, service: SearchDep,
     q: Q = "", sort: Sort = "relevance", limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
 ) -> SearchPage:
     """Bookings or agents; an agent sees only its own agency's. Filters: any facet of the index

@@ -116,7 +116,7 @@ def test_failures_back_off_then_dead_letter(sessions, service):
     def broken(message):
         raise RuntimeError("index offline")
 
-    start = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=1)  # the message is due
     assert drain(sessions, CONSUMER, broken, now=start, policy=policy).failed == 1
     (message,) = _messages(sessions)
     assert message.attempts == 1 and message.next_attempt_at == start + dt.timedelta(seconds=10)
