@@ -30,17 +30,20 @@ from api.routes import (
     reconciliation,
     refunds,
     reports,
+    search,
     suggestions,
     supplier_payouts,
     suppliers,
     webhooks,
 )
+from tourstack.search.changes import track_changes
 from tourstack.settings import Settings, get_settings
 
 # Every resource below the version prefix; /health stays at the root for probes.
 VERSIONED_ROUTERS = (
     bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
+    search,
 )
 
 
@@ -54,7 +57,8 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(json_logs=settings.log_json)
-    database = Database(url=settings.operational_url, factory=sessionmaker)
+    # Changes to indexed rows leave search outbox messages in their own transaction.
+    database = Database(url=settings.operational_url, factory=sessionmaker, configure=track_changes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,10 +12,19 @@ from sqlalchemy.orm import Session, sessionmaker
 class Database:
     """Either wraps a given sessionmaker or builds an engine from `url` on first use."""
 
-    def __init__(self, url: str | None = None, factory: sessionmaker[Session] | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        factory: sessionmaker[Session] | None = None,
+        configure: Callable[[sessionmaker[Session]], object] | None = None,
+    ):
+        """`configure` is applied to the sessionmaker once, e.g. to install flush listeners."""
         if url is None and factory is None:
             raise ValueError("a database needs a URL or a sessionmaker")
         self._url = url
+        self._configure = configure
+        if factory is not None and configure is not None:
+            configure(factory)
         self._factory = factory
         self._engine: Engine | None = None  # only set when this object created it
         self._lock = threading.Lock()
@@ -28,7 +38,10 @@ class Database:
 
                     assert self._url is not None
                     self._engine = make_engine(self._url)
-                    self._factory = make_sessionmaker(self._engine)
+                    factory = make_sessionmaker(self._engine)
+                    if self._configure is not None:
+                        self._configure(factory)
+                    self._factory = factory
         return self._factory
 
     def dispose(self) -> None:

@@ -26,7 +26,8 @@ def _runtime(database_url: str | None):
 
     settings = get_settings()
     engine = make_engine(database_url or settings.operational_url)
-    return engine, make_sessionmaker(engine), transports_from_settings(settings), config_from_settings(settings), settings
+    sessions = make_sessionmaker(engine)
+    return engine, sessions, transports_from_settings(settings, sessions), config_from_settings(settings), settings
 
 
 def _print(report, settings) -> None:

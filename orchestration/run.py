@@ -96,6 +96,22 @@ def run_reconciliation(
     )
 
 
+def build_search_indexes(
+    *, resources: dict | None = None, instance: DagsterInstance | None = None
+) -> ExecuteInProcessResult:
+    """Rebuild every search index once, as the nightly schedule would."""
+    from orchestration.defs.search import search_indexes
+
+    return materialize(
+        [search_indexes],
+        resources=platform_resources(resources),
+        instance=instance,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=False,
+        tags=run_tags(),
+    )
+
+
 def publish_analytics(
     *, as_of: str = "", resources: dict | None = None, instance: DagsterInstance | None = None
 ) -> ExecuteInProcessResult:

@@ -152,6 +152,21 @@ class Settings(BaseSettings):
         description="where the dashboards asset writes its pages; default: <home>/dashboards",
     )
 
+    # Search (tourstack.search): tantivy is embedded (indexes under `search_dir`); Typesense is a
+    # server at `typesense_url`, its key from the environment only.
+    search_backend: Literal["tantivy", "typesense"] = Field(
+        default="tantivy", description="search engine: embedded tantivy or a Typesense server"
+    )
+    search_dir: Path = Field(
+        default_factory=lambda data: data["home"] / "search",
+        description="where the tantivy indexes live; default: <home>/search",
+    )
+    typesense_url: str = Field(default="http://127.0.0.1:8108", description="Typesense server")
+    typesense_api_key: SecretStr | None = Field(default=None, description="Typesense API key")
+    typesense_collection_prefix: str = Field(
+        default="", description="prefix of collection and alias names, to share a server"
+    )
+
     @field_validator("report_recipient_domains", mode="before")
     @classmethod
     def _domain_list(cls, value: object) -> object:

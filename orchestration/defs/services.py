@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tourstack.itinerary.factory import ItineraryServices
     from tourstack.mail.transport import OutboxTransport, SmtpTransport
     from tourstack.payments import PaymentsRuntime
+    from tourstack.search import SearchBackend
     from tourstack.settings import Settings
 
 
@@ -118,17 +119,28 @@ class PublishingResource(ConfigurableResource):
 
 
 class MessagingResource(ConfigurableResource):
-    """The messaging routes and pacing, and one transport per channel."""
+    """The messaging routes and pacing, and one transport per channel (search included)."""
 
     def config(self) -> Any:
         from tourstack.messaging import config_from_settings
 
         return config_from_settings(_settings())
 
-    def transports(self) -> Any:
+    def transports(self, sessions: Any = None) -> Any:
+        """With `sessions` (the operational database's), the search channel is included."""
         from tourstack.messaging import transports_from_settings
 
-        return transports_from_settings(_settings())
+        return transports_from_settings(_settings(), sessions)
+
+
+class SearchResource(ConfigurableResource):
+    """The configured search engine (TOURSTACK_SEARCH_BACKEND; the Typesense key stays in the
+    settings, out of the resource config)."""
+
+    def backend(self) -> SearchBackend:
+        from tourstack.search.runtime import build_backend
+
+        return build_backend(_settings())
 
 
 def settings_backed_resources() -> dict[str, ConfigurableResource]:
@@ -136,5 +148,5 @@ def settings_backed_resources() -> dict[str, ConfigurableResource]:
     return {
         "mail": MailResource(), "fx": FxRatesResource(), "itinerary": ItineraryResource(), "payments": PaymentsResource(),
         "gateway_feeds": GatewayFeedsResource(), "bank_inbox": BankInboxResource(),
-        "publishing": PublishingResource(), "messaging": MessagingResource(),
+        "publishing": PublishingResource(), "messaging": MessagingResource(), "search": SearchResource(),
     }

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tourstack.errors import Invalid
 
-Channel = Literal["email", "slack", "teams", "whatsapp", "calendar"]
+# `search` carries changes to the live search indexes (tourstack.search.changes): the same
+# outbox guarantees for a machine recipient as for people.
+Channel = Literal["email", "slack", "teams", "whatsapp", "calendar", "search"]
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 DEFAULT_CONFIG = Path(__file__).with_name("messaging.yaml")
 

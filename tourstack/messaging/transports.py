@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -79,10 +79,19 @@ class FileTransport:
         return f"file:{path.name}"
 
 
-def transports_from_settings(settings: Settings) -> dict[str, Transport]:
-    """The transport of every channel: the file transport under the outbox folder for each, as
-    no channel's workspace is connected in this release (docs/messaging.md)."""
+def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | None = None) -> dict[str, Transport]:
+    """The transport of every channel. People's channels use the file transport under the
+    outbox folder, as no workspace is connected in this release (docs/messaging.md); with
+    `sessions` (a sessionmaker of the operational database) the search channel updates the
+    configured search engine's live indexes."""
     from tourstack.messaging.config import CHANNELS
 
     files = FileTransport(settings.outbox_dir)
-    return {channel: files for channel in CHANNELS}
+    transports: dict[str, Transport] = {channel: files for channel in CHANNELS if channel != "search"}
+    if sessions is not None:
+        from tourstack.search import SearchService
+        from tourstack.search.changes import SearchIndexTransport
+        from tourstack.search.runtime import build_backend
+
+        transports["search"] = SearchIndexTransport(sessions, SearchService(build_backend(settings)))
+    return transports

@@ -1,4 +1,4 @@
-"""One op, run every minute: deliver the messaging outbox.
+"""One op, run every minute: deliver the messaging outbox, search index changes included.
 
 Why a schedule and not a sensor: a sensor's evaluation should decide, not do the sending; the
 op does the work in a run whose log keeps what happened. Rounds are bounded (500 messages), so a
@@ -24,7 +24,7 @@ def outbox_dispatch(context: OpExecutionContext, operational_db: OperationalData
                     messaging: MessagingResource) -> Output[dict]:
     with operational_db.engine() as engine:
         sessions = sessionmaker(engine, expire_on_commit=False)
-        report = dispatch_due(sessions, messaging.transports(), messaging.config(), limit=ROUND)
+        report = dispatch_due(sessions, messaging.transports(sessions), messaging.config(), limit=ROUND)
         with sessions() as session:
             counts = status_counts(session)
     context.log.info(f"claimed {report.claimed}: sent {report.sent}, retrying {report.retried}, "
@@ -34,7 +34,7 @@ def outbox_dispatch(context: OpExecutionContext, operational_db: OperationalData
     return Output(counts, metadata={status: n for status, n in counts.items()})
 
 
-@job(description="Deliver the messaging outbox (Slack, Teams, WhatsApp, calendar, e-mail).")
+@job(description="Deliver the outbox (Slack, Teams, WhatsApp, calendar, e-mail, search index changes).")
 def outbox_dispatch_job() -> None:
     outbox_dispatch()
 

@@ -98,11 +98,13 @@ JOBS = {
     "daily_executive_email_job", "dashboards_refresh", "fx_rates_sync_job", "gateway_feeds",
     "outbox_dispatch_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
+    "search_reindex_job",  # added with orchestration/defs/search
 }
 SCHEDULES = {
     ("daily_executive_email_schedule", "0 7 * * *", "Asia/Kolkata", "daily_executive_email_job"),
     ("daily_fx_rates_sync", "30 16 * * *", "Europe/Berlin", "fx_rates_sync_job"),
     ("daily_reconciliation", "0 6 * * *", "Europe/Berlin", "reconciliation_job"),
+    ("nightly_search_reindex", "30 2 * * *", "Asia/Kolkata", "search_reindex_job"),
     ("gateway_feeds_schedule", "50 * * * *", "UTC", "gateway_feeds"),
     ("hourly_itinerary_request_drafts", "15 * * * *", "Asia/Kolkata", "itinerary_request_drafts_job"),
     ("outbox_dispatch_schedule", "* * * * *", "UTC", "outbox_dispatch_job"),
@@ -117,11 +119,12 @@ PYTHON_ASSETS = {
     "bank_statement_files", "daily_executive_email", "dashboards", "fx_rates_sync",
     "gateway_settlement_batches", "reconciliation_run", "request_itinerary_drafts",
     "site_descriptions", "weekly_executive_email",
+    "search_indexes",
 }
 # The three recorded resources, and the settings-backed ones assets now ask for instead of
 # reading the settings themselves.
 RESOURCES = {"dbt", "operational_db", "warehouse", "mail", "fx", "itinerary", "payments", "gateway_feeds",
-             "bank_inbox", "publishing", "messaging"}
+             "bank_inbox", "publishing", "messaging", "search"}
 
 
 def _manifest() -> dict:

@@ -3,6 +3,7 @@
 from tourstack.db.models.itinerary import AiGeneration, ItineraryRevision
 from tourstack.db.models.bankfiles import BankStatementImport
 from tourstack.db.models.executive_email import ExecutiveEmail
+from tourstack.db.models.messaging import OutboxMessage
 
 from tourstack.db.models.catalogue import (
     Destination,
@@ -49,6 +50,7 @@ from tourstack.db.models.sales import (
 )
 
 __all__ = [
+    "OutboxMessage",
     "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",
     "Booking", "BookingItem", "Customer", "CustomerRating", "Destination", "Dispute",
     "ExecutiveEmail", "FxRate", "Installment", "Invoice", "InvoiceCounter", "InvoiceEvent",
