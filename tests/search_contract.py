@@ -246,3 +246,18 @@ def test_an_updated_booking_follows_its_new_agency(service):
     service.index_documents("bookings", [{**BOOKINGS[2], "agency_id": A}])
     assert "21" in ids(search(service, "iyer", index="bookings", agency_id=A))
     assert "21" not in ids(search(service, "iyer", index="bookings", agency_id=B))
+
+
+def test_a_query_no_document_fully_matches_returns_the_best_partial_matches(service):
+    # No site is a "red fort sunset cruise"; the fort the words name comes first, not nothing.
+    assert ids(search(service, "red fort sunset cruise"))[0] == "2"
+
+
+def test_the_last_word_is_searched_as_typed_so_far(service):
+    assert ids(search(service, "victoria mem")) == ["8"]
+    assert ids(search(service, "chandni cho")) == ["7"]
+
+
+def test_partial_matches_never_widen_an_identifier_search(service):
+    # Part of another agency's reference must not turn into "every booking with BK in it".
+    assert search(service, "BK-B-0001", index="bookings", agency_id=A).total == 0

@@ -39,6 +39,11 @@ class IndexSpec:
     sorts: dict[str, SortSpec]
     scope: Scope
     exact: frozenset[str] = frozenset()  # text fields matched without typo tolerance
+    # Identifiers typed as people type them ("tb 7enecnp", "TB-C0YG-4Y7", "TBO3T01YX"): a query
+    # that compacts to one identifier-shaped word is searched as that word, with the letters
+    # the identifier alphabet never uses read as the digits they are mistaken for.
+    identifier_confusables: dict[str, str] = field(default_factory=dict)
+    identifier_prefix: str = ""  # the letters every identifier starts with ("tb"), kept as letters
 
     @property
     def sort_names(self) -> tuple[str, ...]:
@@ -100,9 +105,15 @@ def _index(name: str, raw: dict[str, Any]) -> IndexSpec:
     exact = frozenset(raw.get("exact") or ())
     if not exact <= text.keys():
         raise ValueError(f"index {name}: exact fields must be searched text fields")
+    confusables = {str(k).lower(): str(v).lower() for k, v in (raw.get("identifier_confusables") or {}).items()}
+    if confusables and not (exact and raw.get("identifier_prefix")):
+        raise ValueError(f"index {name}: identifier_confusables need an exact field and an identifier_prefix")
+    if any(len(k) != 1 or len(v) != 1 for k, v in confusables.items()):
+        raise ValueError(f"index {name}: identifier_confusables map one character to one character")
     return IndexSpec(
         name=name, title=raw["title"], text=text, facets=tuple(raw.get("facets") or ()),
         numbers=tuple(raw.get("numbers") or ()), sorts=sorts, scope=scope, exact=exact,
+        identifier_confusables=confusables, identifier_prefix=str(raw.get("identifier_prefix") or "").lower(),
     )
 
 

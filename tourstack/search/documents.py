@@ -55,13 +55,13 @@ def site_documents(
         .group_by(BookingItem.site_id)
     ).all())
     rows = session.execute(
-        select(Site, Destination.city).join(Destination, Destination.id == Site.destination_id)
+        select(Site, Destination.name).join(Destination, Destination.id == Site.destination_id)
         .where(Site.deleted_at.is_(None), *_only(Site.id, ids)).order_by(Site.id)
     )
-    for site, city in rows:
+    for site, destination in rows:
         bookings, rating = int(recent.get(site.id, 0)), _rating_x10(rated.get(site.id))
         yield {
-            "id": site.id, "name": site.name, "category": site.category, "location": city,
+            "id": site.id, "name": site.name, "category": site.category, "location": destination,
             "description": site.description or "", "price_range": PRICE_RANGES.get(site.price_level, "premium"),
             "price_minor": site.price_minor, "currency": site.price_currency,
             "popularity": site.popularity, "bookings_365d": bookings, "rating_x10": rating,
@@ -119,13 +119,13 @@ def supplier_documents(
         .group_by(CustomerRating.supplier_id)
     ).all())
     rows = session.execute(
-        select(Supplier, Destination.city).join(Destination, Destination.id == Supplier.destination_id)
+        select(Supplier, Destination.name).join(Destination, Destination.id == Supplier.destination_id)
         .where(Supplier.deleted_at.is_(None), *_only(Supplier.id, ids)).order_by(Supplier.id)
     )
-    for supplier, city in rows:
+    for supplier, destination in rows:
         bookings, rating = int(recent.get(supplier.id, 0)), _rating_x10(rated.get(supplier.id))
         yield {
-            "id": supplier.id, "name": supplier.name, "kind": supplier.kind, "location": city,
+            "id": supplier.id, "name": supplier.name, "kind": supplier.kind, "location": destination,
             "contact_name": supplier.contact_name, "star_rating": supplier.star_rating or 0,
             "rating_x10": rating, "bookings_365d": bookings,
             "rank_signal": ranking.signal(bookings_365d=bookings, rating_x10=rating),

@@ -61,6 +61,9 @@ class Plan:
     offset: int
     limit: int
     fingerprint: str
+    # Every word must match; when none matches all of them, the service asks again with
+    # match_all=False (any word, best first), as engines relax a query with no exact answer.
+    match_all: bool = True
 
 
 def parse_words(q: str, config: SearchConfig, *, prefix_last: bool = False) -> tuple[WordQuery, ...]:
@@ -81,6 +84,23 @@ def parse_words(q: str, config: SearchConfig, *, prefix_last: bool = False) -> t
             prefix=prefix_last and position == len(terms) - 1,
         ))
     return tuple(words)
+
+
+_IDENTIFIER = re.compile(r"[0-9a-z]{4,20}")
+_SEPARATORS = re.compile(r"[\s\-_./#]+")
+
+
+def _as_identifier(q: str, spec: IndexSpec) -> str:
+    """On an index of identifiers, a query that is one identifier typed with spaces, dashes,
+    other case or look-alike letters becomes that identifier; any other query is left as is."""
+    prefix = spec.identifier_prefix
+    if not spec.identifier_confusables or not prefix:
+        return q
+    compact = _SEPARATORS.sub("", q.strip().lower())
+    if not compact.startswith(prefix) or not _IDENTIFIER.fullmatch(compact):
+        return q
+    tail = "".join(spec.identifier_confusables.get(c, c) for c in compact[len(prefix):])
+    return prefix + tail if any(c.isdigit() for c in tail) else q
 
 
 def _spec(config: SearchConfig, index: str) -> IndexSpec:
@@ -132,7 +152,8 @@ def compile_request(request: SearchRequest, config: SearchConfig) -> Plan:
     spec = _spec(config, request.index)
     if not 1 <= request.limit <= MAX_LIMIT:
         raise InvalidSearch(f"limit is 1..{MAX_LIMIT}")
-    words = parse_words(request.q, config)
+    # Search as you type: the last word may be the start of a word ("westm", "kashi vi").
+    words = parse_words(_as_identifier(request.q, spec), config, prefix_last=True)
     filters = _filters(spec, request.filters)
     facets = tuple(spec.facets if request.facets is None else request.facets)
     unknown = [name for name in facets if name not in spec.facets]

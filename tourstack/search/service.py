@@ -7,6 +7,8 @@ is filtered out afterwards.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -54,6 +56,11 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResult:
         plan = compile_request(request, self.config)
         raw = self.backend.run(plan)
+        # No document has every word: any word, best first. Not on indexes of identifiers
+        # (bookings by ref, agents by e-mail), where a part of a reference is another document.
+        if raw.total == 0 and len(plan.words) > 1 and not plan.index.exact:
+            plan = dataclasses.replace(plan, match_all=False)
+            raw = self.backend.run(plan)
         hits = []
         for doc, score in raw.documents:
             marks = {}

@@ -197,6 +197,7 @@ class TantivyBackend:
     def _query(schema: tantivy.Schema, plan: Plan) -> tantivy.Query:
         Q, Occur = tantivy.Query, tantivy.Occur
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        words: list[tantivy.Query] = []
         for word in plan.words:
             alternatives = []
             for name, boost in plan.fields.items():
@@ -209,7 +210,11 @@ class TantivyBackend:
                     if word.prefix:
                         prefix = Q.fuzzy_term_query(schema, field, term, distance=0, prefix=True)
                         alternatives.append(Q.boost_query(prefix, 1.0 * boost))
-            clauses.append((Occur.Must, Q.boolean_query([(Occur.Should, a) for a in alternatives])))
+            words.append(Q.boolean_query([(Occur.Should, a) for a in alternatives]))
+        if plan.match_all:
+            clauses.extend((Occur.Must, word) for word in words)
+        else:  # at least one word, more matching words score higher
+            clauses.append((Occur.Must, Q.boolean_query([(Occur.Should, word) for word in words])))
         filters = [Q.term_query(schema, name, value) for name, value in plan.filters]
         if plan.agency_id is not None:
             allowed = [plan.agency_id, 0] if plan.index.scope == "agency_or_shared" else [plan.agency_id]

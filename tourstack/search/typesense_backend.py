@@ -160,7 +160,9 @@ class TypesenseBackend:
             ),
             "min_len_1typo": one or 255, "min_len_2typo": two or 255,
             "typo_tokens_threshold": TYPO_TOKENS_THRESHOLD,
-            "drop_tokens_threshold": 0,  # every word must match, as on tantivy
+            # Every word must match; the relaxed plan lets the server drop words (from the right)
+            # until it finds answers, its own form of "any word".
+            "drop_tokens_threshold": 0 if plan.match_all else plan.limit,
             "per_page": plan.limit,
             "page": plan.offset // plan.limit + 1,
             "exclude_fields": ",".join(name + TERMS_SUFFIX for name in plan.index.text),

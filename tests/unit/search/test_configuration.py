@@ -76,3 +76,14 @@ def test_analysis_folds_stems_and_keeps_possessives_whole():
     assert analyse("Bahá'í Temples") == ["bahai", "templ"]
     assert analyse("Humayun’s FORTS") == ["humayun", "fort"]
     assert analyse('"(*:\\') == []
+
+
+def test_booking_refs_typed_with_spaces_dashes_case_or_look_alike_letters_become_the_ref():
+    from tourstack.search.query import _as_identifier
+
+    bookings = default_config().index("bookings")
+    assert _as_identifier("tb 7enecnp", bookings) == "tb7enecnp"
+    assert _as_identifier("TB-C0YG-4Y7", bookings) == "tbc0yg4y7"
+    assert _as_identifier("TBO3T01YX", bookings) == "tb03t01yx"  # O is never used: it is a 0
+    assert _as_identifier("Meera Iyer", bookings) == "Meera Iyer"  # not a reference: left alone
+    assert _as_identifier("tb 7enecnp", default_config().index("sites")) == "tb 7enecnp"
