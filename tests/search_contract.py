@@ -65,6 +65,16 @@ ITINERARIES = [
 ]
 
 
+DESTINATIONS = [
+    {"id": 41, "name": "Varanasi", "city": "Varanasi", "region": "Uttar Pradesh", "country": "India",
+     "bookings_365d": 40, "rank_signal": 6},
+    {"id": 42, "name": "Goa", "city": "Panaji", "region": "Goa", "country": "India", "bookings_365d": 90,
+     "rank_signal": 14},
+    {"id": 43, "name": "Jaipur", "city": "Jaipur", "region": "Rajasthan", "country": "India",
+     "bookings_365d": 120, "rank_signal": 18},
+]
+
+
 def ids(result) -> list[str]:
     return [hit.id for hit in result.hits]
 
@@ -72,7 +82,7 @@ def ids(result) -> list[str]:
 @pytest.fixture
 def service(backend) -> SearchService:
     svc = SearchService(backend)
-    svc.reindex({"sites": SITES, "bookings": BOOKINGS, "itineraries": ITINERARIES})
+    svc.reindex({"sites": SITES, "bookings": BOOKINGS, "itineraries": ITINERARIES, "destinations": DESTINATIONS})
     return svc
 
 
@@ -261,3 +271,9 @@ def test_the_last_word_is_searched_as_typed_so_far(service):
 def test_partial_matches_never_widen_an_identifier_search(service):
     # Part of another agency's reference must not turn into "every booking with BK in it".
     assert search(service, "BK-B-0001", index="bookings", agency_id=A).total == 0
+
+
+def test_destinations_by_old_name_city_or_region(service):
+    assert ids(search(service, "Benares", index="destinations")) == ["41"]
+    assert ids(search(service, "panaji", index="destinations")) == ["42"]
+    assert ids(search(service, "rajasthan", index="destinations")) == ["43"]

@@ -99,7 +99,7 @@ def search_itineraries(
 def _visible_indexes(principal: Principal) -> list[str]:
     indexes = []
     if principal.can(Permission.ITINERARIES_READ):
-        indexes += ["sites", "itineraries"]
+        indexes += ["sites", "destinations", "itineraries"]
     if principal.can(Permission.SETTLEMENT_READ):
         indexes.append("suppliers")
     if principal.can(Permission.BOOKINGS_READ):
@@ -129,6 +129,16 @@ def _filters_from(request: Request) -> dict[str, str | None]:
             raise ApiProblem(422, f"filter {key!r} given twice", slug="invalid-search", title="Invalid search")
         filters[key] = value
     return filters
+
+
+@router.get("/destinations", response_model=SearchPage, responses=_RESPONSES)
+def search_destinations(
+    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q = "", sort: Sort = "relevance",
+    limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
+) -> SearchPage:
+    """Destinations by name, city, region or country ("Benares", "Rajasthan"). Filters:
+    `country`, `region`."""
+    return _run(service, principal, "destinations", q, _filters_from(request), sort, limit, cursor, facets)
 
 
 @router.get("/suppliers", response_model=SearchPage, responses=_RESPONSES)

@@ -24,7 +24,7 @@ import uuid
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from tourstack.db.models import Agent, Booking, Itinerary, ItineraryDay, ItineraryItem, OutboxMessage, Site, Supplier
+from tourstack.db.models import Agent, Booking, Destination, Itinerary, ItineraryDay, ItineraryItem, OutboxMessage, Site, Supplier
 from tourstack.messaging.outbox import enqueue
 from tourstack.messaging.transports import OutboundMessage
 from tourstack.search.documents import BUILDERS
@@ -33,7 +33,8 @@ CHANNEL = "search"
 EVENT = "search.document"
 _PENDING = "search_changes"  # session.info: {(index, id)} flushed in this transaction
 _TXN = "search_changes_txn"
-_DIRECT = {Site: "sites", Itinerary: "itineraries", Supplier: "suppliers", Booking: "bookings", Agent: "agents"}
+_DIRECT = {Site: "sites", Destination: "destinations", Itinerary: "itineraries", Supplier: "suppliers",
+           Booking: "bookings", Agent: "agents"}
 
 
 def _document_of(session: Session, obj: object) -> tuple[str, int] | None:

@@ -69,6 +69,26 @@ def site_documents(
         }
 
 
+def destination_documents(
+    session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
+) -> Iterator[Document]:
+    """Destinations to browse and compare: found by their name, city, region or country, and
+    ranked by the bookings made for them in the last year."""
+    recent = dict(session.execute(
+        select(Booking.destination_id, func.count())
+        .where(Booking.booked_at >= _since(now), Booking.status != "cancelled", Booking.deleted_at.is_(None),
+               *_only(Booking.destination_id, ids))
+        .group_by(Booking.destination_id)
+    ).all())
+    for destination in session.scalars(select(Destination).where(*_only(Destination.id, ids)).order_by(Destination.id)):
+        bookings = int(recent.get(destination.id, 0))
+        yield {
+            "id": destination.id, "name": destination.name, "city": destination.city,
+            "region": destination.region, "country": destination.country_name, "bookings_365d": bookings,
+            "rank_signal": ranking.signal(bookings_365d=bookings),
+        }
+
+
 def itinerary_documents(
     session: Session, ranking: Ranking, now: dt.datetime, ids: Collection[int] | None = None
 ) -> Iterator[Document]:
@@ -167,7 +187,7 @@ def agent_documents(
 
 
 BUILDERS = {
-    "sites": site_documents, "itineraries": itinerary_documents, "suppliers": supplier_documents,
+    "sites": site_documents, "destinations": destination_documents, "itineraries": itinerary_documents, "suppliers": supplier_documents,
     "bookings": booking_documents, "agents": agent_documents,
 }
 

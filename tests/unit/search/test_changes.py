@@ -28,7 +28,7 @@ def sessions(db_url):
 @pytest.fixture
 def service(tmp_path):
     svc = SearchService(TantivyBackend(tmp_path / "search"))
-    svc.reindex({"sites": [], "bookings": [], "itineraries": []})
+    svc.reindex({"sites": [], "destinations": [], "bookings": [], "itineraries": []})
     return svc
 
 
@@ -38,9 +38,10 @@ def _site(dest_id: int, name: str) -> Site:
                 best_season="winter", popularity=50, description="")
 
 
-def _messages(sessions) -> list[OutboxMessage]:
+def _messages(sessions, index: str = "sites") -> list[OutboxMessage]:
+    """The outbox messages for one index (making a destination leaves one for its own index)."""
     with sessions() as s:
-        return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        return list(s.scalars(select(OutboxMessage).where(OutboxMessage.recipient == index).order_by(OutboxMessage.id)))
 
 
 def _deliver(sessions, service, **kw):
@@ -62,7 +63,7 @@ def test_a_committed_change_is_indexed_by_draining(sessions, service):
     assert json.loads(message.payload) == {"index": "sites", "id": site_id} and message.status == "pending"
     assert (message.channel, message.recipient) == ("search", "sites")
     assert _found(service, "nahargarh") == []
-    assert _deliver(sessions, service).sent == 1
+    assert _deliver(sessions, service).sent == 2  # the site and its new destination
     assert _found(service, "nahargarh") == [str(site_id)]
     assert _messages(sessions)[0].status == "sent"
 
@@ -116,7 +117,11 @@ def test_a_booking_change_is_indexed_in_its_agency(sessions, service):
 
 def test_an_index_that_is_down_is_retried_then_dead_lettered(sessions, service):
     with sessions() as s:
-        s.add(_site(f.make_destination(s).id, "Jaigarh Fort"))
+        dest_id = f.make_destination(s).id
+        s.commit()
+    assert _deliver(sessions, service).sent == 1  # the destination's own document
+    with sessions() as s:
+        s.add(_site(dest_id, "Jaigarh Fort"))
         s.commit()
 
     class Down:

@@ -66,7 +66,7 @@ def test_asset_builds_every_index_and_a_rebuild_swaps_it(db_url, tmp_path):
     first = materialize([search_indexes], resources=resources)
     assert first.success
     locations = first.get_asset_materialization_events()[0].event_specific_data.materialization.metadata["locations"].value
-    assert set(locations) == {"sites", "itineraries", "suppliers", "bookings", "agents"}
+    assert set(locations) == {"sites", "destinations", "itineraries", "suppliers", "bookings", "agents"}
     link = tmp_path / "sites" / "current"
     before = os.readlink(link)
     service = SearchService(TantivyBackend(tmp_path))
