@@ -161,7 +161,6 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
             fitting = [c for c in contenders if led.remaining[c[0]] > 0 and (
                 _fits(c[4], led.remaining[c[0]], c[5]) or _fits(c[3], led.remaining[c[0]], c[5]))]
             open_ = [c for c in contenders if led.remaining[c[0]] > 0]
-            same_key = all(c[2] == contenders[0][2] and c[1] == contenders[0][1] for c in contenders)
             exact_other = any(c[2] == 3 and c[0] != fitting[0][0] for c in contenders) if fitting else False
             if len({c[0] for c in fitting}) == 1 and exact_other and is_round(led.t_amount[t], led.t_currency[t]):
                 # The number as written names one invoice, a neighbour fits a round amount: a
@@ -170,10 +169,6 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
                 return
             if len({c[0] for c in fitting}) == 1:
                 contenders = fitting
-            elif same_key and contenders[0][2] >= 2 and open_:
-                # One reference naming several invoices (a booking's deposit and balance):
-                # the earliest open one first.
-                contenders = sorted(open_, key=lambda c: (led.i_due_day[c[0]], c[0]))
             elif len({c[0] for c in open_}) == 1:
                 contenders = open_
             else:

@@ -54,7 +54,7 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
     values = [amount, amount + fee] if fee else [amount]
     if len(open_) >= 2 and _total_fits(led, t, any_c, values, total, cur, fx):
         return _settle_all(led, t, open_, any_c, values, total, cur, fx, refs)
-    if len(strong) >= 2 and not fx:
+    if _mentions(led, strong, refs) >= 2 and not fx:
         return _in_due_order(led, t, strong, refs)
     named_total = sum(led.remaining[i] for i in strong)
     rest = [v - named_total for v in values if v > named_total + MIN_REST]
@@ -71,6 +71,13 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
                 return _settle_all(led, t, chosen, any_c, values, named_total + sum(
                     led.remaining[i] for i in combos[0]), cur, False, refs, rule="multi_reference_and_sum")
     return False
+
+
+def _mentions(led: Ledger, strong: list[int], refs: dict[int, tuple]) -> int:
+    """How many references the strong candidates stand for: a booking ref that covers several
+    invoices (a deposit invoice and a balance invoice) is one mention, not a list of invoices."""
+    keys = {("B", led.i_booking[i]) if refs[i][2] == 2 and led.i_booking else ("I", i) for i in strong}
+    return len(keys)
 
 
 def _total_fits(led, t, c, values, total, cur, fx) -> bool:

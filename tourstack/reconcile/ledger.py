@@ -53,6 +53,7 @@ class Ledger:
     links: dict[int, tuple[int, bool]] = field(default_factory=dict)  # refund t -> (original, strong)
     link_names: dict[int, str] = field(default_factory=dict)  # original t -> its txn_id
     t_part: list[bool] = field(default_factory=list)  # the remarks say it is a part payment (text.py)
+    i_booking: list[str] = field(default_factory=list)  # booking ref per invoice ('' if none)
 
     def __post_init__(self) -> None:
         self.originals = {t0 for t0, _ in self.links.values()}
