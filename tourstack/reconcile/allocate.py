@@ -60,7 +60,10 @@ def _pay_one(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> None:
         # invoice up again (more than is open: what the first left is a TDS or charges gap).
         days = led.t_day[t] - last[0]
         gap = gross > rem and not settle and rem * 100 <= gross * REPEAT_GAP_PERCENT
-        if 0 <= days <= DOUBLE_CAPTURE_DAYS or (gap and days >= 0):
+        # More than is open, within the duplicate window: the run picked the invoice up again
+        # (what is open then is whatever an earlier, unseen part payment left).
+        again = gross > rem and not settle and not _fits(gross, rem, fx) and days <= DUPLICATE_WINDOW_DAYS
+        if 0 <= days <= DOUBLE_CAPTURE_DAYS or ((gap or again) and days >= 0):
             reason = "duplicate" if days <= DUPLICATE_WINDOW_DAYS else "overpayment"
             led.exceptions.append((t, reason, f"{led.i_number[i]}:{conf / 100:.2f}", led.t_amount[t]))
             return
