@@ -15,6 +15,7 @@ payment (refunds.py).
 
 from __future__ import annotations
 
+from tourstack.reconcile import subsets
 from tourstack.reconcile.batches import _by_agency, _multi, _part_of
 from tourstack.reconcile.ledger import (  # noqa: F401  (Ledger and the rules are used from here)
     AUTO_MATCH,
@@ -23,6 +24,7 @@ from tourstack.reconcile.ledger import (  # noqa: F401  (Ledger and the rules ar
     DUPLICATE_WINDOW_DAYS,
     LINKED_REFERENCE,
     LINKED_STRONG,
+    PREPAY_DAYS,
     REPEAT_GAP_PERCENT,
     ROUND_UP,
     RULES,
@@ -67,6 +69,8 @@ def _pay_one(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> None:
             reason = "duplicate" if days <= DUPLICATE_WINDOW_DAYS else "overpayment"
             led.exceptions.append((t, reason, f"{led.i_number[i]}:{conf / 100:.2f}", led.t_amount[t]))
             return
+    if kind == 3 and not settle and _typo_onto(led, t, i, conf, amt_inv, gross_inv, fx):
+        return
     if (gross > rem + ROUND_UP.get(led.i_currency[i], 10_00) and not settle and not _fits(gross, rem, fx)
             and conf < CONFIRMED_OVERPAYMENT):
         # Far more than is open and nothing but the reference says so: as likely a mistyped
@@ -83,6 +87,44 @@ def _pay_one(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> None:
             led.exceptions.append((t, "overpayment", _suggest(led, cands), max(left, 0)))
     else:
         _apply(led, t, i, gross, _rule(RULES[kind], fx, used_fee), conf, gross)
+
+
+def _exact(value: int, target: int, currency: str, fx: bool) -> bool:
+    """To the minor unit, or less TDS (INR), or converted within the FX tolerance."""
+    return _fits(value, target, True) if fx else subsets.exact_fit(value, target, currency)
+
+
+def _typo_onto(led: Ledger, t: int, i: int, conf: int, amt_inv: int, gross_inv: int, fx: bool) -> bool:
+    """A number written exactly that the payment overpays: a typo can land on an existing
+    invoice (a digit dropped, doubled or transposed). Of its one-keystroke neighbours (the
+    payer's own when it is recognised), exactly one that the amount settles exactly takes the
+    payment; neighbours that could have received it leave the choice to a person. Returns
+    whether the transaction was dealt with."""
+    rem, cur = led.remaining[i], led.i_currency[i]
+    values = [amt_inv, gross_inv] if gross_inv != amt_inv else [amt_inv]
+    if min(values) <= rem or any(_exact(v, rem, cur, fx) for v in values):
+        return False
+    agency, day = led.t_agency[t], led.t_day[t]
+    near = [j for j in led.seq_neighbours(i)
+            if led.remaining[j] > 0 and led.i_currency[j] == cur and (t, j) not in led.excluded
+            and led.i_issued_day[j] <= day + PREPAY_DAYS and (agency < 0 or led.i_agency[j] == agency)]
+    if not near:
+        return False
+    exact = [(j, v) for j in near for v in values if _exact(v, led.remaining[j], cur, fx)]
+    if len({j for j, _ in exact}) == 1:
+        j, v = exact[0]
+        take = led.remaining[j] if (fx or v > led.remaining[j]) else v
+        _apply(led, t, j, take, _rule("fuzzy_reference", fx, v != amt_inv), min(conf, 90), v)
+        return True
+    rounded = min(values) <= rem + ROUND_UP.get(cur, 10_00)  # a balance rounded up: X as written
+    could = [j for j, _ in exact] or ([] if rounded else
+                                      [j for j in near if led.remaining[j] * 102 >= min(values) * 100])
+    if not could:
+        return False
+    sugg = ";".join(f"{led.i_number[k]}:{c / 100:.2f}" for k, c in
+                    [(k, 80) for k in dict.fromkeys(could)][:2] + [(i, conf)])
+    led.exceptions.append((t, "ambiguous", sugg, led.t_amount[t]))
+    return True
 
 
 def _refund(led: Ledger, t: int, cands: list[tuple]) -> None:
