@@ -127,6 +127,22 @@ def _typo_onto(led: Ledger, t: int, i: int, conf: int, amt_inv: int, gross_inv: 
     return True
 
 
+def _unconfirmed_typo(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> bool:
+    """A one-keystroke neighbour of what was written, from a payer not recognised as its agency:
+    against an open invoice named as written it is one reading of two (a part payment of the
+    one, a typo for the other), and as a part payment it is one of many neighbours; both go to
+    a person. Returns whether the transaction was queued."""
+    i = c[0]
+    written = [d for d in cands if d[2] in (2, 3, 4) and d[0] != i and led.remaining[d[0]] > 0]
+    rem = led.remaining[i]
+    exact = rem > 0 and (_exact(c[3], rem, led.i_currency[i], c[5]) or _exact(c[4], rem, led.i_currency[i], c[5]))
+    if written or not exact:
+        reason = "ambiguous" if written else "low_confidence"
+        led.exceptions.append((t, reason, _suggest(led, [c] + written + list(cands)), led.t_amount[t]))
+        return True
+    return False
+
+
 def _refund(led: Ledger, t: int, cands: list[tuple]) -> None:
     usable = [c for c in cands if c[1] >= AUTO_MATCH]
     paid = [c for c in usable if led.allocated[c[0]] > 0]
@@ -199,6 +215,8 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
             return
         led.exceptions.append((t, "low_confidence", _suggest(led, cands), led.t_amount[t]))
         return
+    if top and top[0][2] == 1 and led.t_agency[t] != led.i_agency[top[0][0]] and _unconfirmed_typo(led, t, top[0], cands):
+        return
     if top:
         contenders = [c for c in top if c[1] >= top[0][1] - TIE_POINTS]
         if len({c[0] for c in contenders}) > 1:
@@ -219,7 +237,10 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
             else:
                 led.exceptions.append((t, "ambiguous", _suggest(led, contenders), led.t_amount[t]))
                 return
-        _pay_one(led, t, contenders[0], cands)
+        best = contenders[0]
+        if best[2] == 1 and led.t_agency[t] != led.i_agency[best[0]] and _unconfirmed_typo(led, t, best, cands):
+            return
+        _pay_one(led, t, best, cands)
         return
     if _by_agency(led, t, pay_one=_pay_one):
         return
