@@ -20,6 +20,7 @@ from tourstack.reconcile.ledger import (
     STRONG,
     WIRE_CHARGES,
     Ledger,
+    _SEQ,
     _agency_open,
     _apply,
     _fits,
@@ -55,7 +56,12 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
     if len(open_) >= 2 and _total_fits(led, t, any_c, values, total, cur, fx):
         return _settle_all(led, t, open_, any_c, values, total, cur, fx, refs)
     if _mentions(led, strong, refs) >= 2 and not fx:
-        return _in_due_order(led, t, strong, refs)
+        groups = _by_mention(led, strong, refs)
+        if all(len(g) == 1 for g in groups):
+            return _in_due_order(led, t, strong, refs)
+        # A booking ref covering several open invoices says which booking, not which invoice:
+        # the invoices named one to a mention are settled, the rest of the money is queued.
+        return _named_and_queued(led, t, groups, refs)
     named_total = sum(led.remaining[i] for i in strong)
     rest = [v - named_total for v in values if v > named_total + MIN_REST]
     if rest and not fx and led.t_agency[t] >= 0 and len(refs) == len(strong):
@@ -71,6 +77,49 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
                 return _settle_all(led, t, chosen, any_c, values, named_total + sum(
                     led.remaining[i] for i in combos[0]), cur, False, refs, rule="multi_reference_and_sum")
     return False
+
+
+def _cut_copy(led: Ledger, t: int, i: int, refs: dict[int, tuple]) -> bool:
+    """Invoice `i` is named by the number the narration ends in, and that number is the start
+    of another number named on the same line (`INV-2025-26-1` at the end of a narration cut to
+    its width, beside `INV-2025-26-1331` in the reference column): it is that number cut, not a
+    second invoice."""
+    mine = _SEQ.match(led.i_number[i] or "")
+    if not mine or not led.t_tail or mine[3].lstrip("0") != led.t_tail[t]:
+        return False
+    for j in refs:
+        other = _SEQ.match(led.i_number[j] or "") if j != i else None
+        if (other and other[1] == mine[1] and other[2] == mine[2]
+                and len(other[3].lstrip("0")) > len(mine[3].lstrip("0"))
+                and other[3].lstrip("0").startswith(mine[3].lstrip("0"))):
+            return True
+    return False
+
+
+def _by_mention(led: Ledger, strong: list[int], refs: dict[int, tuple]) -> list[list[int]]:
+    groups: dict[tuple, list[int]] = {}
+    for i in strong:
+        key = ("B", led.i_booking[i]) if refs[i][2] == 2 and led.i_booking else ("I", i)
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
+def _named_and_queued(led: Ledger, t: int, groups: list[list[int]], refs: dict[int, tuple]) -> bool:
+    singles = sorted((g[0] for g in groups if len(g) == 1), key=lambda k: (led.i_due_day[k], k))
+    several = [i for g in groups if len(g) > 1 for i in g]
+    amount = led.t_amount[t]
+    if not singles or sum(led.remaining[i] for i in singles) >= amount:
+        return False
+    left = amount
+    rule = "multi_invoice_reference"
+    for i in singles:
+        take = led.remaining[i]
+        _apply(led, t, i, take, rule, min(refs[k][1] for k in singles), amount)
+        left -= take
+    sugg = ";".join(f"{led.i_number[i]}:{refs[i][1] / 100:.2f}"
+                    for i in sorted(several, key=lambda k: (led.i_due_day[k], k))[:3])
+    led.exceptions.append((t, "ambiguous", sugg, left))
+    return True
 
 
 def _mentions(led: Ledger, strong: list[int], refs: dict[int, tuple]) -> int:

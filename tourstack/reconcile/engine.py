@@ -85,6 +85,8 @@ def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
         link_names={t0: ids[t0] for t0, _ in links.values()},
         t_part=txn.select(part_payment(pl.concat_str(pl.col("reference"), pl.lit(" "), pl.col("description"))))[
             :, 0].to_list(),
+        t_tail=txn.select(pl.col("description").fill_null("").str.extract(r"(\d+)\s*$").fill_null("")
+                          .str.strip_chars_start("0"))[:, 0].to_list(),
     )
     rows = list(zip(cand["i"].to_list(), cand["confidence"].to_list(), cand["ref_kind"].to_list(),
                     cand["amt_inv"].to_list(), cand["gross_inv"].to_list(), cand["fx"].to_list(), strict=True))

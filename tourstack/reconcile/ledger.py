@@ -55,6 +55,7 @@ class Ledger:
     link_names: dict[int, str] = field(default_factory=dict)  # original t -> its txn_id
     t_part: list[bool] = field(default_factory=list)  # the remarks say it is a part payment (text.py)
     i_booking: list[str] = field(default_factory=list)  # booking ref per invoice ('' if none)
+    t_tail: list[str] = field(default_factory=list)  # digits the narration ends in (cut there?)
 
     def __post_init__(self) -> None:
         self.originals = {t0 for t0, _ in self.links.values()}
