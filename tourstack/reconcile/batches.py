@@ -231,11 +231,11 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         loose, loose_unsure = subsets.find(same, values, cur, slack=slack)
         if len(loose) > 1 or loose_unsure:
             combos = loose
-    if (unsure or len(combos) > 1) and not is_round(amount, cur):
+    if unsure and len(combos) < 2 and not is_round(amount, cur):
         # Too many open invoices to be sure no other combination fits: only an invoice, a
         # subset of one day's invoices, or the oldest invoices in order, equal to the paisa.
-        # Several combinations: one subset of the invoices issued together still decides.
-        shortcut = _ageing_shortcut(led, same, values, day_batch_only=not unsure or cur == subsets.TDS_CURRENCY)
+        # Two combinations found are two answers: a person chooses (suggestions).
+        shortcut = _ageing_shortcut(led, same, values, day_batch_only=cur == subsets.TDS_CURRENCY)
         if shortcut is not None:
             combos, unsure = [shortcut], False
     charged = False
