@@ -218,12 +218,14 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
     if not open_:
         return False
     same = [(i, led.remaining[i]) for i in open_ if led.i_currency[i] == cur]
-    if is_round(amount, cur):
-        # A round figure is how deposits and installments are paid: it settles a balance left by
-        # earlier payments only by coincidence, so only untouched invoices are read from it.
-        same = [(i, r) for i, r in same if r == led.i_due[i]]
     values = [amount, amount + fee] if fee else [amount]
     combos, unsure = subsets.find(same, values, cur) if same else ([], False)
+    if is_round(amount, cur) and len(combos) == 1 and not unsure and any(
+            led.remaining[i] != led.i_due[i] for i in combos[0]):
+        # A round figure is how deposits and installments are paid: it settles a balance left by
+        # earlier payments only by coincidence, so only untouched invoices are read from it; a
+        # balance it happens to equal still makes the untouched one uncertain.
+        unsure = True  # to the queue, the combination as the suggestion
     if len(combos) == 1 and not unsure and (len(combos[0]) > 1 or cur in subsets.SINGLE_SLACK):
         # The combination must also be alone in a wider neighbourhood, so that a shortfall of
         # a few hundred rupees more or less (TDS rounded otherwise) would not have chosen another.
