@@ -97,34 +97,55 @@ def _exact(value: int, target: int, currency: str, fx: bool) -> bool:
 def _typo_onto(led: Ledger, t: int, i: int, conf: int, amt_inv: int, gross_inv: int, fx: bool) -> bool:
     """A number written exactly that the payment overpays: a typo can land on an existing
     invoice (a digit dropped, doubled or transposed). Of its one-keystroke neighbours (the
-    payer's own when it is recognised), exactly one that the amount settles exactly takes the
-    payment; neighbours that could have received it leave the choice to a person. Returns
-    whether the transaction was dealt with."""
+    payer's own when it is recognised; in any currency, `EXP` invoices are in several), exactly
+    one that the amount settles exactly takes the payment; neighbours that could have received
+    it leave the choice to a person. Returns whether the transaction was dealt with."""
     rem, cur = led.remaining[i], led.i_currency[i]
     values = [amt_inv, gross_inv] if gross_inv != amt_inv else [amt_inv]
     if min(values) <= rem or any(_exact(v, rem, cur, fx) for v in values):
         return False
     agency, day = led.t_agency[t], led.t_day[t]
     near = [j for j in led.seq_neighbours(i)
-            if led.remaining[j] > 0 and led.i_currency[j] == cur and (t, j) not in led.excluded
+            if led.remaining[j] > 0 and (t, j) not in led.excluded
             and led.i_issued_day[j] <= day + PREPAY_DAYS and (agency < 0 or led.i_agency[j] == agency)]
     if not near:
         return False
-    exact = [(j, v) for j in near for v in values if _exact(v, led.remaining[j], cur, fx)]
-    if len({j for j, _ in exact}) == 1:
-        j, v = exact[0]
-        take = led.remaining[j] if (fx or v > led.remaining[j]) else v
-        _apply(led, t, j, take, _rule("fuzzy_reference", fx, v != amt_inv), min(conf, 90), v)
+    exact, could = [], []
+    for j in near:
+        vals, j_fx = _values_in(led, t, led.i_currency[j])
+        if not vals:
+            continue
+        fit = [v for v in vals if _exact(v, led.remaining[j], led.i_currency[j], j_fx)]
+        if fit:
+            exact.append((j, fit[0], j_fx))
+        if led.remaining[j] * 102 >= min(vals) * 100 or (j_fx and settles_cross(vals[-1], led.remaining[j],
+                                                                               led.i_currency[j])):
+            could.append(j)
+    if len(exact) == 1:
+        j, v, j_fx = exact[0]
+        take = led.remaining[j] if (j_fx or v > led.remaining[j]) else v
+        _apply(led, t, j, take, _rule("fuzzy_reference", j_fx, v != _values_in(led, t, led.i_currency[j])[0][0]),
+               min(conf, 90), v)
         return True
     rounded = min(values) <= rem + ROUND_UP.get(cur, 10_00)  # a balance rounded up: X as written
-    could = [j for j, _ in exact] or ([] if rounded else
-                                      [j for j in near if led.remaining[j] * 102 >= min(values) * 100])
+    could = [j for j, _, _ in exact] or ([] if rounded else could)
     if not could:
         return False
     sugg = ";".join(f"{led.i_number[k]}:{c / 100:.2f}" for k, c in
                     [(k, 80) for k in dict.fromkeys(could)][:2] + [(i, conf)])
     led.exceptions.append((t, "ambiguous", sugg, led.t_amount[t]))
     return True
+
+
+def _values_in(led: Ledger, t: int, currency: str) -> tuple[list[int], bool]:
+    """What transaction `t` brought (amount, and amount + fee) in `currency`, and whether that
+    is a conversion (ECB rate of the booking date)."""
+    amount, fee, t_cur = led.t_amount[t], led.t_fee[t], led.t_currency[t]
+    raw = [amount, amount + fee] if fee else [amount]
+    if currency == t_cur:
+        return raw, False
+    conv = [led.fx_minor(v, t_cur, currency, led.t_day[t]) for v in raw]
+    return [v for v in conv if v is not None], True
 
 
 def _unconfirmed_typo(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> bool:
