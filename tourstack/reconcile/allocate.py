@@ -152,11 +152,19 @@ def _unconfirmed_typo(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> bool
     """A one-keystroke neighbour of what was written, from a payer not recognised as its agency:
     against an open invoice named as written it is one reading of two (a part payment of the
     one, a typo for the other), and as a part payment it is one of many neighbours; both go to
-    a person. Returns whether the transaction was queued."""
+    a person. From the neighbour's own agency it is confirmed, except against that agency's
+    open invoice named as written when the amount fits neither exactly. Returns whether the
+    transaction was queued."""
     i = c[0]
     written = [d for d in cands if d[2] in (2, 3, 4) and d[0] != i and led.remaining[d[0]] > 0]
     rem = led.remaining[i]
     exact = rem > 0 and (_exact(c[3], rem, led.i_currency[i], c[5]) or _exact(c[4], rem, led.i_currency[i], c[5]))
+    if led.t_agency[t] == led.i_agency[i] and led.t_agency[t] >= 0:
+        # the payer's own neighbour: it still does not outrank the payer's own invoice named
+        # as written unless the amount confirms it
+        written = [d for d in written if led.i_agency[d[0]] == led.t_agency[t]]
+        if exact or not written:
+            return False
     if written or not exact:
         reason = "ambiguous" if written else "low_confidence"
         led.exceptions.append((t, reason, _suggest(led, [c] + written + list(cands)), led.t_amount[t]))
@@ -236,7 +244,7 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
             return
         led.exceptions.append((t, "low_confidence", _suggest(led, cands), led.t_amount[t]))
         return
-    if top and top[0][2] == 1 and led.t_agency[t] != led.i_agency[top[0][0]] and _unconfirmed_typo(led, t, top[0], cands):
+    if top and top[0][2] == 1 and _unconfirmed_typo(led, t, top[0], cands):
         return
     if top:
         contenders = [c for c in top if c[1] >= top[0][1] - TIE_POINTS]
@@ -259,7 +267,7 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
                 led.exceptions.append((t, "ambiguous", _suggest(led, contenders), led.t_amount[t]))
                 return
         best = contenders[0]
-        if best[2] == 1 and led.t_agency[t] != led.i_agency[best[0]] and _unconfirmed_typo(led, t, best, cands):
+        if best[2] == 1 and _unconfirmed_typo(led, t, best, cands):
             return
         _pay_one(led, t, best, cands)
         return
