@@ -239,7 +239,12 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         # Two combinations found are two answers: a person chooses (suggestions).
         shortcut = _ageing_shortcut(led, same, values, day_batch_only=cur == subsets.TDS_CURRENCY)
         if shortcut is not None:
-            combos, unsure = [shortcut], False
+            # The shortcut is an answer only if a deeper search finds no second one.
+            deep, _ = subsets.find(same, values, cur, max_pool=subsets.DEEP_POOL, budget=subsets.DEEP_BUDGET)
+            if any(sorted(d) != sorted(shortcut) for d in deep):
+                combos, unsure = [shortcut] + [d for d in deep if sorted(d) != sorted(shortcut)], False
+            else:
+                combos, unsure = [shortcut], False
     charged = False
     if not combos and not unsure and not fee and cur in WIRE_CHARGES and same and not is_round(amount, cur):
         combos, unsure = wire_short(same, amount, cur)
