@@ -16,7 +16,7 @@ payment (refunds.py).
 from __future__ import annotations
 
 from tourstack.reconcile import subsets
-from tourstack.reconcile.batches import _by_agency, _multi, _part_of
+from tourstack.reconcile.batches import _by_agency, _cut_copy, _multi, _part_of
 from tourstack.reconcile.ledger import (  # noqa: F401  (Ledger and the rules are used from here)
     AUTO_MATCH,
     CONFIRMED_OVERPAYMENT,
@@ -234,6 +234,10 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
     if led.t_amount[t] == 0:
         led.exceptions.append((t, "zero_amount", "", 0))
         return
+    if led.t_tail and led.t_tail[t] and len(cands) > 1:
+        # a number the narration was cut in is the whole number named beside it, not another
+        named = {c[0] for c in cands if c[2] in (2, 3, 4)}
+        cands = [c for c in cands if not (c[2] in (3, 4) and _cut_copy(led, t, c[0], named))]
     if cands and _multi(led, t, cands):
         return
     top = [c for c in cands if c[1] >= AUTO_MATCH]

@@ -42,7 +42,6 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
         # a typo's neighbours (kind 1) are alternatives to one mention, not further invoices
         if c[2] in (2, 3, 4) and c[1] >= MULTI_MIN and c[0] not in refs and led.remaining[c[0]] > 0:
             refs[c[0]] = c
-    refs = {i: c for i, c in refs.items() if not _cut_copy(led, t, i, refs)}
     currencies = {led.i_currency[i] for i in refs}
     if len(currencies) != 1:
         return False
@@ -80,7 +79,7 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
     return False
 
 
-def _cut_copy(led: Ledger, t: int, i: int, refs: dict[int, tuple]) -> bool:
+def _cut_copy(led: Ledger, t: int, i: int, refs) -> bool:
     """Invoice `i` is named by the number the narration ends in, and that number is the start
     of another number named on the same line (`INV-2025-26-1` at the end of a narration cut to
     its width, beside `INV-2025-26-1331` in the reference column): it is that number cut, not a
