@@ -225,9 +225,11 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         # earlier payments only by coincidence, so only untouched invoices are read from it; a
         # balance it happens to equal still makes the untouched one uncertain.
         unsure = True  # to the queue, the combination as the suggestion
-    if len(combos) == 1 and not unsure and (len(combos[0]) > 1 or cur in subsets.SINGLE_SLACK):
-        # The combination must also be alone in a wider neighbourhood, so that a shortfall of
-        # a few hundred rupees more or less (TDS rounded otherwise) would not have chosen another.
+    if (len(combos) == 1 and not unsure and (len(combos[0]) > 1 or cur in subsets.SINGLE_SLACK)
+            and sum(led.remaining[i] for i in combos[0]) not in values):
+        # Less TDS, the combination must also be alone in a wider neighbourhood, so that a
+        # shortfall of a few hundred rupees more or less (TDS rounded otherwise) would not have
+        # chosen another; a total equal to the paisa needs no such margin.
         slack = (subsets.SAFETY_SLACK.get(cur, 10_00) if len(combos[0]) > 1 else subsets.SINGLE_SLACK[cur])
         loose, loose_unsure = subsets.find(same, values, cur, slack=slack)
         if len(loose) > 1 or loose_unsure:
