@@ -69,7 +69,7 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
                 if led.i_currency[i] == cur and i not in refs and (t, i) not in led.excluded]
         if rest and pool:
             combos, unsure = subsets.find(pool, rest, cur)
-            if len(combos) == 1 and not unsure:
+            if len(combos) == 1 and not unsure and sum(led.remaining[i] for i in combos[0]) not in rest:
                 loose, loose_unsure = subsets.find(pool, rest, cur, slack=subsets.SAFETY_SLACK.get(cur, 10_00))
                 unsure = len(loose) > 1 or loose_unsure
             if len(combos) == 1 and not unsure:
