@@ -62,9 +62,12 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
         # A booking ref covering several open invoices says which booking, not which invoice:
         # the invoices named one to a mention are settled, the rest of the money is queued.
         return _named_and_queued(led, t, groups, refs)
-    named_total = sum(led.remaining[i] for i in strong)
+    # partial readings (INV 334, 25-26/395) of the payer's own invoices are named too
+    named = strong + [i for i in refs if i not in strong and refs[i][2] == 4 and led.t_agency[t] >= 0
+                      and led.i_agency[i] == led.t_agency[t] and led.i_issued_day[i] <= led.t_day[t]]
+    named_total = sum(led.remaining[i] for i in named)
     rest = [v - named_total for v in values if v > named_total + MIN_REST]
-    if rest and not fx and led.t_agency[t] >= 0 and len(refs) == len(strong):
+    if rest and not fx and led.t_agency[t] >= 0 and len(refs) == len(named):
         pool = [(i, led.remaining[i]) for i in _agency_open(led, led.t_agency[t], led.t_day[t])
                 if led.i_currency[i] == cur and i not in refs and (t, i) not in led.excluded]
         if rest and pool:
@@ -73,7 +76,7 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
                 loose, loose_unsure = subsets.find(pool, rest, cur, slack=subsets.SAFETY_SLACK.get(cur, 10_00))
                 unsure = len(loose) > 1 or loose_unsure
             if len(combos) == 1 and not unsure:
-                chosen = sorted(strong + combos[0], key=lambda k: (led.i_due_day[k], k))
+                chosen = sorted(named + combos[0], key=lambda k: (led.i_due_day[k], k))
                 return _settle_all(led, t, chosen, any_c, values, named_total + sum(
                     led.remaining[i] for i in combos[0]), cur, False, refs, rule="multi_reference_and_sum")
     return False
