@@ -243,8 +243,13 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
         # Two combinations found are two answers: a person chooses (suggestions).
         shortcut = _ageing_shortcut(led, same, values, day_batch_only=cur == subsets.TDS_CURRENCY)
         if shortcut is not None:
-            # The shortcut is an answer only if a deeper search finds no second one.
-            deep, _ = subsets.find(same, values, cur, max_pool=subsets.DEEP_POOL, budget=subsets.DEEP_BUDGET)
+            # The shortcut is an answer only if no second one is found: an identical open amount
+            # outside it (swapped for one inside), or a deeper search's other combination.
+            inside = {i for i in shortcut}
+            amounts = {led.remaining[i] for i in shortcut}
+            twins = [[i for i, r in same if i not in inside and r in amounts][:1]]
+            deep = twins if twins[0] else subsets.find(same, values, cur, max_pool=subsets.DEEP_POOL,
+                                                       budget=subsets.DEEP_BUDGET)[0]
             if any(sorted(d) != sorted(shortcut) for d in deep):
                 combos, unsure = [shortcut] + [d for d in deep if sorted(d) != sorted(shortcut)], False
             else:

@@ -21,7 +21,7 @@ from bisect import bisect_left
 MAX_INVOICES = 6
 MAX_POOL = 60  # open invoices below the amount; more and no search can show a combination is unique
 SEARCH_BUDGET = 500  # steps; past it the answer is "not known to be unique"
-DEEP_POOL, DEEP_BUDGET = 250, 20_000  # the deeper search that checks a shortcut's answer
+DEEP_POOL, DEEP_BUDGET = 250, 1_000  # the deeper search that checks a shortcut's answer
 TDS_CURRENCY = "INR"          # TDS is deducted by Indian payers on rupee payments
 TDS_RATES_BP = (100, 200)     # section 194C: 1 % (individuals, HUFs), 2 % (companies)
 GST_INCLUSIVE = (105, 100)    # tour packages carry 5 % GST; some deduct on the gross
