@@ -225,3 +225,45 @@ def test_a_shortcut_for_a_search_too_large_is_checked_by_a_deeper_search(tmp_pat
         assert reasons(result) == {"T1": "ambiguous"}
     else:
         assert sorted(pairs(result)) == [("T1", "INV/2025-26/000500", 1000000), ("T1", "INV/2025-26/000501", 1017329)]
+
+
+def test_a_combination_equal_to_the_paisa_needs_no_margin(tmp_path, rates):
+    # 30,000.00 + 20,000.55 is the only combination equal to 50,000.55; 29,800.00 + 20,000.00
+    # would fit within INR 500, but only the exact one is a reading of the amount
+    book = [(f"INV/2025-26/0007{k:02d}", f"TBMA{k:05d}", "Marigold Leisure LLP", f"Guest {k}", amount, "INR",
+             "2025-05-01", "2025-05-31") for k, amount in enumerate(["30000.00", "20000.55", "29800.00", "20000.00"])]
+    pay = reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, book))
+    result = pay([txn("T1", "2025-05-20", "50000.55", "INR", counterparty="MARIGOLD LEISURE LLP",
+                      description="NEFT CR-HDFC0001234-MARIGOLD LEISURE LLP-PAYMENT")])
+    assert sorted(pairs(result)) == [("T1", "INV/2025-26/000700", 3000000), ("T1", "INV/2025-26/000701", 2000055)]
+
+
+def test_a_tds_fit_with_another_combination_close_by_is_queued(tmp_path, rates):
+    # 49,000.54 is 50,000.55 less 2 % TDS, and within INR 500 of 29,800 + 20,000 less TDS too
+    book = [(f"INV/2025-26/0007{k:02d}", f"TBMA{k:05d}", "Marigold Leisure LLP", f"Guest {k}", amount, "INR",
+             "2025-05-01", "2025-05-31") for k, amount in enumerate(["30000.00", "20000.55", "29800.00", "20000.00"])]
+    pay = reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, book))
+    result = pay([txn("T1", "2025-05-20", "49000.54", "INR", counterparty="MARIGOLD LEISURE LLP",
+                      description="NEFT CR-HDFC0001234-MARIGOLD LEISURE LLP-PAYMENT")])
+    assert pairs(result) == []
+    assert reasons(result) == {"T1": "ambiguous"}
+
+
+def test_a_partial_reading_of_the_payers_invoice_plus_the_rest(pay):
+    # "INV 124 +": 61,234.50 named in a short form, the rest 38,765.25 is exactly 000131
+    result = pay([txn("T1", "2025-06-20", "99999.75", "INR", counterparty="KAILASH TOURS & TRAVELS PVT LTD",
+                      description="NEFT CR-YESB0663452-KAILASH TOURS & TRAVELS P-INV 124 +")])
+    assert sorted(pairs(result)) == [("T1", "INV/2025-26/000124", 6123450), ("T1", "INV/2025-26/000131", 3876525)]
+
+
+def test_an_overpaid_number_and_a_neighbour_in_another_currency(tmp_path, rates):
+    # a USD wire quoting EXP/25-26/543 (GBP, 331.48 open): 2,727.80 USD is exactly 000541's due
+    book = [("EXP/2025-26/000543", "TBKE5430A", "Kestrel Journeys Travel Ltd", "Mr. Manoj Menon", "331.48", "GBP",
+             "2026-01-02", "2026-02-01"),
+            ("EXP/2025-26/000541", "TBKE5410B", "Kestrel Journeys Travel Ltd", "Ms. Vik Malhotra", "2727.80", "USD",
+             "2026-01-01", "2026-01-16")]
+    pay = reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, book))
+    result = pay([txn("T1", "2026-02-02", "2727.80", "USD", counterparty="KESTREL JOURNEYS TRAVEL LTD",
+                      reference="/INV/BALANCE EXP/25-26/543",
+                      description="INWARD REMITTANCE-KESTREL JOURNEYS TRAVEL LTD-/INV/BALANCE EXP/25-26/543")])
+    assert pairs(result) == [("T1", "EXP/2025-26/000541", 272780)]
