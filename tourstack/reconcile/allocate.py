@@ -15,7 +15,8 @@ payment (refunds.py).
 
 from __future__ import annotations
 
-from tourstack.reconcile.batches import _by_agency, _multi, _part_of
+from tourstack.reconcile import subsets
+from tourstack.reconcile.batches import _by_agency, _cut_copy, _multi, _part_of
 from tourstack.reconcile.ledger import (  # noqa: F401  (Ledger and the rules are used from here)
     AUTO_MATCH,
     CONFIRMED_OVERPAYMENT,
@@ -23,6 +24,7 @@ from tourstack.reconcile.ledger import (  # noqa: F401  (Ledger and the rules ar
     DUPLICATE_WINDOW_DAYS,
     LINKED_REFERENCE,
     LINKED_STRONG,
+    PREPAY_DAYS,
     REPEAT_GAP_PERCENT,
     ROUND_UP,
     RULES,
@@ -60,10 +62,15 @@ def _pay_one(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> None:
         # invoice up again (more than is open: what the first left is a TDS or charges gap).
         days = led.t_day[t] - last[0]
         gap = gross > rem and not settle and rem * 100 <= gross * REPEAT_GAP_PERCENT
-        if 0 <= days <= DOUBLE_CAPTURE_DAYS or (gap and days >= 0):
+        # More than is open, within the duplicate window: the run picked the invoice up again
+        # (what is open then is whatever an earlier, unseen part payment left).
+        again = gross > rem and not settle and not _fits(gross, rem, fx) and days <= DUPLICATE_WINDOW_DAYS
+        if 0 <= days <= DOUBLE_CAPTURE_DAYS or ((gap or again) and days >= 0):
             reason = "duplicate" if days <= DUPLICATE_WINDOW_DAYS else "overpayment"
             led.exceptions.append((t, reason, f"{led.i_number[i]}:{conf / 100:.2f}", led.t_amount[t]))
             return
+    if kind == 3 and not settle and _typo_onto(led, t, i, conf, amt_inv, gross_inv, fx):
+        return
     if (gross > rem + ROUND_UP.get(led.i_currency[i], 10_00) and not settle and not _fits(gross, rem, fx)
             and conf < CONFIRMED_OVERPAYMENT):
         # Far more than is open and nothing but the reference says so: as likely a mistyped
@@ -80,6 +87,89 @@ def _pay_one(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> None:
             led.exceptions.append((t, "overpayment", _suggest(led, cands), max(left, 0)))
     else:
         _apply(led, t, i, gross, _rule(RULES[kind], fx, used_fee), conf, gross)
+
+
+def _exact(value: int, target: int, currency: str, fx: bool) -> bool:
+    """To the minor unit, or less TDS (INR), or converted within the FX tolerance."""
+    return _fits(value, target, True) if fx else subsets.exact_fit(value, target, currency)
+
+
+def _typo_onto(led: Ledger, t: int, i: int, conf: int, amt_inv: int, gross_inv: int, fx: bool) -> bool:
+    """A number written exactly that the payment overpays: a typo can land on an existing
+    invoice (a digit dropped, doubled or transposed). Of its one-keystroke neighbours (the
+    payer's own when it is recognised; in any currency, `EXP` invoices are in several), exactly
+    one that the amount settles exactly takes the payment; neighbours that could have received
+    it leave the choice to a person. Returns whether the transaction was dealt with."""
+    rem, cur = led.remaining[i], led.i_currency[i]
+    values = [amt_inv, gross_inv] if gross_inv != amt_inv else [amt_inv]
+    if min(values) <= rem or any(_exact(v, rem, cur, fx) for v in values):
+        return False
+    agency, day = led.t_agency[t], led.t_day[t]
+    near = [j for j in led.seq_neighbours(i)
+            if led.remaining[j] > 0 and (t, j) not in led.excluded
+            and led.i_issued_day[j] <= day + PREPAY_DAYS and (agency < 0 or led.i_agency[j] == agency)]
+    if not near:
+        return False
+    exact, could = [], []
+    for j in near:
+        vals, j_fx = _values_in(led, t, led.i_currency[j])
+        if not vals:
+            continue
+        fit = [v for v in vals if _exact(v, led.remaining[j], led.i_currency[j], j_fx)]
+        if fit:
+            exact.append((j, fit[0], j_fx))
+        if led.remaining[j] * 102 >= min(vals) * 100 or (j_fx and settles_cross(vals[-1], led.remaining[j],
+                                                                               led.i_currency[j])):
+            could.append(j)
+    if len(exact) == 1:
+        j, v, j_fx = exact[0]
+        take = led.remaining[j] if (j_fx or v > led.remaining[j]) else v
+        _apply(led, t, j, take, _rule("fuzzy_reference", j_fx, v != _values_in(led, t, led.i_currency[j])[0][0]),
+               min(conf, 90), v)
+        return True
+    rounded = min(values) <= rem + ROUND_UP.get(cur, 10_00)  # a balance rounded up: X as written
+    could = [j for j, _, _ in exact] or ([] if rounded else could)
+    if not could:
+        return False
+    sugg = ";".join(f"{led.i_number[k]}:{c / 100:.2f}" for k, c in
+                    [(k, 80) for k in dict.fromkeys(could)][:2] + [(i, conf)])
+    led.exceptions.append((t, "ambiguous", sugg, led.t_amount[t]))
+    return True
+
+
+def _values_in(led: Ledger, t: int, currency: str) -> tuple[list[int], bool]:
+    """What transaction `t` brought (amount, and amount + fee) in `currency`, and whether that
+    is a conversion (ECB rate of the booking date)."""
+    amount, fee, t_cur = led.t_amount[t], led.t_fee[t], led.t_currency[t]
+    raw = [amount, amount + fee] if fee else [amount]
+    if currency == t_cur:
+        return raw, False
+    conv = [led.fx_minor(v, t_cur, currency, led.t_day[t]) for v in raw]
+    return [v for v in conv if v is not None], True
+
+
+def _unconfirmed_typo(led: Ledger, t: int, c: tuple, cands: list[tuple]) -> bool:
+    """A one-keystroke neighbour of what was written, from a payer not recognised as its agency:
+    against an open invoice named as written it is one reading of two (a part payment of the
+    one, a typo for the other), and as a part payment it is one of many neighbours; both go to
+    a person. From the neighbour's own agency it is confirmed, except against that agency's
+    open invoice named as written when the amount fits neither exactly. Returns whether the
+    transaction was queued."""
+    i = c[0]
+    written = [d for d in cands if d[2] in (2, 3, 4) and d[0] != i and led.remaining[d[0]] > 0]
+    rem = led.remaining[i]
+    exact = rem > 0 and (_exact(c[3], rem, led.i_currency[i], c[5]) or _exact(c[4], rem, led.i_currency[i], c[5]))
+    if led.t_agency[t] == led.i_agency[i] and led.t_agency[t] >= 0:
+        # the payer's own neighbour: it still does not outrank the payer's own invoice named
+        # as written unless the amount confirms it
+        written = [d for d in written if led.i_agency[d[0]] == led.t_agency[t]]
+        if exact or not written:
+            return False
+    if written or not exact:
+        reason = "ambiguous" if written else "low_confidence"
+        led.exceptions.append((t, reason, _suggest(led, [c] + written + list(cands)), led.t_amount[t]))
+        return True
+    return False
 
 
 def _refund(led: Ledger, t: int, cands: list[tuple]) -> None:
@@ -144,6 +234,10 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
     if led.t_amount[t] == 0:
         led.exceptions.append((t, "zero_amount", "", 0))
         return
+    if led.t_tail and led.t_tail[t] and len(cands) > 1:
+        # a number the narration was cut in is the whole number named beside it, not another
+        named = {c[0] for c in cands if c[2] in (2, 3, 4)}
+        cands = [c for c in cands if not (c[2] in (3, 4) and _cut_copy(led, t, c[0], named))]
     if cands and _multi(led, t, cands):
         return
     top = [c for c in cands if c[1] >= AUTO_MATCH]
@@ -154,6 +248,8 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
             return
         led.exceptions.append((t, "low_confidence", _suggest(led, cands), led.t_amount[t]))
         return
+    if top and top[0][2] == 1 and _unconfirmed_typo(led, t, top[0], cands):
+        return
     if top:
         contenders = [c for c in top if c[1] >= top[0][1] - TIE_POINTS]
         if len({c[0] for c in contenders}) > 1:
@@ -161,7 +257,6 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
             fitting = [c for c in contenders if led.remaining[c[0]] > 0 and (
                 _fits(c[4], led.remaining[c[0]], c[5]) or _fits(c[3], led.remaining[c[0]], c[5]))]
             open_ = [c for c in contenders if led.remaining[c[0]] > 0]
-            same_key = all(c[2] == contenders[0][2] and c[1] == contenders[0][1] for c in contenders)
             exact_other = any(c[2] == 3 and c[0] != fitting[0][0] for c in contenders) if fitting else False
             if len({c[0] for c in fitting}) == 1 and exact_other and is_round(led.t_amount[t], led.t_currency[t]):
                 # The number as written names one invoice, a neighbour fits a round amount: a
@@ -170,16 +265,15 @@ def allocate_one(led: Ledger, t: int, cands: list[tuple]) -> None:
                 return
             if len({c[0] for c in fitting}) == 1:
                 contenders = fitting
-            elif same_key and contenders[0][2] >= 2 and open_:
-                # One reference naming several invoices (a booking's deposit and balance):
-                # the earliest open one first.
-                contenders = sorted(open_, key=lambda c: (led.i_due_day[c[0]], c[0]))
             elif len({c[0] for c in open_}) == 1:
                 contenders = open_
             else:
                 led.exceptions.append((t, "ambiguous", _suggest(led, contenders), led.t_amount[t]))
                 return
-        _pay_one(led, t, contenders[0], cands)
+        best = contenders[0]
+        if best[2] == 1 and _unconfirmed_typo(led, t, best, cands):
+            return
+        _pay_one(led, t, best, cands)
         return
     if _by_agency(led, t, pay_one=_pay_one):
         return

@@ -20,6 +20,7 @@ from tourstack.reconcile.ledger import (
     STRONG,
     WIRE_CHARGES,
     Ledger,
+    _SEQ,
     _agency_open,
     _apply,
     _fits,
@@ -54,23 +55,81 @@ def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
     values = [amount, amount + fee] if fee else [amount]
     if len(open_) >= 2 and _total_fits(led, t, any_c, values, total, cur, fx):
         return _settle_all(led, t, open_, any_c, values, total, cur, fx, refs)
-    if len(strong) >= 2 and not fx:
-        return _in_due_order(led, t, strong, refs)
-    named_total = sum(led.remaining[i] for i in strong)
+    if _mentions(led, strong, refs) >= 2 and not fx:
+        groups = _by_mention(led, strong, refs)
+        if all(len(g) == 1 for g in groups):
+            return _in_due_order(led, t, strong, refs)
+        # A booking ref covering several open invoices says which booking, not which invoice:
+        # the invoices named one to a mention are settled, the rest of the money is queued.
+        return _named_and_queued(led, t, groups, refs)
+    # partial readings (INV 334, 25-26/395) of the payer's own invoices are named too
+    named = strong + [i for i in refs if i not in strong and refs[i][2] == 4 and led.t_agency[t] >= 0
+                      and led.i_agency[i] == led.t_agency[t] and led.i_issued_day[i] <= led.t_day[t]]
+    named_total = sum(led.remaining[i] for i in named)
     rest = [v - named_total for v in values if v > named_total + MIN_REST]
-    if rest and not fx and led.t_agency[t] >= 0 and len(refs) == len(strong):
+    if rest and not fx and led.t_agency[t] >= 0 and len(refs) == len(named):
         pool = [(i, led.remaining[i]) for i in _agency_open(led, led.t_agency[t], led.t_day[t])
                 if led.i_currency[i] == cur and i not in refs and (t, i) not in led.excluded]
         if rest and pool:
             combos, unsure = subsets.find(pool, rest, cur)
-            if len(combos) == 1 and not unsure:
+            if len(combos) == 1 and not unsure and sum(led.remaining[i] for i in combos[0]) not in rest:
                 loose, loose_unsure = subsets.find(pool, rest, cur, slack=subsets.SAFETY_SLACK.get(cur, 10_00))
                 unsure = len(loose) > 1 or loose_unsure
             if len(combos) == 1 and not unsure:
-                chosen = sorted(strong + combos[0], key=lambda k: (led.i_due_day[k], k))
+                chosen = sorted(named + combos[0], key=lambda k: (led.i_due_day[k], k))
                 return _settle_all(led, t, chosen, any_c, values, named_total + sum(
                     led.remaining[i] for i in combos[0]), cur, False, refs, rule="multi_reference_and_sum")
     return False
+
+
+def _cut_copy(led: Ledger, t: int, i: int, refs) -> bool:
+    """Invoice `i` is named by the number the narration ends in, and that number is the start
+    of another number named on the same line (`INV-2025-26-1` at the end of a narration cut to
+    its width, beside `INV-2025-26-1331` in the reference column): it is that number cut, not a
+    second invoice."""
+    mine = _SEQ.match(led.i_number[i] or "")
+    if not mine or not led.t_tail or mine[3].lstrip("0") != led.t_tail[t]:
+        return False
+    for j in refs:
+        other = _SEQ.match(led.i_number[j] or "") if j != i else None
+        if (other and other[1] == mine[1] and other[2] == mine[2]
+                and len(other[3].lstrip("0")) > len(mine[3].lstrip("0"))
+                and other[3].lstrip("0").startswith(mine[3].lstrip("0"))):
+            return True
+    return False
+
+
+def _by_mention(led: Ledger, strong: list[int], refs: dict[int, tuple]) -> list[list[int]]:
+    groups: dict[tuple, list[int]] = {}
+    for i in strong:
+        key = ("B", led.i_booking[i]) if refs[i][2] == 2 and led.i_booking else ("I", i)
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
+def _named_and_queued(led: Ledger, t: int, groups: list[list[int]], refs: dict[int, tuple]) -> bool:
+    singles = sorted((g[0] for g in groups if len(g) == 1), key=lambda k: (led.i_due_day[k], k))
+    several = [i for g in groups if len(g) > 1 for i in g]
+    amount = led.t_amount[t]
+    if not singles or sum(led.remaining[i] for i in singles) >= amount:
+        return False
+    left = amount
+    rule = "multi_invoice_reference"
+    for i in singles:
+        take = led.remaining[i]
+        _apply(led, t, i, take, rule, min(refs[k][1] for k in singles), amount)
+        left -= take
+    sugg = ";".join(f"{led.i_number[i]}:{refs[i][1] / 100:.2f}"
+                    for i in sorted(several, key=lambda k: (led.i_due_day[k], k))[:3])
+    led.exceptions.append((t, "ambiguous", sugg, left))
+    return True
+
+
+def _mentions(led: Ledger, strong: list[int], refs: dict[int, tuple]) -> int:
+    """How many references the strong candidates stand for: a booking ref that covers several
+    invoices (a deposit invoice and a balance invoice) is one mention, not a list of invoices."""
+    keys = {("B", led.i_booking[i]) if refs[i][2] == 2 and led.i_booking else ("I", i) for i in strong}
+    return len(keys)
 
 
 def _total_fits(led, t, c, values, total, cur, fx) -> bool:
@@ -161,30 +220,48 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
     if not open_:
         return False
     same = [(i, led.remaining[i]) for i in open_ if led.i_currency[i] == cur]
-    if is_round(amount, cur):
-        # A round figure is how deposits and installments are paid: it settles a balance left by
-        # earlier payments only by coincidence, so only untouched invoices are read from it.
-        same = [(i, r) for i, r in same if r == led.i_due[i]]
     values = [amount, amount + fee] if fee else [amount]
     combos, unsure = subsets.find(same, values, cur) if same else ([], False)
-    if len(combos) == 1 and not unsure and (len(combos[0]) > 1 or cur in subsets.SINGLE_SLACK):
-        # The combination must also be alone in a wider neighbourhood, so that a shortfall of
-        # a few hundred rupees more or less (TDS rounded otherwise) would not have chosen another.
+    if is_round(amount, cur) and len(combos) == 1 and not unsure and any(
+            led.remaining[i] != led.i_due[i] for i in combos[0]):
+        # A round figure is how deposits and installments are paid: it settles a balance left by
+        # earlier payments only by coincidence, so only untouched invoices are read from it; a
+        # balance it happens to equal still makes the untouched one uncertain.
+        unsure = True  # to the queue, the combination as the suggestion
+    if (len(combos) == 1 and not unsure and (len(combos[0]) > 1 or cur in subsets.SINGLE_SLACK)
+            and sum(led.remaining[i] for i in combos[0]) not in values):
+        # Less TDS, the combination must also be alone in a wider neighbourhood, so that a
+        # shortfall of a few hundred rupees more or less (TDS rounded otherwise) would not have
+        # chosen another; a total equal to the paisa needs no such margin.
         slack = (subsets.SAFETY_SLACK.get(cur, 10_00) if len(combos[0]) > 1 else subsets.SINGLE_SLACK[cur])
         loose, loose_unsure = subsets.find(same, values, cur, slack=slack)
         if len(loose) > 1 or loose_unsure:
             combos = loose
-    if (unsure or len(combos) > 1) and not is_round(amount, cur):
+    if unsure and len(combos) < 2 and not is_round(amount, cur):
         # Too many open invoices to be sure no other combination fits: only an invoice, a
         # subset of one day's invoices, or the oldest invoices in order, equal to the paisa.
-        # Several combinations: one subset of the invoices issued together still decides.
-        shortcut = _ageing_shortcut(led, same, values, day_batch_only=not unsure or cur == subsets.TDS_CURRENCY)
+        # Two combinations found are two answers: a person chooses (suggestions).
+        shortcut = _ageing_shortcut(led, same, values, day_batch_only=cur == subsets.TDS_CURRENCY)
         if shortcut is not None:
-            combos, unsure = [shortcut], False
+            # The shortcut is an answer only if no second one is found: an identical open amount
+            # outside it (swapped for one inside), or a deeper search's other combination.
+            inside = {i for i in shortcut}
+            amounts = {led.remaining[i] for i in shortcut}
+            twins = [[i for i, r in same if i not in inside and r in amounts][:1]]
+            deep = twins if twins[0] else subsets.find(same, values, cur, max_pool=subsets.DEEP_POOL,
+                                                       budget=subsets.DEEP_BUDGET)[0]
+            if any(sorted(d) != sorted(shortcut) for d in deep):
+                combos, unsure = [shortcut] + [d for d in deep if sorted(d) != sorted(shortcut)], False
+            else:
+                combos, unsure = [shortcut], False
     charged = False
     if not combos and not unsure and not fee and cur in WIRE_CHARGES and same and not is_round(amount, cur):
         combos, unsure = wire_short(same, amount, cur)
         charged = True
+        if any(len(c) > 1 for c in combos):
+            # Inside a window of some 120 units several invoices add up by coincidence as
+            # often as not (or the payer converted at its own rate): a person decides.
+            unsure = True
     if len(combos) == 1 and not unsure:
         combo = sorted(combos[0], key=lambda k: (led.i_due_day[k], k))
         total = sum(led.remaining[i] for i in combo)

@@ -80,11 +80,13 @@ def reconcile(transactions: pl.DataFrame, receivables: pl.DataFrame, *,
         t_agency=txn["t_agency"].to_list(), i_due=inv["amount_due"].to_list(),
         i_currency=inv["currency"].to_list(), i_due_day=inv.select(day(pl.col("due_on")))[:, 0].to_list(),
         i_issued_day=inv.select(day(pl.col("issued_on")))[:, 0].to_list(),
-        i_agency=inv["agency_idx"].to_list(), i_number=inv["invoice_number"].to_list(), fx_minor=fx_minor,
+        i_agency=inv["agency_idx"].to_list(), i_booking=inv["booking_ref"].fill_null("").to_list(), i_number=inv["invoice_number"].to_list(), fx_minor=fx_minor,
         excluded=set(excluded.iter_rows()), links=links,
         link_names={t0: ids[t0] for t0, _ in links.values()},
         t_part=txn.select(part_payment(pl.concat_str(pl.col("reference"), pl.lit(" "), pl.col("description"))))[
             :, 0].to_list(),
+        t_tail=txn.select(pl.col("description").fill_null("").str.extract(r"(\d+)\s*$").fill_null("")
+                          .str.strip_chars_start("0"))[:, 0].to_list(),
     )
     rows = list(zip(cand["i"].to_list(), cand["confidence"].to_list(), cand["ref_kind"].to_list(),
                     cand["amt_inv"].to_list(), cand["gross_inv"].to_list(), cand["fx"].to_list(), strict=True))

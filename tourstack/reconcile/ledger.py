@@ -7,6 +7,7 @@ per invoice and what each transaction applied, through `_apply`; nothing else ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tourstack.reconcile.scoring import AUTO_MATCH, FX_TOLERANCE_BPS, SUGGEST  # noqa: F401
@@ -53,6 +54,8 @@ class Ledger:
     links: dict[int, tuple[int, bool]] = field(default_factory=dict)  # refund t -> (original, strong)
     link_names: dict[int, str] = field(default_factory=dict)  # original t -> its txn_id
     t_part: list[bool] = field(default_factory=list)  # the remarks say it is a part payment (text.py)
+    i_booking: list[str] = field(default_factory=list)  # booking ref per invoice ('' if none)
+    t_tail: list[str] = field(default_factory=list)  # digits the narration ends in (cut there?)
 
     def __post_init__(self) -> None:
         self.originals = {t0 for t0, _ in self.links.values()}
@@ -65,6 +68,45 @@ class Ledger:
             self._agency_invoices.setdefault(self.i_agency[i], []).append(i)
         self._agency_ptr: dict[int, int] = {}
         self._agency_open: dict[int, list[int]] = {}
+        self._by_seq: dict[tuple[str, str, str], list[int]] | None = None
+
+    def seq_neighbours(self, i: int) -> list[int]:
+        """Invoices of the same series and fiscal year whose sequence number is one keystroke
+        (a digit dropped, doubled, mistyped or two transposed) from invoice `i`'s, padding
+        dropped: `INV/2025-26/000006` for 000065, `INV/25-26/176` for 001762."""
+        if self._by_seq is None:
+            self._by_seq = {}
+            for k, number in enumerate(self.i_number):
+                parts = _SEQ.match(number or "")
+                if parts:
+                    key = (parts[1], parts[2], parts[3].lstrip("0") or "0")
+                    self._by_seq.setdefault(key, []).append(k)
+        parts = _SEQ.match(self.i_number[i] or "")
+        if not parts:
+            return []
+        series, year, seq = parts[1], parts[2], parts[3].lstrip("0") or "0"
+        out = []
+        for variant in _one_edit_digits(seq):
+            out += [k for k in self._by_seq.get((series, year, variant), []) if k != i]
+        return sorted(set(out))
+
+
+_SEQ = re.compile(r"^([A-Z]+)[/-](\d{2,4}-\d{2})[/-](\d+)$")
+
+
+def _one_edit_digits(seq: str) -> set[str]:
+    """Every digit string one edit (substitution, insertion, deletion, adjacent transposition)
+    from `seq`, leading zeros dropped."""
+    digits = "0123456789"
+    out = set()
+    for k in range(len(seq) + 1):
+        out.update(seq[:k] + d + seq[k:] for d in digits)
+        if k < len(seq):
+            out.add(seq[:k] + seq[k + 1:])
+            out.update(seq[:k] + d + seq[k + 1:] for d in digits)
+        if k < len(seq) - 1:
+            out.add(seq[:k] + seq[k + 1] + seq[k] + seq[k + 2:])
+    return {v.lstrip("0") or "0" for v in out if v} - {seq}
 
 
 def settles_cross(value: int, target: int, currency: str) -> bool:

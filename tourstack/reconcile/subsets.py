@@ -21,6 +21,7 @@ from bisect import bisect_left
 MAX_INVOICES = 6
 MAX_POOL = 60  # open invoices below the amount; more and no search can show a combination is unique
 SEARCH_BUDGET = 500  # steps; past it the answer is "not known to be unique"
+DEEP_POOL, DEEP_BUDGET = 250, 1_000  # the deeper search that checks a shortcut's answer
 TDS_CURRENCY = "INR"          # TDS is deducted by Indian payers on rupee payments
 TDS_RATES_BP = (100, 200)     # section 194C: 1 % (individuals, HUFs), 2 % (companies)
 GST_INCLUSIVE = (105, 100)    # tour packages carry 5 % GST; some deduct on the gross
@@ -50,14 +51,15 @@ def exact_fit(value: int, total: int, currency: str, slack: int = 0) -> bool:
 
 
 def find(pool: list[tuple[int, int]], values: list[int], currency: str,
-         limit: int = 2, slack: int = 0) -> tuple[list[list[int]], bool]:
+         limit: int = 2, slack: int = 0, max_pool: int | None = None,
+         budget: int | None = None) -> tuple[list[list[int]], bool]:
     """Up to `limit` combinations (lists of invoice keys) of `pool` [(key, open amount)] whose
     open total fits one of `values` exactly; the flag is True when the search ran out of budget
     (then the answer is not known to be unique)."""
     lo_all = min(values) - slack
     hi_all = (max(values) * 10_000 // 9_800 if currency == TDS_CURRENCY else max(values)) + max(slack, TDS_ROUNDING) + 1
     pool = [p for p in pool if p[1] <= hi_all]  # no invoice above the amount can be part of it
-    if len(pool) > MAX_POOL:
+    if len(pool) > (max_pool or MAX_POOL):
         return [], True  # too many open invoices that could be part of it: not known to be unique
     if sum(a for _, a in pool) < lo_all:
         return [], False
@@ -71,7 +73,7 @@ def find(pool: list[tuple[int, int]], values: list[int], currency: str,
     # TDS: at most 2 % of the gross (+ a rupee), so a fitting total is below value / 0.98 + 1
     hi = (max(values) * 10_000 // 9_800 if currency == "INR" else max(values)) + max(slack, TDS_ROUNDING) + 1
     found: list[list[int]] = []
-    budget = SEARCH_BUDGET
+    budget = budget or SEARCH_BUDGET
     chosen: list[int] = []
 
     def walk(start: int, total: int) -> bool:
