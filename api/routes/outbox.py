@@ -7,7 +7,7 @@ phone numbers and addresses, and agents have no use for the operator's delivery 
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -19,8 +19,8 @@ from tourstack.messaging import CHANNELS, STATUSES, get_message, list_messages, 
 router = APIRouter(prefix="/outbox", tags=["messaging"])
 log = logging.getLogger("api.outbox")
 
-StatusFilter = Annotated[str | None, Query(description=f"one of {', '.join(STATUSES)}", max_length=12)]
-ChannelFilter = Annotated[str | None, Query(description=f"one of {', '.join(CHANNELS)}", max_length=16)]
+StatusFilter = Annotated[Literal[STATUSES] | None, Query(description="only messages in this status")]
+ChannelFilter = Annotated[Literal[CHANNELS] | None, Query(description="only messages of this channel")]
 
 
 @router.get("/messages", response_model=Page[OutboxMessageOut], responses=problem_responses(401, 403, 422))

@@ -19,6 +19,8 @@ from tourstack.auth import Permission, Principal
 from tourstack.search import SearchRequest, SearchService
 from tourstack.search.query import MAX_LIMIT
 
+MAX_QUERY_CHARS = 200  # search.yaml analysis.max_query_chars (checked by a test)
+
 router = APIRouter(prefix="/search", tags=["search"])
 
 # Query parameters every search takes; any other parameter of /search/{index} is a filter.
@@ -38,7 +40,8 @@ def get_search(request: Request) -> SearchService:
 
 
 SearchDep = Annotated[SearchService, Depends(get_search)]
-Q = Annotated[str, Query(description="the words to look for; typos, synonyms and word forms match")]
+Q = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                         description="the words to look for; typos, synonyms and word forms match")]
 Sort = Annotated[str, Query(description="relevance (default), popularity, price or name, as the index offers")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page")]
@@ -69,7 +72,7 @@ def _run(service: SearchService, principal: Principal, index: str, q: str, filte
 
 @router.get("/sites", response_model=SearchPage, responses=_RESPONSES)
 def search_sites(
-    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q = "",
+    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q,
     location: Annotated[str | None, Query(description="city, e.g. Delhi")] = None,
     category: Annotated[str | None, Query(description="e.g. fort, temple, museum")] = None,
     price_range: Annotated[str | None, Query(alias="priceRange", description="free, budget, moderate, premium, luxury")] = None,
@@ -83,7 +86,7 @@ def search_sites(
 
 @router.get("/itineraries", response_model=SearchPage, responses=_RESPONSES)
 def search_itineraries(
-    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q = "",
+    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q,
     destination: str | None = None,
     duration: Annotated[str | None, Query(description="number of days, e.g. 5")] = None,
     budget: Annotated[str | None, Query(description="budget, moderate or luxury")] = None,
@@ -109,7 +112,7 @@ def _visible_indexes(principal: Principal) -> list[str]:
 
 @router.get("/suggestions", response_model=Suggestions, responses=_RESPONSES)
 def search_suggestions(
-    request: Request, principal: CurrentPrincipal, service: SearchDep, q: Q = "",
+    request: Request, principal: CurrentPrincipal, service: SearchDep, q: Q,
     limit: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> Suggestions:
     """Autocomplete: the last word is a prefix; titles of every index the caller may see."""
@@ -133,7 +136,7 @@ def _filters_from(request: Request) -> dict[str, str | None]:
 
 @router.get("/destinations", response_model=SearchPage, responses=_RESPONSES)
 def search_destinations(
-    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q = "", sort: Sort = "relevance",
+    request: Request, principal: CanReadItineraries, service: SearchDep, q: Q, sort: Sort = "relevance",
     limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
 ) -> SearchPage:
     """Destinations by name, city, region or country ("Benares", "Rajasthan"). Filters:
@@ -143,7 +146,7 @@ def search_destinations(
 
 @router.get("/suppliers", response_model=SearchPage, responses=_RESPONSES)
 def search_suppliers(
-    request: Request, principal: CanReadSettlement, service: SearchDep, q: Q = "", sort: Sort = "relevance",
+    request: Request, principal: CanReadSettlement, service: SearchDep, q: Q, sort: Sort = "relevance",
     limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
 ) -> SearchPage:
     """Suppliers (staff only). Filters: any facet of the index as a parameter, e.g. `kind=hotel`."""
@@ -153,7 +156,7 @@ def search_suppliers(
 @router.get("/{index}", response_model=SearchPage, responses=_RESPONSES)
 def search_scoped(
     request: Request, index: Literal["bookings", "agents"], principal: CanReadBookings, service: SearchDep,
-    q: Q = "", sort: Sort = "relevance", limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
+    q: Q, sort: Sort = "relevance", limit: Limit = 20, cursor: Cursor = None, facets: Facets = None,
 ) -> SearchPage:
     """Bookings or agents; an agent sees only its own agency's. Filters: any facet of the index
     as a parameter, e.g. `status=confirmed`."""

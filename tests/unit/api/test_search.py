@@ -161,3 +161,10 @@ def test_writes_through_the_api_sessions_leave_search_outbox_messages(app, world
         s.commit()
         messages = s.scalars(select(OutboxMessage).where(OutboxMessage.channel == "search")).all()
     assert {"index": "bookings", "id": booking.id} in [json.loads(m.payload) for m in messages]
+
+
+def test_the_published_query_length_is_the_configured_one():
+    from api.routes.search import MAX_QUERY_CHARS
+    from tourstack.search.config import default_config
+
+    assert MAX_QUERY_CHARS == default_config().max_query_chars
