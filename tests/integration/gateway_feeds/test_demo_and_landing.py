@@ -4,15 +4,12 @@ Dagster assets re-run on DuckDB."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.fakes.asgi_server import ThreadedServer
 from tests.fakes.stripe_lists import FakeStripeLists
-from tests.pipeline_helpers import seed_tiny
-from tourstack.db.engine import make_engine
 from tourstack.db.models import Payment, Refund, SettlementBatch
 from tourstack.gateway_feeds import GatewayCredentials, build_feeds, current_cursor, land_feed
 from tourstack.gateway_feeds.base import collect
@@ -20,30 +17,6 @@ from tourstack.gateway_feeds.demo_feed import DemoPayPalTransactionsFeed, DemoSt
 from tourstack.gateway_feeds.stripe_feed import StripeBalanceTransactionsFeed
 from tourstack.gateway_feeds.tables import STRIPE_BALANCE_TRANSACTIONS
 from tourstack.ingest.load import DuckDBWarehouse
-
-
-@pytest.fixture(scope="module")
-def seeded_template(migrated_template, tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("seeded") / "operational.db"
-    shutil.copyfile(migrated_template, path)
-    seed_tiny(f"sqlite:///{path}")
-    return str(path)
-
-
-@pytest.fixture
-def engine(seeded_template, tmp_path):
-    target = tmp_path / "operational.db"
-    shutil.copyfile(seeded_template, target)
-    engine = make_engine(f"sqlite:///{target}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    wh = DuckDBWarehouse(str(tmp_path / "warehouse.duckdb"))
-    yield wh
-    wh.close()
 
 
 def test_demo_stripe_records_match_the_operational_money(engine):

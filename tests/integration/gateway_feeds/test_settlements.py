@@ -4,45 +4,17 @@ left alone, and the reconciliation matching a bank payout line to a synced batch
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.fakes.asgi_server import ThreadedServer
-from tests.pipeline_helpers import seed_tiny
 from tests.settlement_helpers import grow_first_payout, land_live, live_payments, stripe_world
-from tourstack.db.engine import make_engine
 from tourstack.db.models import BankStatementLine, Payment, ReconciliationMatch, SettlementBatch
 from tourstack.gateway_feeds import GatewayCredentials, build_feeds, land_feed
 from tourstack.gateway_feeds.settlements import sync_settlement_batches
-from tourstack.ingest.load import DuckDBWarehouse
 from tourstack.reconcile.operational import run_reconciliation
-
-
-@pytest.fixture(scope="module")
-def seeded_template(migrated_template, tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("seeded") / "operational.db"
-    shutil.copyfile(migrated_template, path)
-    seed_tiny(f"sqlite:///{path}")
-    return str(path)
-
-
-@pytest.fixture
-def engine(seeded_template, tmp_path):
-    target = tmp_path / "operational.db"
-    shutil.copyfile(seeded_template, target)
-    engine = make_engine(f"sqlite:///{target}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    wh = DuckDBWarehouse(str(tmp_path / "warehouse.duckdb"))
-    yield wh
-    wh.close()
 
 
 @pytest.fixture
