@@ -19,15 +19,22 @@ err_console = Console(stderr=True)
 USAGE_ERROR = 2
 
 
-def _runtime(database_url: str | None):
+def _sessions(database_url: str | None):
+    """The engine and a sessionmaker of the operational database (the caller disposes)."""
     from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.settings import get_settings
+
+    engine = make_engine(database_url or get_settings().operational_url)
+    return engine, make_sessionmaker(engine)
+
+
+def _delivery(sessions):
+    """What dispatching needs besides the database: transports per channel, routes, settings."""
     from tourstack.messaging import config_from_settings, transports_from_settings
     from tourstack.settings import get_settings
 
     settings = get_settings()
-    engine = make_engine(database_url or settings.operational_url)
-    sessions = make_sessionmaker(engine)
-    return engine, sessions, transports_from_settings(settings, sessions), config_from_settings(settings), settings
+    return transports_from_settings(settings, sessions), config_from_settings(settings), settings
 
 
 def _print(report, settings) -> None:
@@ -42,8 +49,9 @@ def dispatch(limit: int = typer.Option(500, min=1, max=10_000, help="messages pe
     """Send every message that is due now, once."""
     from tourstack.messaging import dispatch_due
 
-    engine, sessions, transports, config, settings = _runtime(database_url)
+    engine, sessions = _sessions(database_url)
     try:
+        transports, config, settings = _delivery(sessions)
         _print(dispatch_due(sessions, transports, config, limit=limit), settings)
     finally:
         engine.dispose()
@@ -55,7 +63,8 @@ def work(interval: float = typer.Option(2.0, min=0.1, max=300, help="seconds bet
     """Dispatch until interrupted (Ctrl-C); rounds that find work follow each other at once."""
     from tourstack.messaging import dispatch_due
 
-    engine, sessions, transports, config, settings = _runtime(database_url)
+    engine, sessions = _sessions(database_url)
+    transports, config, settings = _delivery(sessions)
     try:
         while True:
             report = dispatch_due(sessions, transports, config)
@@ -77,7 +86,7 @@ def list_(status: str | None = typer.Option(None, help="pending, sending, sent, 
     from tourstack.errors import DomainError
     from tourstack.messaging import list_messages
 
-    engine, sessions, *_ = _runtime(database_url)
+    engine, sessions = _sessions(database_url)
     try:
         with sessions() as session:
             page = list_messages(session, status=status, limit=limit)
@@ -101,7 +110,7 @@ def replay(message_id: int = typer.Argument(..., min=1),
     from tourstack.errors import DomainError
     from tourstack.messaging import replay as replay_message
 
-    engine, sessions, *_ = _runtime(database_url)
+    engine, sessions = _sessions(database_url)
     try:
         with sessions() as session:
             row = replay_message(session, message_id)
