@@ -81,13 +81,14 @@ def _with_database(admin_url: str, name: str) -> str:
 
 @pytest.fixture
 def make_pg_database(pg_admin_url: str) -> Iterator:
-    """Factory: creates empty databases and drops them after the test."""
+    """Factory: creates empty databases (or copies of `template`) and drops them after the test."""
     created: list[str] = []
 
-    def factory(prefix: str = "ts_test") -> str:
+    def factory(prefix: str = "ts_test", template: str | None = None) -> str:
         name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        copy_of = f' TEMPLATE "{template}"' if template else ""  # a copy of a database nobody is using
         with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy_of}')
         created.append(name)
         return _with_database(pg_admin_url, name)
 
@@ -154,3 +155,26 @@ def chromium() -> str:
             pytest.fail("Chromium is required (TOURSTACK_REQUIRE_CHROMIUM=1) but not installed")
         pytest.skip("no Chromium on this machine")
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory):
+    """The tiny book built once per session into DuckDB, shared read-only (tests/tiny_book.py)."""
+    from tests.tiny_book import build_duckdb_book
+
+    return build_duckdb_book(tmp_path_factory.mktemp("tiny_warehouse"))
+
+
+@pytest.fixture(scope="session")
+def pg_tiny_warehouse(tiny_warehouse, pg_admin_url, tmp_path_factory) -> Iterator:
+    """The same book built once per session into a PostgreSQL warehouse, shared read-only."""
+    from tests.tiny_book import build_postgres_book
+
+    name = f"ts_tiny_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield build_postgres_book(tiny_warehouse, pg_admin_url, name, tmp_path_factory.mktemp("pg_tiny"))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -10,14 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from tests.pipeline_helpers import (
-    AS_OF,
-    failed_checks,
-    isolate_dbt_env,
-    materialized_keys,
-    run_pipeline,
-    seed_tiny,
-)
+from tests.pipeline_helpers import AS_OF
 from tourstack.finance import BUCKETS, STATEMENTS, ap_aging, ar_aging, control_balance, run_statement
 from reports.finance.export import to_csv, write_xlsx
 from tourstack.warehouse import query
@@ -28,41 +21,14 @@ DATES = [dt.date(2025, 3, 31), dt.date(2025, 12, 31), AS_OF, dt.date(2027, 12, 3
 
 
 @pytest.fixture(scope="module")
-def operational(tmp_path_factory) -> str:
-    """The tiny demo, reconciled once (so rpt_reconciliation and its report have rows)."""
-    from sqlalchemy.orm import Session
-
-    from tourstack.db.engine import make_engine
-    from tourstack.db.migrate import upgrade
-    from tourstack.fx import EcbOfflineSource
-    from tourstack.reconcile.operational import run_reconciliation
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('ledger-ops') / 'operational.db'}"
-    upgrade(url)
-    seed_tiny(url)
-    engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        run_reconciliation(session, rates=EcbOfflineSource(), as_of=AS_OF)
-    engine.dispose()
-    return url
+def operational(tiny_warehouse) -> str:
+    """The shared tiny book (reconciled once, so rpt_reconciliation and its report have rows)."""
+    return tiny_warehouse.operational_url
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, operational):
-    tmp = tmp_path_factory.mktemp("ledger")
-    url = operational
-    path = tmp / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        isolate_dbt_env(mp)
-        mp.setenv("DBT_TARGET", "duckdb")  # a stale manifest is re-parsed before the run
-        mp.setenv("TOURSTACK_DUCKDB_PATH", str(path))
-        result = run_pipeline(url, duckdb_path=str(path), full_refresh=True)
-    ours = ("chart_of_accounts", "commission_tiers", "fct_journal_lines", "fct_trial_balance",
-            "fct_agent_commissions", "rpt_")
-    assert {"fct_journal_lines", "fct_trial_balance", "fct_agent_commissions",
-            "rpt_profit_and_loss", "rpt_cash_flow", "rpt_tax_summary", "rpt_reconciliation"} <= materialized_keys(result)
-    assert [c for c in failed_checks(result) if c.startswith(ours)] == []
-    return path
+def warehouse(tiny_warehouse):
+    return tiny_warehouse.duckdb_path
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ from dagster._core.instance.ref import InstanceRef
 
 from orchestration.defs.pools import WAREHOUSE_WRITER
 from orchestration.run import dagster_home
-from tests.pipeline_helpers import DBT_ENV_KEYS, seed_tiny
+from tests.pipeline_helpers import DBT_ENV_KEYS
+from tests.tiny_book import copy_operational
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_duckdb")]
 
@@ -59,13 +60,10 @@ def _wait_for_dbt_models(instance: DagsterInstance, proc: subprocess.Popen, time
 
 
 def test_refresh_recovers_from_a_killed_run(tmp_path, tiny_warehouse):
-    from tourstack.db.migrate import upgrade
-
     home = tmp_path / "home"
     home.mkdir()
-    url = f"sqlite:///{home / 'tourstack.db'}"
-    upgrade(url)
-    seed_tiny(url)  # the same data as the shared tiny warehouse, the clean build to compare with
+    # the shared tiny warehouse's own operational rows: its build is the clean one to compare with
+    copy_operational(tiny_warehouse, home / "tourstack.db")
     env = _cli_env(home)
     instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home(home))))
 

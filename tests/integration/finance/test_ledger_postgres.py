@@ -1,5 +1,6 @@
 """The general ledger on a PostgreSQL warehouse: the same models and report SQL as on DuckDB,
-double entry holds, and the AR/AP agings tie to their control accounts."""
+double entry holds, and the AR/AP agings tie to their control accounts (the session's tiny book,
+built once into each warehouse)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import duckdb
 import psycopg
 import pytest
 
-from tests.pipeline_helpers import AS_OF, isolate_dbt_env, materialized_keys, run_pipeline, seed_tiny
+from tests.pipeline_helpers import AS_OF
 from tourstack.finance import ap_aging, ar_aging, control_balance, run_statement
 from tourstack.warehouse import query
 
@@ -35,16 +36,9 @@ def _profile(conn) -> dict[str, tuple]:
             for mart, cols in LEDGER_MARTS.items()}
 
 
-def test_ledger_balances_and_agings_tie_on_postgres(migrated_sqlite_url, make_pg_database, tmp_path,
-                                                     monkeypatch):
-    isolate_dbt_env(monkeypatch)
-    seed_tiny(migrated_sqlite_url)
-    pg = make_pg_database("ts_ledger")
-    result = run_pipeline(migrated_sqlite_url, postgres_url=pg, full_refresh=True)
-    assert set(LEDGER_MARTS) <= materialized_keys(result)
-    duck = tmp_path / "wh.duckdb"
-    run_pipeline(migrated_sqlite_url, duckdb_path=str(duck), full_refresh=True)
-    with duckdb.connect(str(duck), read_only=True) as con:
+def test_ledger_balances_and_agings_tie_on_postgres(pg_tiny_warehouse, tiny_warehouse):
+    pg = pg_tiny_warehouse.url
+    with duckdb.connect(str(tiny_warehouse.duckdb_path), read_only=True) as con:
         on_duckdb = _profile(con)
 
     with psycopg.connect(pg) as conn:

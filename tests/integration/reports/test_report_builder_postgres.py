@@ -1,6 +1,6 @@
 """The same report specs answer identically on the PostgreSQL warehouse and on DuckDB: the tiny
-demo is built once into a fresh PostgreSQL database (module scope), the semantic manifest is
-parsed for that database, and every example spec is compared row by row, exactly (ratio metrics
+book is built once per session into a PostgreSQL database (tests/tiny_book.py), the semantic
+manifest is parsed for that database, and every example spec is compared row by row, exactly (ratio metrics
 too). Filter values with quotes and SQL syntax are bound by psycopg, and of two claimers of a
 due report schedule on a PostgreSQL operational database exactly one wins."""
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import uuid
 from decimal import Decimal
 
 import psycopg
@@ -16,8 +15,7 @@ import pytest
 
 from reports import DEFINITIONS
 
-from tests.e2e.conftest import PROJECT_DIR, tiny_warehouse  # noqa: F401 (the shared DuckDB build)
-from tests.pipeline_helpers import AS_OF, failed_checks, isolate_dbt_env, run_pipeline, seed_tiny
+from tests.pipeline_helpers import AS_OF
 from reports.builder import ReportSource, load_spec, parse_spec, run_report
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
@@ -27,39 +25,12 @@ EXAMPLES = DEFINITIONS
 
 
 @pytest.fixture(scope="module")
-def pg_source(pg_admin_url, tmp_path_factory):
-    from dbt.cli.main import dbtRunner
-
-    from tourstack.db.migrate import upgrade
-
-    tmp = tmp_path_factory.mktemp("report_pg")
-    name = f"ts_reports_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{pg_admin_url.rpartition('/')[0]}/{name}"
-    try:
-        operational = f"sqlite:///{tmp / 'operational.db'}"
-        upgrade(operational)
-        seed_tiny(operational)
-        with pytest.MonkeyPatch.context() as mp:
-            isolate_dbt_env(mp)
-            result = run_pipeline(operational, postgres_url=url, full_refresh=True)
-            assert result.success, failed_checks(result)
-            mp.setenv("DBT_TARGET", "postgres")
-            mp.setenv("TOURSTACK_PG_DBNAME", name)
-            parsed = dbtRunner().invoke([
-                "parse", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-                "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--quiet",
-            ])
-        assert parsed.success, parsed.exception
-        yield ReportSource("postgres", tmp / "target" / "semantic_manifest.json", postgres_url=url)
-    finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def pg_source(pg_tiny_warehouse):
+    return ReportSource("postgres", pg_tiny_warehouse.semantic_manifest, postgres_url=pg_tiny_warehouse.url)
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
-def test_spec_answers_identically_on_postgres_and_duckdb(example, pg_source, tiny_warehouse):  # noqa: F811
+def test_spec_answers_identically_on_postgres_and_duckdb(example, pg_source, tiny_warehouse):
     spec = load_spec(EXAMPLES / example)
     duck = ReportSource("duckdb", tiny_warehouse.semantic_manifest, duckdb_path=tiny_warehouse.duckdb_path)
     on_duckdb = run_report(spec, duck, as_of=AS_OF)
@@ -76,7 +47,7 @@ def test_spec_answers_identically_on_postgres_and_duckdb(example, pg_source, tin
     (["avg_booking_value", "quote_conversion_rate", "cash_received_share"], ["metric_time"]),
     (["avg_booking_value", "cash_received_share"], ["metric_time", "booking__region"]),
 ])
-def test_ratio_metrics_answer_identically_on_postgres_and_duckdb(pg_source, tiny_warehouse,  # noqa: F811
+def test_ratio_metrics_answer_identically_on_postgres_and_duckdb(pg_source, tiny_warehouse,
                                                                  metrics, dimensions):
     spec = parse_spec({"title": "Ratios", "metrics": metrics, "dimensions": dimensions, "grain": "month",
                        "date_range": {"start": "2025-07-01", "end": "2026-06-30"}})
@@ -155,7 +126,7 @@ def test_of_two_claimers_exactly_one_wins_on_postgres(pg_url):
         engine.dispose()
 
 
-def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse):  # noqa: F811
+def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse):
     from reports.builder import SourceError
 
     wrong = ReportSource("postgres", tiny_warehouse.semantic_manifest, postgres_url=pg_source.postgres_url)
@@ -163,7 +134,7 @@ def test_a_manifest_for_another_database_is_refused(pg_source, tiny_warehouse): 
         wrong.layer()
 
 
-def test_dashboards_show_the_same_figures_on_postgres_and_duckdb(pg_source, tiny_warehouse):  # noqa: F811
+def test_dashboards_show_the_same_figures_on_postgres_and_duckdb(pg_source, tiny_warehouse):
     """Every dashboard built from the PostgreSQL warehouse carries the same tiles (exact values)
     and the same chart data as the one built from DuckDB."""
     from reports.dashboards.writer import build_pages

@@ -1,16 +1,19 @@
-"""The same seed through DuckDB and through PostgreSQL gives identical marts: row counts and
-money totals per mart, compared exactly; after a change to the operational rows, an incremental
-run gives on both warehouses the incremental facts a full refresh gives."""
+"""The same book through DuckDB and through PostgreSQL (the session's tiny book, built once
+into each) gives identical marts: row counts and money totals per mart, compared exactly; after
+a change to the operational rows, an incremental run gives on both warehouses the incremental
+facts a full refresh gives."""
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import duckdb
 import psycopg
 import pytest
 
-from tests.pipeline_helpers import MARTS, failed_checks, isolate_dbt_env, run_pipeline, seed_tiny
+from tests.pipeline_helpers import MARTS, failed_checks, isolate_dbt_env, run_pipeline
+from tests.tiny_book import copy_operational
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.xdist_group("dbt_postgres")]
@@ -51,19 +54,8 @@ def _postgres_profile(url: str) -> dict[str, tuple]:
     return out
 
 
-def test_duckdb_and_postgres_marts_are_identical(tmp_path, migrated_sqlite_url, make_pg_database,
-                                                 monkeypatch):
-    isolate_dbt_env(monkeypatch)
-    seed_tiny(migrated_sqlite_url)
-    _reconcile(migrated_sqlite_url)  # so rpt_reconciliation has matches, payouts and exceptions to compare
-    duck = tmp_path / "wh.duckdb"
-    pg = make_pg_database("ts_wh")
-
-    on_duckdb = run_pipeline(migrated_sqlite_url, duckdb_path=str(duck), full_refresh=True)
-    assert on_duckdb.success and failed_checks(on_duckdb) == []
-    on_postgres = run_pipeline(migrated_sqlite_url, postgres_url=pg, full_refresh=True)
-    assert on_postgres.success and failed_checks(on_postgres) == []
-
+def test_duckdb_and_postgres_marts_are_identical(tiny_warehouse, pg_tiny_warehouse):
+    duck, pg = tiny_warehouse.duckdb_path, pg_tiny_warehouse.url
     duck_profile, pg_profile = _duckdb_profile(duck), _postgres_profile(pg)
     assert set(duck_profile) == set(MARTS)
     for mart in MARTS:
@@ -74,12 +66,23 @@ def test_duckdb_and_postgres_marts_are_identical(tmp_path, migrated_sqlite_url, 
     assert _rows(duck, pg, "rpt_reconciliation")
     _analytics_marts_match(duck, pg)
 
-    changed = _change_booking_rows(migrated_sqlite_url)
+
+def test_incremental_runs_give_on_both_warehouses_what_a_full_refresh_gives(
+        tiny_warehouse, pg_tiny_warehouse, make_pg_database, tmp_path, monkeypatch):
+    """On private copies of the shared builds (the operational file, the DuckDB file and a
+    PostgreSQL template clone), so the other modules keep reading the untouched book."""
+    isolate_dbt_env(monkeypatch)
+    operational = copy_operational(tiny_warehouse, tmp_path / "operational.db")
+    duck = tmp_path / "wh.duckdb"
+    shutil.copyfile(tiny_warehouse.duckdb_path, duck)
+    pg = make_pg_database("ts_wh", template=pg_tiny_warehouse.database)
+
+    changed = _change_booking_rows(operational)
     for kwargs in ({"duckdb_path": str(duck)}, {"postgres_url": pg}):
-        incremental = run_pipeline(migrated_sqlite_url, **kwargs)
+        incremental = run_pipeline(operational, **kwargs)
         assert incremental.success and failed_checks(incremental) == [], kwargs
     refreshed = tmp_path / "refreshed.duckdb"
-    assert run_pipeline(migrated_sqlite_url, duckdb_path=str(refreshed), full_refresh=True).success
+    assert run_pipeline(operational, duckdb_path=str(refreshed), full_refresh=True).success
     _incremental_facts_match(duck, pg, refreshed, changed)
 
 
@@ -157,21 +160,6 @@ def _incremental_facts_match(duck_path, pg_url: str, refreshed_path, changed: di
             edited = f"select count(*) from marts.{fact} where {edit}"
             assert duck.execute(edited).fetchone()[0] == changed[fact], fact
             assert pg.execute(edited).fetchone()[0] == changed[fact], fact
-
-
-def _reconcile(url: str) -> None:
-    import datetime as dt
-
-    from sqlalchemy.orm import Session
-
-    from tourstack.db.engine import make_engine
-    from tourstack.fx import EcbOfflineSource
-    from tourstack.reconcile.operational import run_reconciliation
-
-    engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        run_reconciliation(session, rates=EcbOfflineSource(), as_of=dt.date(2026, 6, 30))
-    engine.dispose()
 
 
 def _rows(duck_path, pg_url: str, model: str) -> list[tuple]:

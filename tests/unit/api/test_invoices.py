@@ -77,6 +77,7 @@ def test_finance_end_to_end(client, world, finance):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert number in text and "42,000.00" not in text and "42000.00" in text
     assert "Rupees Forty-Two Thousand Only" in text.replace("\n", " ")
+    assert "Page 1 of 1" in text  # the stylesheet's page footer: the CSS reached the renderer intact
 
     doc = client.get(f"{BASE}/{iid}/download", params={"format": "json"}, headers=checker).json()
     assert doc["invoice_number"] == number and doc["totals"]["total"] == "42000.00"
