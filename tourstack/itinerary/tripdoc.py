@@ -62,6 +62,11 @@ class DocDay:
     weather: DayWeather
     warnings: list[Warning]
 
+    @property
+    def heading(self) -> str:
+        """'Day 2: Amber Fort', without doubling a title that already starts with 'Day 2'."""
+        return self.title if re.match(rf"Day {self.number}\b", self.title) else f"Day {self.number}: {self.title}"
+
 
 @dataclass
 class TripDocument:
@@ -119,8 +124,10 @@ def _items(session: Session, itinerary: Itinerary) -> dict[int, list[tuple[DocIt
             if sup.latitude is not None and sup.longitude is not None:
                 location = LatLon(sup.latitude, sup.longitude)
         cost = f"{from_minor(item.estimated_cost_minor, item.currency)} {item.currency}" if item.estimated_cost_minor else ""
-        doc_item = DocItem(_clock(item.starts_at), _clock(item.ends_at), item.kind, drafts._item_name(session, item),
-                           item.description or "", category, location, cost)
+        name = drafts._item_name(session, item)
+        description = "" if (item.description or "").strip() == name else item.description or ""
+        doc_item = DocItem(_clock(item.starts_at), _clock(item.ends_at), item.kind, name, description,
+                           category, location, cost)
         out.setdefault(day.day_number, []).append((doc_item, item.kind))
     return out
 
