@@ -23,6 +23,7 @@ from api.routes import (
     health,
     invoices,
     itineraries,
+    itinerary_documents,
     outbox,
     payment_plans,
     payments,
@@ -41,7 +42,9 @@ from tourstack.settings import Settings, get_settings
 
 # Every resource below the version prefix; /health stays at the root for probes.
 VERSIONED_ROUTERS = (
-    bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
+    bookings, quotes, invoices, suppliers, supplier_payouts,
+    itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
+    itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
     search,
 )

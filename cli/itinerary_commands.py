@@ -9,6 +9,7 @@ exit code 2.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -111,6 +112,45 @@ def generate(
         console.print(f"[yellow]note:[/yellow] {warning}", soft_wrap=True)
     if itinerary is not None:
         console.print(f"Saved as draft itinerary {itinerary.id}.")
+
+
+@itinerary_app.command()
+def pdf(
+    reference: str = typer.Argument(..., help="itinerary id (42) or booking reference"),
+    out: Path = typer.Option(..., "--out", "-o", help="where to write the PDF"),
+    today: str | None = typer.Option(None, "--today", help="date the forecast horizon counts from, YYYY-MM-DD"),
+    database_url: str | None = typer.Option(None, help="defaults to the operational DB"),
+) -> None:
+    """Write the customer's trip document, e.g. `tourstack itinerary pdf 42 --out trip.pdf`."""
+    from reports.itinerary.pdf import render_pdf
+    from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.itinerary import ItineraryNotFound
+    from tourstack.itinerary.tripdoc import build_document, resolve_itinerary
+    from tourstack.itinerary.tripdoc_services import providers_from_settings
+    from tourstack.settings import get_settings
+
+    try:
+        as_of = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        raise _fail(f"--today must be YYYY-MM-DD, not {today!r}") from None
+    if out.exists() and out.is_dir():
+        raise _fail(f"--out {out} is a directory")
+    settings = get_settings()
+    engine = make_engine(database_url or settings.operational_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            try:
+                itinerary, booking_ref = resolve_itinerary(session, reference, agency_id=None)
+            except ItineraryNotFound:
+                raise _fail(f"no itinerary or booking {reference!r}") from None
+            doc = build_document(session, itinerary, today=as_of, providers=providers_from_settings(settings),
+                                 booking_ref=booking_ref)
+        data = render_pdf(doc)
+    finally:
+        engine.dispose()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    console.print(f"Wrote {out} ({len(doc.days)} days, {len(data) // 1024} kB).")
 
 
 def register(app: typer.Typer) -> None:

@@ -216,6 +216,10 @@ def demo(
     _reconcile()
     ai = run_ai_activity(settings.operational_url, seed=seed, as_of=plan.as_of)
     console.print(f"AI itineraries: {ai.drafted} drafted for quote requests, {ai.approved} approved")
+    from reports.itinerary.samples import write_samples
+
+    samples = write_samples(settings.operational_url, settings.home / "itineraries", limit=2)
+    console.print(f"Trip documents: {len(samples)} sample PDFs in {settings.home / 'itineraries'}")
     console.rule("2/4 warehouse")
     elapsed = _materialize(full_refresh=True)
     console.rule("3/4 dashboards, executive e-mail and search indexes")

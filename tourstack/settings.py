@@ -166,6 +166,12 @@ class Settings(BaseSettings):
     typesense_collection_prefix: str = Field(
         default="", description="prefix of collection and alias names, to share a server"
     )
+    # Trip documents (tourstack.geo, tourstack.weather): online providers only when a key is set;
+    # the base URLs exist for proxies and the loopback fakes of the tests.
+    google_maps_api_key: SecretStr | None = Field(default=None, description="Google Maps Platform key")
+    google_maps_base_url: str | None = Field(default=None, description="Maps API base URL override")
+    openweather_api_key: SecretStr | None = Field(default=None, description="OpenWeather One Call key")
+    openweather_base_url: str = Field(default="https://api.openweathermap.org", description="OpenWeather API")
 
     @field_validator("report_recipient_domains", mode="before")
     @classmethod

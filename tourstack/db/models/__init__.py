@@ -28,6 +28,7 @@ from tourstack.db.models.finance import (
     SettlementBatch,
     SupplierPayout,
 )
+from tourstack.db.models.inbox import InboxConfirmation, InboxMessage, InboxStagedRate, InboxTask
 from tourstack.db.models.invoicing import InvoiceCounter, InvoiceEvent
 from tourstack.db.models.messaging import OutboxMessage, OutboxRateSlot
 from tourstack.db.models.payments import WebhookEvent
@@ -51,6 +52,7 @@ from tourstack.db.models.sales import (
 
 __all__ = [
     "OutboxMessage",
+    "InboxConfirmation", "InboxMessage", "InboxStagedRate", "InboxTask",
     "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",
     "Booking", "BookingItem", "Customer", "CustomerRating", "Destination", "Dispute",
     "ExecutiveEmail", "FxRate", "Installment", "Invoice", "InvoiceCounter", "InvoiceEvent",

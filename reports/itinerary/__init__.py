@@ -1,0 +1,1 @@
+"""The customer's trip document (itinerary PDF), laid out from `tourstack.itinerary.tripdoc`."""
