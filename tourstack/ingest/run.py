@@ -18,9 +18,9 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # Credentials never belong in the warehouse. Saved report definitions, their schedules (who
 # receives what) and the executive e-mail archive are application state, not business facts:
 # analysts have no use for them and recipients' addresses should not spread further. The
-# messaging outbox holds phone numbers and message bodies: the same.
+# messaging outbox holds phone numbers and message bodies: the same (and its threads table).
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
-                             "outbox_messages", "outbox_rate_slots"})
+                             "outbox_messages", "outbox_rate_slots", "message_threads"})
 
 
 def operational_tables() -> list[Table]:
