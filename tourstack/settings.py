@@ -134,6 +134,8 @@ class Settings(BaseSettings):
     slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming webhook URL")
     slack_api_url: str = Field(default="https://slack.com/api/", description="Slack Web API base URL")
     teams_webhook_url: SecretStr | None = Field(default=None, description="Teams Workflows/webhook URL")
+    teams_webhook_urls: dict[str, SecretStr] = Field(
+        default_factory=dict, description='per Teams recipient, JSON: {"finance": "https://..."}')
     exec_report_recipients: list[str] = Field(default_factory=list, description="executive e-mails")
     exec_report_stale_after_hours: float = Field(
         default=36.0, description="data older than this (newest booking/ingest vs as_of) is stale"

@@ -92,6 +92,12 @@ def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | N
     slack = _slack(settings, sessions)
     if slack is not None:
         transports["slack"] = slack
+    if settings.teams_webhook_url is not None or settings.teams_webhook_urls:
+        from tourstack.messaging.teams import TeamsTransport
+
+        default = settings.teams_webhook_url.get_secret_value() if settings.teams_webhook_url else None
+        transports["teams"] = TeamsTransport(default_url=default, urls={
+            name: url.get_secret_value() for name, url in settings.teams_webhook_urls.items()})
     if sessions is not None:
         from tourstack.search import SearchService
         from tourstack.search.changes import SearchIndexTransport

@@ -48,3 +48,20 @@ def sessions(session: Session) -> sessionmaker:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture(scope="module")
+def teams_server():
+    from tests.fakes.teams import FakeTeams
+
+    fake = FakeTeams()
+    with ThreadedServer(fake.app) as server:
+        yield fake, server.url
+
+
+@pytest.fixture
+def teams(teams_server):
+    fake, url = teams_server
+    fake.cards.clear()
+    fake._faults.clear()
+    return fake, url

@@ -150,8 +150,8 @@ def test_incoming_webhook_posts_and_maps_failures_without_leaking_its_url(sessio
 
 def test_a_bot_token_wins_over_a_webhook_and_without_either_slack_is_files(tmp_path, sessions):
     both = Settings(home=tmp_path, slack_bot_token="xoxb-1", slack_webhook_url="http://127.0.0.1:9/h")
-    assert isinstance(transports_from_settings(both, sessions)["slack"], SlackTransport)
-    assert transports_from_settings(both, sessions)["slack"]._web is not None
+    chosen = transports_from_settings(both, sessions)["slack"]
+    assert isinstance(chosen, SlackTransport) and chosen._web is not None
     from tourstack.messaging import FileTransport
 
     assert isinstance(transports_from_settings(Settings(home=tmp_path))["slack"], FileTransport)
