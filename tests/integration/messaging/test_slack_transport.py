@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tourstack.db.models import MessageThread, OutboxMessage
 from tourstack.messaging import Event, dispatch_due, enqueue, route_event, shipped_config, transports_from_settings
 from tourstack.messaging.slack import SlackTransport
+from tourstack.messaging.transports import _slack
 from tourstack.settings import Settings
 
 pytestmark = pytest.mark.xdist_group("messaging_fakes")
@@ -150,7 +151,7 @@ def test_incoming_webhook_posts_and_maps_failures_without_leaking_its_url(sessio
 
 def test_a_bot_token_wins_over_a_webhook_and_without_either_slack_is_files(tmp_path, sessions):
     both = Settings(home=tmp_path, slack_bot_token="xoxb-1", slack_webhook_url="http://127.0.0.1:9/h")
-    chosen = transports_from_settings(both, sessions)["slack"]
+    chosen = _slack(both, sessions)  # (the whole set would also open the search index)
     assert isinstance(chosen, SlackTransport) and chosen._web is not None
     from tourstack.messaging import FileTransport
 
