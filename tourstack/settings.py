@@ -128,6 +128,14 @@ class Settings(BaseSettings):
     # YAML; until a channel's workspace is connected its messages are JSON files under
     # `<outbox_dir>/<channel>/`.
     messaging_config: Path | None = Field(default=None, description="messaging YAML; unset: the shipped one")
+    # Slack: a bot token (Web API, threads per booking) wins over an incoming webhook (one channel,
+    # no threads). Teams: a Workflows / incoming-webhook URL. Unset: the channel's files as above.
+    slack_bot_token: SecretStr | None = Field(default=None, description="Slack bot token (xoxb-...)")
+    slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming webhook URL")
+    slack_api_url: str = Field(default="https://slack.com/api/", description="Slack Web API base URL")
+    teams_webhook_url: SecretStr | None = Field(default=None, description="Teams Workflows/webhook URL")
+    teams_webhook_urls: dict[str, SecretStr] = Field(
+        default_factory=dict, description='per Teams recipient, JSON: {"finance": "https://..."}')
     exec_report_recipients: list[str] = Field(default_factory=list, description="executive e-mails")
     exec_report_stale_after_hours: float = Field(
         default=36.0, description="data older than this (newest booking/ingest vs as_of) is stale"

@@ -18,10 +18,11 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # Credentials never belong in the warehouse. Saved report definitions, their schedules (who
 # receives what) and the executive e-mail archive are application state, not business facts:
 # analysts have no use for them and recipients' addresses should not spread further. The
-# messaging outbox holds phone numbers and message bodies: the same. The inbox holds third
-# parties' raw mail and attachments, and what was read from them before a person checked it.
+# messaging outbox holds phone numbers and message bodies: the same (and its threads table). The
+# inbox holds third parties' raw mail and attachments, and what was read from them before a
+# person checked it.
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
-                             "outbox_messages", "outbox_rate_slots",
+                             "outbox_messages", "outbox_rate_slots", "message_threads",
                              "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks"})
 
 

@@ -63,3 +63,15 @@ def announce_payment(session: Session, payment: Payment, *, config: MessagingCon
              "amount": str(from_minor(payment.amount_minor, payment.currency)), "currency": payment.currency,
              "failure_code": payment.failure_code if payment.status == "failed" else None}
     return route_event(session, Event(type=kind, key=f"payment-{payment.id}", facts=facts, thread=ref), config)
+
+
+def announce_reconciliation(session: Session, summary: dict, *, as_of: dt.date,
+                            config: MessagingConfig | None = None) -> Routed:
+    """`reconciliation.exceptions`, once per reconciliation run (the run id is the key), in the
+    run's transaction; the route's `min_count` keeps a run without exceptions quiet."""
+    reasons = summary.get("exceptions_by_reason") or {}
+    facts = {"date": as_of, "count": summary.get("exceptions", 0), "match_rate": summary.get("match_rate"),
+             "transactions": summary.get("transactions"),
+             "by_reason": ", ".join(f"{reason} {n}" for reason, n in reasons.items())}
+    return route_event(session, Event(type="reconciliation.exceptions", key=f"reconciliation-{summary['run_id']}",
+                                      facts=facts, count=int(summary.get("exceptions") or 0)), config)

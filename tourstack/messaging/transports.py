@@ -80,14 +80,24 @@ class FileTransport:
 
 
 def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | None = None) -> dict[str, Transport]:
-    """The transport of every channel. People's channels use the file transport under the
-    outbox folder, as no workspace is connected in this release (docs/messaging.md); with
-    `sessions` (a sessionmaker of the operational database) the search channel updates the
-    configured search engine's live indexes."""
+    """The transport of every channel. A connected workspace (TOURSTACK_SLACK_BOT_TOKEN or
+    _WEBHOOK_URL, TOURSTACK_TEAMS_WEBHOOK_URL) gets its own; other people's channels use the file
+    transport under the outbox folder (docs/messaging.md). With `sessions` (a sessionmaker of the
+    operational database) the search channel updates the configured search engine's live indexes
+    and Slack threads per booking."""
     from tourstack.messaging.config import CHANNELS
 
     files = FileTransport(settings.outbox_dir)
     transports: dict[str, Transport] = {channel: files for channel in CHANNELS if channel != "search"}
+    slack = _slack(settings, sessions)
+    if slack is not None:
+        transports["slack"] = slack
+    if settings.teams_webhook_url is not None or settings.teams_webhook_urls:
+        from tourstack.messaging.teams import TeamsTransport
+
+        default = settings.teams_webhook_url.get_secret_value() if settings.teams_webhook_url else None
+        transports["teams"] = TeamsTransport(default_url=default, urls={
+            name: url.get_secret_value() for name, url in settings.teams_webhook_urls.items()})
     if sessions is not None:
         from tourstack.search import SearchService
         from tourstack.search.changes import SearchIndexTransport
@@ -95,3 +105,14 @@ def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | N
 
         transports["search"] = SearchIndexTransport(sessions, SearchService(build_backend(settings)))
     return transports
+
+
+def _slack(settings: Settings, sessions: Callable[[], Any] | None) -> Transport | None:
+    from tourstack.messaging.slack import SlackTransport
+
+    if settings.slack_bot_token is not None and sessions is not None:
+        return SlackTransport(sessions=sessions, token=settings.slack_bot_token.get_secret_value(),
+                              base_url=settings.slack_api_url)
+    if settings.slack_webhook_url is not None:
+        return SlackTransport(webhook_url=settings.slack_webhook_url.get_secret_value())
+    return None

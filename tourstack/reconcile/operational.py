@@ -52,6 +52,7 @@ from tourstack.db.models import (
     SettlementBatch,
 )
 from tourstack.fx import RateSource
+from tourstack.messaging.events import announce_reconciliation
 from tourstack.reconcile.engine import reconcile
 from tourstack.reconcile.fxrates import FxConverter
 from tourstack.reconcile.payouts import match_payouts
@@ -252,10 +253,12 @@ def run_reconciliation(session: Session, *, rates: RateSource | None, as_of: dt.
         session.execute(insert(ReconciliationException), exceptions)
     session.flush()
     installments = sum(1 for m in matches if m["installment_id"] is not None)
-    return {**result.summary, **_with_people(result.summary, everything, decided, human), **payouts.summary,
-            "allocation_rows": len(matches), "installment_allocations": installments,
-            "booking_only_allocations": sum(1 for m in matches if m["invoice_id"] is None and m["booking_id"]),
-            "run_id": run_id, "manual_transactions": len(decided.manual & set(everything["txn_id"].to_list()))}
+    summary = {**result.summary, **_with_people(result.summary, everything, decided, human), **payouts.summary,
+                  "allocation_rows": len(matches), "installment_allocations": installments,
+               "booking_only_allocations": sum(1 for m in matches if m["invoice_id"] is None and m["booking_id"]),
+               "run_id": run_id, "manual_transactions": len(decided.manual & set(everything["txn_id"].to_list()))}
+    announce_reconciliation(session, summary, as_of=as_of)  # in the run's transaction, like its queue
+    return summary
 
 
 def _with_people(summary: dict, everything: pl.DataFrame, decided: Decided, human: list[dict]) -> dict:

@@ -54,7 +54,7 @@ def test_every_generated_table_is_filled(seeded):
         "webhook_events", "reconciliation_matches", "reconciliation_exceptions",
         "reconciliation_decisions", "ai_generations", "itinerary_revisions",
         "bank_statement_imports", "saved_reports", "report_schedules", "executive_emails",
-        "outbox_messages", "outbox_rate_slots",
+        "outbox_messages", "outbox_rate_slots", "message_threads",
     }
     empty = {t for t, n in counts.items() if n == 0} - allowed_empty
     assert not empty

@@ -4,6 +4,7 @@ an unmatched transaction comes back without that invoice, a manual remainder is 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from tourstack.db.engine import make_engine
 from tourstack.db.models import (
     BankStatementLine,
+    OutboxMessage,
     ReconciliationDecision,
     ReconciliationException,
     ReconciliationMatch,
@@ -80,6 +82,12 @@ def test_daily_run_matches_demo_data_and_counts_every_transaction(demo_url):
         seen = set(session.scalars(select(ReconciliationMatch.txn_key))) | set(
             session.scalars(select(ReconciliationException.txn_key)))
         assert loaded <= seen
+        # the run's exceptions are announced to finance, in the run's transaction, once per run
+        (told,) = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.event_type == "reconciliation.exceptions",
+            OutboxMessage.event_key == f"reconciliation-{summary['run_id']}"))
+        assert (told.channel, told.recipient) == ("slack", "#finance")
+        assert json.loads(told.payload)["facts"]["count"] == summary["exceptions"] > 0
     engine.dispose()
 
 

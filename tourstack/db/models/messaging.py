@@ -13,13 +13,16 @@ twice (a retried request, a replayed webhook) is still one message. `payload` is
 `OutboxRateSlot` is one row per rate key (channel and recipient, such as `slack:#bookings`): the
 time the next message to it may leave. Dispatchers lock it while they claim, so two of them never
 send to one Slack channel in the same second.
+
+`MessageThread` remembers where a conversation about one thing (a booking) started in a channel
+that threads (Slack: the first message's `ts`), so later messages about it reply in that thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourstack.db.base import Base, Timestamps, UTCDateTime
@@ -64,3 +67,18 @@ class OutboxRateSlot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     rate_key: Mapped[str] = mapped_column(String(280), unique=True)
     next_free_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class MessageThread(Timestamps, Base):
+    """The first message of a thread: per channel, recipient (a Slack channel id or name) and
+    thread key (a booking reference). Written once (the first writer wins); never updated."""
+
+    __tablename__ = "message_threads"
+    __table_args__ = (UniqueConstraint("channel", "recipient", "thread_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(255))
+    thread_key: Mapped[str] = mapped_column(String(160))
+    provider_thread_id: Mapped[str] = mapped_column(String(64))  # Slack: the root message's ts
+    provider_channel: Mapped[str | None] = mapped_column(String(64))  # Slack: the channel id it answered
