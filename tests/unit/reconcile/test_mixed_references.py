@@ -53,3 +53,25 @@ def test_swift_code_word_inv_before_an_export_invoice_number(pay):
                       description="INWARD REMITTANCE-AED 9,791.98 POLARIS HOLIDAYS FZE-/INV/2025-26/000274")])
     assert [a[1] for a in allocations(result)] == ["EXP/2025-26/000274"]
     assert "T1" not in reasons(result) or reasons(result)["T1"] != "low_confidence"
+
+
+HIGHLAND = [
+    ("EXP/2025-26/000510", "TB6AAAAA1", "Highland Tours SARL", "Mme A Roux x 6", "5000.00", "EUR", "2025-12-01",
+     "2025-12-16"),
+    ("EXP/2025-26/000511", "TB6BBBBB2", "Highland Tours SARL", "M. B Petit x 6", "5070.00", "EUR", "2025-12-02",
+     "2025-12-17"),
+]
+
+
+@pytest.fixture
+def wire(tmp_path, rates):
+    return reconciler(tmp_path, rates, write_csv(tmp_path / "r.csv", RECEIVABLE_COLUMNS, HIGHLAND))
+
+
+def test_wire_short_by_charges_or_by_a_short_payment_is_for_a_person(wire):
+    # 4,953.40 EUR without a reference: 5,000 less 46.60 EUR of correspondent charges, or 5,070 paid
+    # 2.4 % short (a discount the agency took): two readings, so the queue, both suggested
+    result = wire([txn("T1", "2025-12-20", "4953.40", "EUR", reference="IRM251220000001",
+                       counterparty="HIGHLAND TOURS SARL", description="INWARD REMITTANCE-HIGHLAND TOURS SARL-/RFB/PAYMENT")])
+    assert allocations(result) == []
+    assert reasons(result)["T1"] == "ambiguous"
