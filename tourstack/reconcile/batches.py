@@ -30,6 +30,7 @@ from tourstack.reconcile.ledger import (
 )
 
 WIRE_ROUND_UP = 10_00  # a payer rounding a foreign-currency wire up sends at most 10 units more
+SHORT_PAYMENT_BPS = 250  # a payer short-paying an invoice (a discount taken, a dispute) by up to 2.5 %
 
 
 def _multi(led: Ledger, t: int, cands: list[tuple]) -> bool:
@@ -258,6 +259,12 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
     if not combos and not unsure and not fee and cur in WIRE_CHARGES and same and not is_round(amount, cur):
         combos, unsure = wire_short(same, amount, cur)
         charged = True
+        if len(combos) == 1 and not unsure:
+            # The same wire may as well be a short payment (a discount taken, a dispute) of up to
+            # 2.5 %: another open combination within that wider shortfall is another reading.
+            wide, wide_unsure = wire_short(same, amount, cur, shortfall=SHORT_PAYMENT_BPS)
+            if len(wide) > 1 or wide_unsure:
+                combos, unsure = wide, True
         if any(len(c) > 1 for c in combos):
             # Inside a window of some 120 units several invoices add up by coincidence as
             # often as not (or the payer converted at its own rate): a person decides.
@@ -291,14 +298,18 @@ def _by_agency(led: Ledger, t: int, hint: tuple | None = None, pay_one=None) -> 
     return False
 
 
-def wire_short(same: list[tuple[int, int]], amount: int, cur: str) -> tuple[list[list[int]], bool]:
+def wire_short(same: list[tuple[int, int]], amount: int, cur: str,
+               shortfall: int = 0) -> tuple[list[list[int]], bool]:
     """A SWIFT wire in the invoice's own currency sent SHA or BEN arrives short by what the
     correspondent banks deducted (10-40 units each, one or two banks: at most WIRE_CHARGES), or
     a few units over when the payer rounded up: the combinations of open invoices whose total
-    lies in that band. Only a single fitting combination is taken (allocate decides)."""
-    band = WIRE_CHARGES[cur] + WIRE_ROUND_UP
+    lies in that band. Only a single fitting combination is taken (allocate decides).
+    `shortfall` (basis points of the invoice) widens the band to a short payment that size
+    when it is more than the charges, to look for other readings."""
+    short = max(WIRE_CHARGES[cur], amount * 10_000 // (10_000 - shortfall) - amount if shortfall else 0)
+    band = short + WIRE_ROUND_UP
     # find() accepts |value - total| <= slack: centre the band [amount - round-up, amount + charges]
-    centre = amount + (WIRE_CHARGES[cur] - WIRE_ROUND_UP) // 2
+    centre = amount + (short - WIRE_ROUND_UP) // 2
     return subsets.find(same, [centre], cur, slack=(band + 1) // 2)
 
 

@@ -184,7 +184,7 @@ def build(txn: pl.DataFrame, inv: pl.DataFrame, fx: FxConverter) -> pl.DataFrame
     fuzzy = fuzzy_reference(tok, keys, matched, plausible=(txn, inv))
     # Numbers written with other separators, padding or fiscal year, or glued to the narration's
     # other fields (mentions.py); only where no whole token named an invoice or booking exactly.
-    unnamed = txn.join(exact.select("t").unique(), on="t", how="anti")
+    unnamed = pl.concat([txn.join(exact.select("t").unique(), on="t", how="anti"), _names_more(txn, inv, exact)])
     structured = structured_reference(unnamed, inv)
     with_ref = pl.concat([exact.select(CANDIDATE_SCHEMA.keys()).cast(CANDIDATE_SCHEMA),
                           fuzzy.cast(CANDIDATE_SCHEMA), structured.cast(CANDIDATE_SCHEMA)])
@@ -194,6 +194,27 @@ def build(txn: pl.DataFrame, inv: pl.DataFrame, fx: FxConverter) -> pl.DataFrame
     cand = (pl.concat([with_ref, by_amount]).group_by("t", "i")
             .agg(pl.col("ref_kind").sort_by(strength).last()))
     return evidence(cand, txn, inv, fx)
+
+
+def _names_more(txn: pl.DataFrame, inv: pl.DataFrame, exact: pl.DataFrame) -> pl.DataFrame:
+    """Lines that name invoices exactly but bring more than every one of them (same currency;
+    a converted line always), or name only other agencies' invoices than the payer's: a batch
+    written in mixed forms (`INV/2024-25/002636 002582 002619`, `INV-1157, INV/2025-26/001076`)
+    names the rest in the other forms, and a foreign payer's `/INV/2025-26/000274` (the SWIFT
+    code word for an invoice, not our domestic series) names its own `EXP/2025-26/000274`, so
+    these lines are read for the other forms too. A payment for less than a named invoice of
+    its own payer (a deposit, a balance) is not."""
+    named = exact.filter(pl.col("ref_kind") == 3)
+    if named.is_empty():
+        return txn.clear()
+    more = (named.join(inv.select("i", "amount_due", "agency_idx", pl.col("currency").alias("i_cur")), on="i")
+            .join(txn.select("t", "amount", "fee", "currency", "t_agency"), on="t")
+            .group_by("t").agg(((pl.col("currency") != pl.col("i_cur"))
+                                | (pl.col("amount") + pl.col("fee").fill_null(0) > pl.col("amount_due"))
+                                | ((pl.col("t_agency") >= 0) & (pl.col("t_agency") != pl.col("agency_idx")))).all()
+                               .alias("more"))
+            .filter(pl.col("more")).select("t"))
+    return txn.join(more, on="t", how="semi")
 
 
 def evidence(cand: pl.DataFrame, txn: pl.DataFrame, inv: pl.DataFrame, fx: FxConverter) -> pl.DataFrame:

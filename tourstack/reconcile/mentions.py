@@ -135,8 +135,12 @@ def structured_reference(txn: pl.DataFrame, inv: pl.DataFrame) -> pl.DataFrame:
     if hits.is_empty():
         return cuts
     full = hits.filter(pl.col("full"))
-    # partial readings inside a run that matched a full key are the same mention read worse
-    spans = full.select("t", pl.col("start").alias("s0"), (pl.col("start") + pl.col("length")).alias("s1")).unique()
+    # partial readings inside a run that matched a full key are the same mention read worse,
+    # unless that key is another agency's than the recognised payer's: a foreign payer's
+    # `/INV/2025-26/000274` is the SWIFT code word and its own `EXP/2025-26/000274`
+    own = (full.join(txn.select("t", "t_agency"), on="t").join(inv.select("i", "agency_idx"), on="i")
+           .filter((pl.col("t_agency") < 0) | (pl.col("t_agency") == pl.col("agency_idx"))))
+    spans = own.select("t", pl.col("start").alias("s0"), (pl.col("start") + pl.col("length")).alias("s1")).unique()
     # a year read as a sequence number (`INV/25-26/2286` is not invoice 25) is no reading
     partial = hits.filter(~pl.col("full") & ~pl.col("is_year"))
     inside = (partial.join(spans, on="t", how="inner")
