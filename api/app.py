@@ -27,6 +27,7 @@ from api.routes import (
     payment_plans,
     payments,
     quotes,
+    recommendations,
     reconciliation,
     refunds,
     reports,
@@ -43,7 +44,7 @@ from tourstack.settings import Settings, get_settings
 VERSIONED_ROUTERS = (
     bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search,
+    search, recommendations,
 )
 
 
