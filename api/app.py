@@ -28,6 +28,7 @@ from api.routes import (
     payment_plans,
     payments,
     quotes,
+    recommendations,
     reconciliation,
     refunds,
     reports,
@@ -46,7 +47,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search,
+    search, recommendations,
 )
 
 

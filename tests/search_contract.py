@@ -277,3 +277,30 @@ def test_destinations_by_old_name_city_or_region(service):
     assert ids(search(service, "Benares", index="destinations")) == ["41"]
     assert ids(search(service, "panaji", index="destinations")) == ["42"]
     assert ids(search(service, "rajasthan", index="destinations")) == ["43"]
+
+
+def test_did_you_mean_spells_the_query_as_the_indexed_words(service):
+    fixed = service.did_you_mean("humayon tomb", ["sites"], agency_id=None)
+    assert fixed is not None and fixed.text == "humayun's tomb" and fixed.changes == (("humayon", "humayun's"),)
+    assert fixed.highlight == "<mark>humayun&#x27;s</mark> tomb"
+    assert service.did_you_mean("victorya memorial", ["sites"], agency_id=None).text == "victoria memorial"
+
+
+def test_did_you_mean_leaves_known_words_synonyms_and_far_words_alone(service):
+    assert service.did_you_mean("red fort", ["sites"], agency_id=None) is None
+    assert service.did_you_mean("benares", ["sites", "destinations"], agency_id=None) is None
+    assert service.did_you_mean("zzyzx", ["sites"], agency_id=None) is None
+
+
+def test_did_you_mean_never_uses_another_agencys_words(service):
+    # "Bilal" is only in agency B's bookings: agency A's caller gets no correction to it.
+    assert service.did_you_mean("bilaal", ["bookings"], agency_id=A) is None
+    assert service.did_you_mean("bilaal", ["bookings"], agency_id=B).text == "bilal"
+    assert service.did_you_mean("bilaal", ["bookings"], agency_id=None).text == "bilal"
+
+
+def test_did_you_mean_refuses_bad_input_like_search(service):
+    with pytest.raises(InvalidSearch):
+        service.did_you_mean("   ", ["sites"], agency_id=None)
+    with pytest.raises(UnknownIndex):
+        service.did_you_mean("fort", ["nowhere"], agency_id=None)

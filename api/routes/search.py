@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.deps import CanReadBookings, CanReadItineraries, CanReadSettlement, CurrentPrincipal
 from api.problems import ApiProblem
 from api.schemas.common import problem_responses
-from api.schemas.search import SearchPage, Suggestions
+from api.schemas.search import Completions, DidYouMean, SearchPage, Suggestions
 from tourstack.auth import Permission, Principal
 from tourstack.search import SearchRequest, SearchService
 from tourstack.search.query import MAX_LIMIT
@@ -110,17 +110,39 @@ def _visible_indexes(principal: Principal) -> list[str]:
     return indexes
 
 
-@router.get("/suggestions", response_model=Suggestions, responses=_RESPONSES)
-def search_suggestions(
-    request: Request, principal: CurrentPrincipal, service: SearchDep, q: Q,
-    limit: Annotated[int, Query(ge=1, le=20)] = 10,
-) -> Suggestions:
-    """Autocomplete: the last word is a prefix; titles of every index the caller may see."""
-    _only(request, set())
+def _indexes_or_403(principal: Principal) -> list[str]:
     indexes = _visible_indexes(principal)
     if not indexes:
         raise ApiProblem(403, f"the {principal.role} role may not search", slug="forbidden", title="Forbidden")
-    return Suggestions.build(service.suggest(q, indexes, agency_id=principal.scope_agency_id, limit=limit))
+    return indexes
+
+
+SuggestLimit = Annotated[int, Query(ge=1, le=20)]
+
+
+@router.get("/autocomplete", response_model=Completions, responses=_RESPONSES)
+def search_autocomplete(
+    request: Request, principal: CurrentPrincipal, service: SearchDep, q: Q, limit: SuggestLimit = 10,
+) -> Completions:
+    """Autocomplete: the last word is a prefix; titles of every index the caller may see."""
+    _only(request, set())
+    indexes = _indexes_or_403(principal)
+    return Completions.build(service.suggest(q, indexes, agency_id=principal.scope_agency_id, limit=limit))
+
+
+@router.get("/suggestions", response_model=Suggestions, responses=_RESPONSES)
+def search_suggestions(
+    request: Request, principal: CurrentPrincipal, service: SearchDep, q: Q, limit: SuggestLimit = 10,
+) -> Suggestions:
+    """Did you mean: the query spelt as the words of the documents the caller may see, and the
+    autocomplete titles (the `items` this endpoint answered before /autocomplete existed)."""
+    _only(request, set())
+    indexes = _indexes_or_403(principal)
+    agency_id = principal.scope_agency_id
+    correction = service.did_you_mean(q, indexes, agency_id=agency_id)
+    items = service.suggest(q, indexes, agency_id=agency_id, limit=limit)
+    return Suggestions(items=Completions.build(items).items,
+                       did_you_mean=None if correction is None else DidYouMean.build(correction))
 
 
 def _filters_from(request: Request) -> dict[str, str | None]:

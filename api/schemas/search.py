@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tourstack.search import SearchResult, Suggestion
+from tourstack.search.spelling import Correction
 
 
 class FacetValue(BaseModel):
@@ -50,10 +51,26 @@ class SuggestionItem(BaseModel):
     highlight: str
 
 
-class Suggestions(BaseModel):
-    items: list[SuggestionItem]
+class Completions(BaseModel):
+    items: list[SuggestionItem] = Field(description="titles that start with what was typed, index by index")
 
     @classmethod
-    def build(cls, suggestions: list[Suggestion]) -> Suggestions:
+    def build(cls, suggestions: list[Suggestion]) -> Completions:
         return cls(items=[SuggestionItem(index=s.index, id=s.id, text=s.text, highlight=s.highlight)
                           for s in suggestions])
+
+
+class DidYouMean(BaseModel):
+    text: str = Field(description="the corrected query, lower-case, to search instead")
+    highlight: str = Field(description="the same, HTML-escaped, with the changed words in <mark>")
+    changes: list[tuple[str, str]] = Field(description="(typed word, suggested word) pairs")
+
+    @classmethod
+    def build(cls, correction: Correction) -> DidYouMean:
+        return cls(text=correction.text, highlight=correction.highlight, changes=list(correction.changes))
+
+
+class Suggestions(Completions):
+    did_you_mean: DidYouMean | None = Field(
+        description="the query spelt as the words of documents the caller may see; null when every word is known"
+    )

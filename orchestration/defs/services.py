@@ -142,6 +142,12 @@ class SearchResource(ConfigurableResource):
 
         return build_backend(_settings())
 
+    def recommendations_path(self) -> Path:
+        """Where the recommendations snapshot is saved, beside the tantivy indexes."""
+        from tourstack.recommend import snapshot_path
+
+        return snapshot_path(_settings().search_dir)
+
 
 def settings_backed_resources() -> dict[str, ConfigurableResource]:
     """Every resource above under the key assets ask for it by; reads no settings."""

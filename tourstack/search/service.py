@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from tourstack.search.backend import Document, SearchBackend, prepare, stored
 from tourstack.search.config import ID, SearchConfig, default_config
 from tourstack.search.highlight import highlight
+from tourstack.search.spelling import Correction, correct
 from tourstack.search.query import (
     MAX_DEPTH, MAX_LIMIT, SearchRequest, compile_request, encode_cursor, parse_words, suggestion_plan,
 )
@@ -104,6 +105,12 @@ class SearchService:
             merged.extend(found[row] for found in per_index if row < len(found))
         return merged[:limit]
 
+    def did_you_mean(self, q: str, indexes: Sequence[str], *, agency_id: int | None) -> Correction | None:
+        """The query spelt as the words of the documents the caller may see in `indexes`."""
+        for name in indexes:
+            self._spec(name)
+        return correct(self.backend, self.config, q, indexes, agency_id=agency_id)
+
     def index_documents(self, index: str, documents: Iterable[Document]) -> int:
         """Add or replace documents in the live index (a change since the last full build)."""
         spec = self._spec(index)
@@ -130,4 +137,4 @@ class SearchService:
         return locations
 
 
-__all__ = ["Hit", "MAX_LIMIT", "SearchResult", "SearchService", "Suggestion", "stored"]
+__all__ = ["Correction", "Hit", "MAX_LIMIT", "SearchResult", "SearchService", "Suggestion", "stored"]

@@ -40,10 +40,33 @@ def search_indexes(
     })
 
 
+
+
+@asset(
+    group_name="search",
+    kinds={"sqlalchemy", "python"},
+    description="Recommendations over catalogue sites (also booked, per-agency lists) trained from the "
+                "bookings and saved as one snapshot the API serves (tourstack.recommend).",
+)
+def recommendations(
+    context: AssetExecutionContext, operational_db: OperationalDatabase, search: SearchResource
+) -> MaterializeResult:
+    from tourstack.recommend import save_snapshot, train_snapshot
+
+    with operational_db.engine() as engine, Session(engine) as session:
+        snapshot = train_snapshot(session)
+    where = save_snapshot(snapshot, search.recommendations_path())
+    context.log.info(f"recommendations from {snapshot.bookings} bookings: {where}")
+    return MaterializeResult(metadata={
+        "bookings": snapshot.bookings, "agencies": len(snapshot.agencies),
+        "sites_with_neighbours": len(snapshot.neighbours), "path": str(where),
+    })
+
+
 nightly_search_reindex = scheduled_job(
     "search_reindex_job",
-    selection=AssetSelection.assets(search_indexes),
-    description="Rebuild every search index from the operational database and swap it in.",
+    selection=AssetSelection.assets(search_indexes, recommendations),
+    description="Rebuild every search index and the recommendations from the operational database.",
     cron="30 2 * * *", timezone="Asia/Kolkata", schedule_name="nightly_search_reindex",
 )
 search_reindex_job = nightly_search_reindex.job

@@ -38,6 +38,7 @@ def searchable(app, world, session_factory, tmp_path):
             _itinerary(delhi.id, "Delhi Heritage Template", None),
             _itinerary(delhi.id, "Delhi for Agency A", world.agency_a.id),
             _itinerary(delhi.id, "Delhi for Agency B", world.agency_b.id),
+            _itinerary(delhi.id, "Chandrakanta Wedding for Agency B", world.agency_b.id),
         ])
         s.commit()
         service = SearchService(TantivyBackend(tmp_path / "search"))
@@ -100,6 +101,35 @@ def test_suggestions_are_scoped(client, searchable):
     assert found and found <= {b.booking_ref for b in searchable.bookings_a}
     sites = client.get("/api/v1/search/suggestions", params={"q": "red f"}, headers=auth(searchable.keys["agent_a"]))
     assert [(i["index"], i["text"]) for i in sites.json()["items"]] == [("sites", "Red Fort")]
+
+
+def test_autocomplete_answers_what_suggestions_answered(client, searchable):
+    headers = auth(searchable.keys["agent_a"])
+    response = client.get("/api/v1/search/autocomplete", params={"q": "red f"}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"items": [{"index": "sites", "id": response.json()["items"][0]["id"],
+                                          "text": "Red Fort", "highlight": "<mark>Red</mark> <mark>Fort</mark>"}]}
+    assert client.get("/api/v1/search/suggestions", params={"q": "red f"}, headers=headers).json()["items"] == \
+        response.json()["items"]
+
+
+def test_suggestions_say_did_you_mean(client, searchable):
+    response = client.get("/api/v1/search/suggestions", params={"q": "humayon tomb"},
+                          headers=auth(searchable.keys["agent_a"]))
+    assert response.status_code == 200, response.text
+    assert response.json()["did_you_mean"] == {"text": "humayun's tomb", "highlight": "<mark>humayun&#x27;s</mark> tomb",
+                                               "changes": [["humayon", "humayun's"]]}
+    known = client.get("/api/v1/search/suggestions", params={"q": "red fort"}, headers=auth(searchable.keys["agent_a"]))
+    assert known.json()["did_you_mean"] is None
+
+
+def test_did_you_mean_never_spells_another_agencys_words(client, searchable):
+    # "Chandrakanta" is only in agency B's generated itinerary.
+    params = {"q": "chandrakantha"}
+    mine = client.get("/api/v1/search/suggestions", params=params, headers=auth(searchable.keys["agent_a"]))
+    assert mine.status_code == 200 and mine.json()["did_you_mean"] is None
+    staff = client.get("/api/v1/search/suggestions", params=params, headers=auth(searchable.keys["ops"]))
+    assert staff.json()["did_you_mean"]["text"] == "chandrakanta"
 
 
 def test_suppliers_are_staff_only(client, searchable):

@@ -120,6 +120,7 @@ PYTHON_ASSETS = {
     "gateway_settlement_batches", "reconciliation_run", "request_itinerary_drafts",
     "site_descriptions", "weekly_executive_email",
     "search_indexes",
+    "recommendations",
 }
 # The three recorded resources, and the settings-backed ones assets now ask for instead of
 # reading the settings themselves.
