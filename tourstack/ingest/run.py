@@ -18,9 +18,12 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # Credentials never belong in the warehouse. Saved report definitions, their schedules (who
 # receives what) and the executive e-mail archive are application state, not business facts:
 # analysts have no use for them and recipients' addresses should not spread further. The
-# messaging outbox holds phone numbers and message bodies: the same.
+# messaging outbox holds phone numbers and message bodies: the same. The accounting sync's tables
+# hold OAuth tokens (encrypted, but credentials still) and the sync's own bookkeeping.
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
-                             "outbox_messages", "outbox_rate_slots"})
+                             "outbox_messages", "outbox_rate_slots",
+                             "accounting_connections", "accounting_mappings", "accounting_sync_errors",
+                             "accounting_conflicts"})
 
 
 def operational_tables() -> list[Table]:
