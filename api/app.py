@@ -16,6 +16,7 @@ from api.openapi import install_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
     API_PREFIX,
+    accounting,
     bookings,
     content,
     dashboards,
@@ -43,7 +44,7 @@ from tourstack.settings import Settings, get_settings
 VERSIONED_ROUTERS = (
     bookings, quotes, invoices, suppliers, supplier_payouts, itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search,
+    search, accounting,
 )
 
 
