@@ -1,4 +1,4 @@
-"""`tourstack accounting connect|status|new-key`: connect QuickBooks Online or Xero and watch the
+"""`tourstack accounting connect|status|new-key|validate-mappings`: connect QuickBooks Online or Xero and watch the
 connections (docs/accounting.md).
 
 `connect` prints the consent URL; the person opens it, approves, and the provider redirects to
@@ -91,6 +91,47 @@ def new_key() -> None:
     from tourstack.accounting import TokenCipher
 
     console.print(TokenCipher.new_key(), highlight=False)
+
+
+@accounting_app.command("validate-mappings")
+def validate_mappings(provider: list[str] = typer.Option(["quickbooks", "xero"], help="quickbooks and/or xero"),
+                      mappings_dir: str | None = typer.Option(None, help="default: TOURSTACK_ACCOUNTING_MAPPINGS_DIR"),
+                      database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """List every ledger account, item and tax code the books need and the mapping leaves empty;
+    exit code 1 when anything is unmapped, so nothing is sent before it is complete."""
+    from pathlib import Path
+
+    from tourstack.accounting import AccountingError
+    from tourstack.accounting.mappings import (
+        InvalidMapping, configured_tax_keys, issued_tax_keys, load_chart, load_mapping, unmapped)
+    from tourstack.invoicing.tax import DEFAULT_VAT_RATES_BPS
+    from tourstack.settings import PROJECT_ROOT, get_settings
+
+    settings = get_settings()
+    directory = Path(mappings_dir) if mappings_dir else settings.accounting_mappings_dir
+    chart = load_chart(PROJECT_ROOT / "dbt_project" / "seeds" / "chart_of_accounts.csv")
+    keys = configured_tax_keys(settings.invoice_gst_rate_bps, dict(DEFAULT_VAT_RATES_BPS),
+                               settings.invoice_vat_registered_countries)
+    engine, sessions = _sessions(database_url)
+    try:
+        with sessions() as session:
+            keys |= issued_tax_keys(session)
+    finally:
+        engine.dispose()
+    total = 0
+    for name in provider:
+        try:
+            mapping = load_mapping(name, directory)
+        except (InvalidMapping, AccountingError) as exc:
+            _fail(str(exc))
+        missing = unmapped(mapping, chart, keys)
+        total += len(missing)
+        console.print(f"{name} ({escape(str(mapping.source))}): {len(missing) or 'nothing'} unmapped",
+                      highlight=False, soft_wrap=True)
+        for entry in missing:
+            console.print(f"  {entry.kind} {escape(entry.key)}: {escape(entry.description)}", highlight=False)
+    if total:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -184,6 +184,9 @@ class Settings(BaseSettings):
     xero_auth_url: str = "https://login.xero.com/identity/connect/authorize"
     xero_token_url: str = "https://identity.xero.com/connect/token"
     xero_identity_url: str = Field(default="https://api.xero.com", description="GET /connections lists tenants")
+    accounting_mappings_dir: Path | None = Field(
+        default=None, description="the company's filled quickbooks.yaml / xero.yaml; unset: the shipped templates"
+    )
 
     @field_validator("report_recipient_domains", mode="before")
     @classmethod

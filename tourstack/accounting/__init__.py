@@ -2,7 +2,8 @@
 
 Built so far: connections (OAuth 2.0 consent, tokens encrypted at rest with Fernet, refreshed
 under a row lock with the rotated refresh token stored in the same transaction, revoked and
-expired connections visible), and the schema of the id mapping and the error and conflict queues.
+expired connections visible), the account and tax-code mappings with their validation
+(tourstack.accounting.mappings), and the schema of the id mapping and the error and conflict queues.
 """
 
 from tourstack.accounting.apps import cipher_from_settings, oauth_app_from_settings, redirect_uri
