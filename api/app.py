@@ -16,6 +16,7 @@ from api.openapi import install_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
     API_PREFIX,
+    accounting,
     bookings,
     content,
     dashboards,
@@ -47,7 +48,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations,
+    search, recommendations, accounting,
 )
 
 

@@ -133,6 +133,8 @@ CanReadAnalytics = Annotated[Principal, Depends(require_permission(Permission.AN
 CanManageReports = Annotated[Principal, Depends(require_permission(Permission.REPORTS_MANAGE))]
 CanReadMessages = Annotated[Principal, Depends(require_permission(Permission.MESSAGES_READ))]
 CanManageMessages = Annotated[Principal, Depends(require_permission(Permission.MESSAGES_MANAGE))]
+CanReadAccounting = Annotated[Principal, Depends(require_permission(Permission.ACCOUNTING_READ))]
+CanManageAccounting = Annotated[Principal, Depends(require_permission(Permission.ACCOUNTING_MANAGE))]
 
 
 def get_payments(request: Request) -> PaymentsRuntime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import (
+    accounting_commands,
     bank_commands,
     db_commands,
     fx_commands,
@@ -36,3 +37,4 @@ for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx
                report_commands, reconcile_commands, route_commands, itinerary_commands, outbox_commands):
     module.register(app)
 bank_commands.register(app)
+accounting_commands.register(app)

@@ -181,6 +181,27 @@ class Settings(BaseSettings):
     openweather_api_key: SecretStr | None = Field(default=None, description="OpenWeather One Call key")
     openweather_base_url: str = Field(default="https://api.openweathermap.org", description="OpenWeather API")
 
+    # Accounting sync (tourstack.accounting): OAuth apps of QuickBooks Online and Xero. Tokens are
+    # stored encrypted with `accounting_key` (a Fernet key: `tourstack accounting new-key`); the
+    # URL overrides point the SDKs at the fakes on 127.0.0.1 in tests.
+    accounting_key: SecretStr | None = Field(default=None, description="Fernet key encrypting OAuth tokens")
+    accounting_redirect_base: str = Field(
+        default="http://127.0.0.1:8000", description="public base URL of the API, for the OAuth callback"
+    )
+    quickbooks_client_id: str | None = None
+    quickbooks_client_secret: SecretStr | None = None
+    quickbooks_environment: Literal["sandbox", "production"] = "sandbox"
+    quickbooks_auth_url: str | None = Field(default=None, description="default: Intuit's discovery document")
+    quickbooks_token_url: str | None = Field(default=None, description="default: Intuit's discovery document")
+    xero_client_id: str | None = None
+    xero_client_secret: SecretStr | None = None
+    xero_auth_url: str = "https://login.xero.com/identity/connect/authorize"
+    xero_token_url: str = "https://identity.xero.com/connect/token"
+    xero_identity_url: str = Field(default="https://api.xero.com", description="GET /connections lists tenants")
+    accounting_mappings_dir: Path | None = Field(
+        default=None, description="the company's filled quickbooks.yaml / xero.yaml; unset: the shipped templates"
+    )
+
     @field_validator("report_recipient_domains", mode="before")
     @classmethod
     def _domain_list(cls, value: object) -> object:

@@ -61,6 +61,10 @@ class Permission(StrEnum):
     # (ops and admin). Messages carry customers' contact details: staff only.
     MESSAGES_READ = "messages:read"
     MESSAGES_MANAGE = "messages:manage"
+    # Accounting sync (QuickBooks, Xero): connection states and queues (finance, admin), and
+    # connecting a company (finance, admin). Company-wide books: never agents or ops.
+    ACCOUNTING_READ = "accounting:read"
+    ACCOUNTING_MANAGE = "accounting:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -119,6 +123,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANALYTICS_READ,
             Permission.REPORTS_MANAGE,
             Permission.MESSAGES_READ,
+            Permission.ACCOUNTING_READ,
+            Permission.ACCOUNTING_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(Permission),

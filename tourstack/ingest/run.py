@@ -20,10 +20,13 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # analysts have no use for them and recipients' addresses should not spread further. The
 # messaging outbox holds phone numbers and message bodies: the same (and its threads table). The
 # inbox holds third parties' raw mail and attachments, and what was read from them before a
-# person checked it.
+# person checked it. The accounting sync's tables hold OAuth tokens (encrypted, but credentials
+# still) and the sync's own bookkeeping.
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
                              "outbox_messages", "outbox_rate_slots", "message_threads",
-                             "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks"})
+                             "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
+                             "accounting_connections", "accounting_mappings", "accounting_sync_errors",
+                             "accounting_conflicts"})
 
 
 def operational_tables() -> list[Table]:

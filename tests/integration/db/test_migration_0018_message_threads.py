@@ -31,7 +31,7 @@ def _check(url: str) -> None:
             conn.execute(text(ROW), {"ts": "1.1", "t": T})
         with pytest.raises(IntegrityError), engine.begin() as conn:
             conn.execute(text(ROW), {"ts": "2.2", "t": T})
-        downgrade(url, "0015")
+        downgrade(url, "0017")
         assert "message_threads" not in inspect(engine).get_table_names()
         upgrade(url, "head")
     finally:

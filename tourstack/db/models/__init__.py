@@ -1,6 +1,12 @@
 """Every operational table, imported so `Base.metadata` knows them all."""
 
 from tourstack.db.models.itinerary import AiGeneration, ItineraryRevision
+from tourstack.db.models.accounting import (
+    AccountingConflict,
+    AccountingConnection,
+    AccountingMapping,
+    AccountingSyncError,
+)
 from tourstack.db.models.bankfiles import BankStatementImport
 from tourstack.db.models.executive_email import ExecutiveEmail
 from tourstack.db.models.messaging import OutboxMessage
@@ -51,6 +57,7 @@ from tourstack.db.models.sales import (
 )
 
 __all__ = [
+    "AccountingConflict", "AccountingConnection", "AccountingMapping", "AccountingSyncError",
     "OutboxMessage",
     "InboxConfirmation", "InboxMessage", "InboxStagedRate", "InboxTask",
     "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",

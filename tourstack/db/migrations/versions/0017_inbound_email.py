@@ -5,7 +5,7 @@ message fetched twice is one row. Staged rates change live prices only once appr
 these tables is ingested into the warehouse (tourstack.ingest.run.EXCLUDED_TABLES).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 15:40:33.335267
 """
 from alembic import op
@@ -14,7 +14,7 @@ import tourstack.db.base
 
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ One row per channel, recipient and thread key (a booking reference), written by 
 message about it; later messages reply in that thread (tourstack.messaging.slack).
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-07 15:50:00
 """
 from alembic import op
@@ -13,7 +13,7 @@ import tourstack.db.base
 
 
 revision = '0018'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

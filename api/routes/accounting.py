@@ -1,0 +1,64 @@
+"""Accounting sync: connection states and connecting a company (staff only), and the OAuth callback.
+
+The callback is the one public route: the provider's consent page redirects the person's browser
+to it, which carries no API key. It is authorised by the `state` parameter instead, which only
+the staff member who started the consent received (stored hashed, single use, 15 minutes).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import CanManageAccounting, CanReadAccounting, SessionDep, SettingsDep
+from api.schemas.accounting import ConnectionOut, ConsentOut
+from api.schemas.common import problem_responses
+from tourstack.accounting import (
+    begin_connect,
+    cipher_from_settings,
+    connection_statuses,
+    finish_connect,
+    oauth_app_from_settings,
+)
+
+router = APIRouter(prefix="/accounting", tags=["accounting"])
+log = logging.getLogger("api.accounting")
+
+Provider = Literal["quickbooks", "xero"]
+
+
+@router.get("/connections", response_model=list[ConnectionOut], responses=problem_responses(401, 403))
+def get_connections(session: SessionDep, _: CanReadAccounting) -> list[ConnectionOut]:
+    """Every provider and how its connection stands (expired or revoked need a person)."""
+    return [ConnectionOut.model_validate(s) for s in connection_statuses(session)]
+
+
+@router.post("/{provider}/connect", response_model=ConsentOut, responses=problem_responses(401, 403, 409, 422))
+def post_connect(session: SessionDep, settings: SettingsDep, principal: CanManageAccounting,
+                 provider: Provider) -> ConsentOut:
+    """Start a consent; a company already connected stays usable until the new one finishes."""
+    app = oauth_app_from_settings(settings, provider)
+    cipher_from_settings(settings)  # refuse now rather than after the person approved
+    url = begin_connect(session, app)
+    session.commit()
+    log.info("accounting consent started", extra={"provider": provider, "key_id": principal.key_id})
+    return ConsentOut(provider=provider, consent_url=url)
+
+
+@router.get("/{provider}/callback", response_model=ConnectionOut, responses=problem_responses(403, 409, 422))
+async def get_callback(session: SessionDep, settings: SettingsDep, provider: Provider,
+                       code: Annotated[str, Query(min_length=1, max_length=2000)],
+                       state: Annotated[str, Query(min_length=1, max_length=200)],
+                       realm_id: Annotated[str | None, Query(alias="realmId", max_length=64)] = None
+                       ) -> ConnectionOut:
+    """Where the provider sends the person back: verifies `state`, exchanges the code, stores
+    the tokens encrypted."""
+    app = oauth_app_from_settings(settings, provider)
+    cipher = cipher_from_settings(settings)
+    status = await run_in_threadpool(finish_connect, session, app, cipher, state=state, code=code,
+                                     tenant_hint=realm_id)
+    log.info("accounting connected", extra={"provider": provider, "tenant_id": status.tenant_id})
+    return ConnectionOut.model_validate(status)
