@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker as SessionMaker
 
+from brotli_asgi import BrotliMiddleware
+
 from api.database import Database
+from api.http_caching import COMPRESS_MINIMUM_SIZE, ConditionalGetMiddleware
 from api.input_guard import InputGuardMiddleware
 from api.observability import RequestContextMiddleware, configure_logging
 from api.itinerary_problems import install_itinerary_problem_handlers
@@ -89,6 +92,9 @@ def create_app(
     install_openapi(app)
     install_itinerary_problem_handlers(app)
     app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals carry its id
+    # ETags hash the identity body, so they sit inside compression (Brotli, else gzip).
+    app.add_middleware(ConditionalGetMiddleware)
+    app.add_middleware(BrotliMiddleware, minimum_size=COMPRESS_MINIMUM_SIZE, gzip_fallback=True)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     for module in VERSIONED_ROUTERS:
