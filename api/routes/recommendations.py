@@ -53,7 +53,7 @@ def _sites(session, rows: list[tuple[int, str, int | None, float | None]]) -> li
 @router.get("/also-booked", response_model=Recommendations, responses=_RESPONSES)
 def also_booked(
     request: Request, principal: CanReadItineraries, session: SessionDep,
-    site_id: Annotated[int, Query(ge=1, description="the site the agent is looking at")], limit: Limit = 10,
+    site_id: Annotated[int, Query(ge=1, le=2_147_483_647, description="the site the agent is looking at")], limit: Limit = 10,
 ) -> Recommendations:
     """Agencies who booked this site also booked: the sites most often in the same bookings."""
     if session.get(Site, site_id) is None:
@@ -67,7 +67,7 @@ def also_booked(
 @router.get("/for-agency", response_model=Recommendations, responses=_RESPONSES)
 def for_agency(
     request: Request, principal: CanReadItineraries, session: SessionDep,
-    agency_id: Annotated[int | None, Query(ge=1, description="staff: the agency; agents: their own (default)")] = None,
+    agency_id: Annotated[int | None, Query(ge=1, le=2_147_483_647, description="staff: the agency; agents: their own (default)")] = None,
     limit: Limit = 10,
 ) -> Recommendations:
     """The agency's home list: sites near those its bookings included, else the popular ones."""

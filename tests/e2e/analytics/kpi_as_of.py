@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e.conftest import PROJECT_DIR
+from tests.tiny_book import PROJECT_DIR
 from tests.e2e.analytics.kpi_operational import mart_rows, month_start
 from tests.pipeline_helpers import isolate_dbt_env
 

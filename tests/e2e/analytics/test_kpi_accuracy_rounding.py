@@ -15,7 +15,7 @@ import jinja2
 import psycopg
 import pytest
 
-from tests.e2e.conftest import PROJECT_DIR
+from tests.tiny_book import PROJECT_DIR
 from tests.e2e.analytics.kpi_operational import round_half_up
 
 MACROS = PROJECT_DIR / "macros" / "kpi.sql"
