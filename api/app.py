@@ -37,6 +37,7 @@ from api.routes import (
     refunds,
     reports,
     search,
+    search_page,
     suggestions,
     supplier_payouts,
     suppliers,
@@ -97,6 +98,7 @@ def create_app(
     app.add_middleware(BrotliMiddleware, minimum_size=COMPRESS_MINIMUM_SIZE, gzip_fallback=True)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
+    app.include_router(search_page.router)  # a browser page, outside the versioned API
     for module in VERSIONED_ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -151,12 +151,14 @@ def _search_indexes() -> dict[str, str]:
     for step in (e.step_key for e in result.all_events if e.is_step_failure):
         console.print(f"[red]{step} failed[/red]: see the Dagster UI")
         return {}
-    (materialization,) = [
-        e.event_specific_data.materialization for e in result.get_asset_materialization_events()
-    ]
-    locations = materialization.metadata["locations"].value
-    backend = materialization.metadata["backend"].value
-    return {f"search ({backend})": ", ".join(f"{name} {where}" for name, where in locations.items())}
+    materialized = {e.event_specific_data.materialization.asset_key.path[-1]: e.event_specific_data.materialization
+                    for e in result.get_asset_materialization_events()}
+    indexes = materialized["search_indexes"].metadata
+    locations, backend = indexes["locations"].value, indexes["backend"].value
+    found = {f"search ({backend})": ", ".join(f"{name} {where}" for name, where in locations.items())}
+    if "recommendations" in materialized:
+        found["recommendations"] = str(materialized["recommendations"].metadata["path"].value)
+    return found
 
 
 def _mart_counts() -> list[tuple[str, str, int]]:
@@ -192,6 +194,7 @@ def _print_summary(elapsed: float, published: dict[str, str] | None = None) -> N
     console.print("Dagster UI: [bold]tourstack ui[/bold] (http://127.0.0.1:3000)")
     console.print("dbt docs:   [bold]tourstack docs[/bold] (http://127.0.0.1:8080)")
     console.print("API:        [bold]tourstack serve[/bold] (http://127.0.0.1:8000/api/v1/docs)")
+    console.print("Search:     [bold]tourstack serve[/bold], then http://127.0.0.1:8000/search (sign in with an API key)")
 
 
 def demo(

@@ -99,11 +99,12 @@ def run_reconciliation(
 def build_search_indexes(
     *, resources: dict | None = None, instance: DagsterInstance | None = None
 ) -> ExecuteInProcessResult:
-    """Rebuild every search index once, as the nightly schedule would."""
-    from orchestration.defs.search import search_indexes
+    """Rebuild every search index and train the recommendations once, as the nightly schedule
+    would (so a fresh demo answers /recommendations instead of 409 until the first night)."""
+    from orchestration.defs.search import recommendations, search_indexes
 
     return materialize(
-        [search_indexes],
+        [search_indexes, recommendations],
         resources=platform_resources(resources),
         instance=instance,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
