@@ -204,7 +204,9 @@ function renderHit(index, hit) {
   meta.className = "meta";
   meta.textContent = index.facets.map((f) => hit.document[f]).filter((v) => v !== undefined && v !== null && v !== "").join(" · ");
   li.append(title, meta);
-  const field = Object.keys(hit.highlights).find((f) => f !== index.title);
+  // A fragment of free text (a description) says more than a facet value already in the meta line.
+  const others = Object.keys(hit.highlights).filter((f) => f !== index.title);
+  const field = others.find((f) => !index.facets.includes(f)) || others[0];
   if (field) {
     const fragment = document.createElement("p");
     fragment.className = "fragment";

@@ -97,6 +97,7 @@ def test_staff_search_as_you_type_facets_did_you_mean_and_history(served, chromi
     async def scenario(page: Page) -> None:
         await page.sign_in(world_.keys["ops"])
         await page.until("!document.getElementById('app').hidden")
+        assert await page.js("getComputedStyle(document.getElementById('key-form')).display") == "none"
         tabs = await page.js("[...document.querySelectorAll('#tabs button')].map(b => b.dataset.index)")
         assert tabs == ["sites", "destinations", "itineraries", "suppliers", "bookings", "agents"]
 
