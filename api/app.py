@@ -23,6 +23,7 @@ from api.routes import (
     bookings,
     content,
     dashboards,
+    destinations,
     disputes,
     health,
     invoices,
@@ -36,8 +37,8 @@ from api.routes import (
     reconciliation,
     refunds,
     reports,
+    pages,
     search,
-    search_page,
     suggestions,
     supplier_payouts,
     suppliers,
@@ -52,7 +53,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, accounting,
+    search, recommendations, destinations, accounting,
 )
 
 
@@ -98,7 +99,7 @@ def create_app(
     app.add_middleware(BrotliMiddleware, minimum_size=COMPRESS_MINIMUM_SIZE, gzip_fallback=True)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
-    app.include_router(search_page.router)  # a browser page, outside the versioned API
+    app.include_router(pages.router)  # pages for browsers, outside the versioned API
     for module in VERSIONED_ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -4,12 +4,9 @@
 "use strict";
 
 const CONFIG = JSON.parse(document.getElementById("search-config").textContent);
-const KEY_SLOT = "tourstack.search.key";
 const HISTORY_LENGTH = 10;
-const $ = (id) => document.getElementById(id);
 
 const state = {
-  key: sessionStorage.getItem(KEY_SLOT),
   indexes: [],            // the indexes this key may search
   index: null,
   q: "",
@@ -23,23 +20,12 @@ window.searchState = { ready: false, index: null, q: "", total: 0, hits: [], fac
 
 function spec(name) { return CONFIG.indexes.find((i) => i.name === name); }
 
-function markReady(ready) {
+function setReady(ready) {
   window.searchState.ready = ready;
-  document.documentElement.setAttribute("data-ready", ready ? "true" : "false");
+  markReady(ready);
 }
 
-async function api(path, params) {
-  const url = new URL(CONFIG.api + path, location.origin);
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") url.searchParams.set(k, v);
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${state.key}`, Accept: "application/json" } });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error(body.detail || `HTTP ${response.status}`);
-    error.status = response.status;
-    throw error;
-  }
-  return body;
-}
+const searchApi = (path, params) => api(CONFIG.api + path, params);
 
 // ---- history: per key, in this browser ------------------------------------------------------
 function fingerprint(text) {  // FNV-1a: a namespace per key, not a secret
@@ -47,7 +33,7 @@ function fingerprint(text) {  // FNV-1a: a namespace per key, not a secret
   for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
   return h.toString(16);
 }
-function historySlot() { return `tourstack.search.history.${fingerprint(state.key || "")}`; }
+function historySlot() { return `tourstack.search.history.${fingerprint(session.key || "")}`; }
 function readHistory() {
   try { return JSON.parse(localStorage.getItem(historySlot())) || []; } catch { return []; }
 }
@@ -76,41 +62,19 @@ function showHistory() {
 async function discoverIndexes() {
   const visible = [];
   for (const index of CONFIG.indexes) {
-    try { await api(`/${index.name}`, { q: "a", limit: 1 }); visible.push(index.name); }
+    try { await searchApi(`/${index.name}`, { q: "a", limit: 1 }); visible.push(index.name); }
     catch (error) { if (error.status === 401) throw error; }  // 403: this role may not search it
   }
   return visible;
 }
 
-async function signIn(key) {
-  state.key = key;
-  try {
-    state.indexes = await discoverIndexes();
-  } catch (error) {
-    sessionStorage.removeItem(KEY_SLOT);
-    state.key = null;
-    showKeyForm(error.status === 401 ? "That API key is invalid or revoked." : error.message);
-    return;
-  }
-  sessionStorage.setItem(KEY_SLOT, key);
-  $("key-form").hidden = true;
-  $("sign-out").hidden = false;
-  $("app").hidden = false;
+async function loadSearch() {
+  state.indexes = await discoverIndexes();
   renderTabs();
   selectIndex(state.indexes[0], false);
-  $("q").focus();
   if (!state.indexes.length) setStatus("This key may not search anything.", true);
-  markReady(true);
-}
-
-function showKeyForm(message) {
-  $("app").hidden = true;
-  $("sign-out").hidden = true;
-  const form = $("key-form");
-  form.hidden = false;
-  form.querySelector(".hint").textContent = message || "Kept in this tab only (sessionStorage); results are what your key may see.";
-  form.querySelector(".hint").classList.toggle("error", Boolean(message));
-  markReady(true);
+  setTimeout(() => $("q").focus(), 0);
+  window.searchState.ready = true;
 }
 
 // ---- tabs, sort ----------------------------------------------------------------------------
@@ -152,18 +116,18 @@ async function search({ record = false, page = "first" } = {}) {
     $("did-you-mean").hidden = true;
     setStatus("");
     updatePager(null);
-    markReady(true);
+    setReady(true);
     return;
   }
   const seq = ++state.seq;
-  markReady(false);
+  setReady(false);
   const index = spec(state.index);
   const params = { q, sort: state.sort === "relevance" ? null : state.sort, limit: 10, cursor: state.cursors.at(-1) };
   for (const [facet, value] of Object.entries(state.filters)) params[index.params[facet] || facet] = value;
   try {
     const [page_, suggestions] = await Promise.all([
-      api(`/${index.name}`, params),
-      api("/suggestions", { q, limit: 1 }).catch(() => ({ did_you_mean: null })),
+      searchApi(`/${index.name}`, params),
+      searchApi("/suggestions", { q, limit: 1 }).catch(() => ({ did_you_mean: null })),
     ]);
     if (seq !== state.seq) return;
     render(index, page_, suggestions.did_you_mean);
@@ -176,7 +140,7 @@ async function search({ record = false, page = "first" } = {}) {
     setStatus(error.message, true);
     if (error.status === 401) showKeyForm("Your key is no longer valid; sign in again.");
   }
-  markReady(true);
+  setReady(true);
 }
 
 function render(index, page, didYouMean) {
@@ -272,7 +236,7 @@ async function complete() {
   const list = $("completions");
   if (!q.trim()) { list.hidden = true; $("q").setAttribute("aria-expanded", "false"); return; }
   try {
-    const { items } = await api("/autocomplete", { q, limit: 8 });
+    const { items } = await searchApi("/autocomplete", { q, limit: 8 });
     if ($("q").value !== q) return;
     state.completion = -1;
     list.replaceChildren(...items.map((item, i) => {
@@ -314,8 +278,6 @@ function debounce(fn, ms) { let t; return (...a) => { clearTimeout(t); t = setTi
 const searchSoon = debounce(() => search(), 250);
 const completeSoon = debounce(complete, 100);
 
-$("key-form").addEventListener("submit", (ev) => { ev.preventDefault(); signIn($("api-key").value.trim()); });
-$("sign-out").addEventListener("click", () => { sessionStorage.removeItem(KEY_SLOT); state.key = null; showKeyForm(); });
 $("search-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const items = [...$("completions").children];
@@ -335,4 +297,4 @@ $("sort").addEventListener("change", () => { state.sort = $("sort").value; searc
 $("next").addEventListener("click", () => { state.cursors.push(state.nextCursor); search({ page: "keep" }); });
 $("prev").addEventListener("click", () => { state.cursors.pop(); search({ page: "keep" }); });
 
-if (state.key) signIn(state.key); else showKeyForm();
+startPage(loadSearch);

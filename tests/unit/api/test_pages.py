@@ -1,4 +1,4 @@
-"""The search page shell: public, strict CSP, config from search.yaml, an allow-list of assets."""
+"""The page shells (search, destinations): public, strict CSP, config from search.yaml, an allow-list of assets."""
 
 from __future__ import annotations
 
@@ -25,14 +25,17 @@ def test_page_is_public_with_a_strict_policy_and_the_indexes_of_search_yaml(clie
 
 
 def test_assets_are_served_from_an_allow_list_only(client):
-    assert client.get("/search/assets/search.js").headers["content-type"].startswith("text/javascript")
-    assert client.get("/search/assets/search.css").status_code == 200
-    for name in ("index.html", "..%2Fsearch_page.py", "nope.js"):
-        response = client.get(f"/search/assets/{name}")
+    assert client.get("/pages/assets/search.js").headers["content-type"].startswith("text/javascript")
+    for name in ("common.js", "destinations.js", "pages.css"):
+        assert client.get(f"/pages/assets/{name}").status_code == 200, name
+    for name in ("search.html", "..%2Fpages.py", "nope.js"):
+        response = client.get(f"/pages/assets/{name}")
         assert response.status_code == 404, name
         assert response.headers["content-type"] == "application/problem+json"
 
 
-def test_the_page_holds_no_data_and_no_key(client):
-    body = client.get("/search").text
-    assert "Bearer" not in body and "X-API-Key" not in body
+def test_the_pages_hold_no_data_and_no_key(client):
+    for path in ("/search", "/destinations"):
+        response = client.get(path)
+        assert response.status_code == 200 and "script-src 'self'" in response.headers["content-security-policy"]
+        assert "Bearer" not in response.text and "X-API-Key" not in response.text
