@@ -10,6 +10,7 @@ from cli import (
     db_commands,
     fx_commands,
     itinerary_commands,
+    mail_commands,
     outbox_commands,
     pipeline_commands,
     reconcile_commands,
@@ -38,3 +39,4 @@ for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx
     module.register(app)
 bank_commands.register(app)
 accounting_commands.register(app)
+mail_commands.register(app)

@@ -1,0 +1,124 @@
+"""`tourstack mail ingest FILE.eml [--json]` and `tourstack mail tasks|done`: inbound supplier mail.
+
+`ingest` stores the message, categorises it, reads a confirmation and matches it to our booking,
+and prints what it found; the same file twice is one message. `tasks` lists what needs a person;
+`done ID` closes one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+mail_app = typer.Typer(help="Inbound supplier e-mail: ingest messages, work the task list.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+USAGE_ERROR = 2
+MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # beyond any real supplier mail; refused before reading it
+
+
+def _session(database_url: str | None):
+    from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.settings import get_settings
+
+    engine = make_engine(database_url or get_settings().operational_url)
+    return engine, make_sessionmaker(engine)
+
+
+@mail_app.command()
+def ingest(file: Path = typer.Argument(..., help="an RFC 5322 message (.eml)"),
+           as_json: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
+           database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """Store, categorise and read one message; print its category, extraction and tasks."""
+    from tourstack.inbox.process import ingest as run
+
+    if not file.is_file():
+        err_console.print(f"no such file: {escape(str(file))}")
+        raise typer.Exit(USAGE_ERROR)
+    if file.stat().st_size > MAX_MESSAGE_BYTES:
+        err_console.print(f"{escape(str(file))} is larger than {MAX_MESSAGE_BYTES // 2**20} MB; not a mail to ingest")
+        raise typer.Exit(USAGE_ERROR)
+    engine, sessions = _session(database_url)
+    try:
+        with sessions() as session:
+            outcome = run(session, file.read_bytes(), "file")
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False, indent=2, default=str))
+        return
+    console.print(f"message {outcome.message_id} ({'new' if outcome.new else 'already stored'}): "
+                  f"[bold]{outcome.category or outcome.status}[/bold]"
+                  + (f" ({escape(outcome.reason)})" if outcome.reason else ""), highlight=False)
+    if outcome.flags:
+        console.print(f"flags: {escape(', '.join(outcome.flags))}", highlight=False)
+    for key, value in (outcome.extraction or {}).items():
+        if value is not None:
+            console.print(f"  {key}: {escape(str(value))}", highlight=False)
+    for task in outcome.tasks:
+        console.print(f"task {task['id']} {escape('[' + task['kind'] + ']')} {escape(task['title'])}", highlight=False)
+
+
+@mail_app.command()
+def tasks(status: str = typer.Option("open", help="open, done or dismissed"),
+          as_json: bool = typer.Option(False, "--json"),
+          database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """The task list: what inbound mail needs a person for, most urgent first."""
+    from sqlalchemy import select
+
+    from tourstack.db.models.inbox import InboxTask
+
+    if status not in ("open", "done", "dismissed"):
+        err_console.print("status is one of open, done, dismissed")
+        raise typer.Exit(USAGE_ERROR)
+    engine, sessions = _session(database_url)
+    try:
+        with sessions() as session:
+            rows = session.scalars(select(InboxTask).where(InboxTask.status == status)
+                                   .order_by(InboxTask.priority, InboxTask.id)).all()
+            items = [{"id": t.id, "kind": t.kind, "priority": t.priority, "title": t.title,
+                      "message_id": t.message_id, "booking_id": t.booking_id, "detail": json.loads(t.detail or "{}"),
+                      "suggested_reply": t.suggested_reply} for t in rows]
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        return
+    if not items:
+        console.print(f"no {status} tasks")
+    for t in items:
+        console.print(f"{t['id']:>5}  P{t['priority']}  {t['kind']:<20} {escape(t['title'])}", highlight=False)
+
+
+@mail_app.command()
+def done(task_id: int = typer.Argument(..., min=1), by: str = typer.Option(..., help="who resolved it"),
+         dismiss: bool = typer.Option(False, help="dismiss instead of marking done"),
+         database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """Close a task (done, or dismissed with --dismiss)."""
+    from tourstack.db.models.inbox import InboxTask
+
+    engine, sessions = _session(database_url)
+    try:
+        with sessions() as session:
+            task = session.get(InboxTask, task_id, with_for_update=True)
+            if task is None:
+                err_console.print(f"no task {task_id}")
+                raise typer.Exit(USAGE_ERROR)
+            if task.status != "open":
+                err_console.print(f"task {task_id} is already {task.status}")
+                raise typer.Exit(USAGE_ERROR)
+            task.status = "dismissed" if dismiss else "done"
+            task.resolved_at, task.resolved_by = dt.datetime.now(dt.UTC), by[:100]
+            session.commit()
+            console.print(f"task {task_id} {task.status}")
+    finally:
+        engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(mail_app, name="mail")
