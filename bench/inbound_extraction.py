@@ -20,10 +20,12 @@ import re
 import statistics
 import time
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from tourstack.inbox import parse
 from tourstack.inbox.confirmation import extract
+from tourstack.inbox import rate_sheets
 
 DATA = Path(__file__).resolve().parent / "data" / "inbound_email"
 KINDS = ("booking_confirmation", "amendment", "cancellation")
@@ -77,6 +79,55 @@ def run(split: str) -> dict:
             "ours": sum(ours_ok.values()) / fields, "floor": sum(floor_ok.values()) / fields, "misses": misses}
 
 
+TEMPLATE = ["item", "season", "from", "to", "currency", "price", "unit", "occupancy"]
+
+
+def template_floor(mail) -> list[tuple]:
+    """The simplest rate importer: a CSV in one fixed English template, ISO dates; else nothing."""
+    import csv
+    import io
+
+    out = []
+    for a in mail.attachments:
+        if not a.filename.lower().endswith(".csv"):
+            continue
+        rows = list(csv.reader(io.StringIO(a.data.decode("utf-8", "replace"))))
+        if not rows or [c.strip().lower() for c in rows[0]] != TEMPLATE:
+            continue
+        for r in rows[1:]:
+            try:
+                out.append((r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), r[6], r[7] or None))
+            except (IndexError, ArithmeticError):
+                pass
+    return out
+
+
+def _rate_key(r: dict) -> tuple:
+    return (r["item"], r["season"], r["valid_from"], r["valid_to"], r["currency"], Decimal(r["price"]), r["unit"],
+            r["occupancy"])
+
+
+def run_rates(split: str) -> dict:
+    rows = [json.loads(line) for line in (DATA / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r["category"] == "rate_sheet" and (split == "all" or r["split"] == split)]
+    sheets, exact, floor_exact, expected, found, right, floor_right, layouts = 0, 0, 0, 0, 0, 0, 0, Counter()
+    for r in rows:
+        mail = parse((DATA / r["file"]).read_bytes())
+        want = Counter(_rate_key(x) for x in r["expected"]["rates"])
+        got = Counter(_rate_key(x.as_json()) for x in rate_sheets.extract(mail))
+        floor_got = Counter(template_floor(mail))
+        sheets += 1
+        exact += got == want
+        floor_exact += floor_got == want
+        layouts[r["layout"].split("+")[0]] += got == want
+        expected += sum(want.values())
+        found += sum(got.values())
+        right += sum((got & want).values())
+        floor_right += sum((floor_got & want).values())
+    return {"sheets": sheets, "exact": exact, "floor_exact": floor_exact, "rates": expected, "read": found,
+            "right": right, "floor_right": floor_right, "exact_by_layout": dict(layouts)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", default="held_out", choices=["held_out", "tuning", "all"])
@@ -92,6 +143,10 @@ def main() -> None:
     print(f"{'all fields':<22}{res['fields']:>4}{res['ours']:>9.1%}{res['floor']:>9.1%}")
     for m in res["misses"]:
         print("miss:", m)
+    rates = run_rates(args.split)
+    print(f"rate sheets: {rates['exact']}/{rates['sheets']} read exactly (floor {rates['floor_exact']}); rates "
+          f"{rates['right']}/{rates['rates']} right, {rates['read'] - rates['right']} wrong or extra "
+          f"(floor {rates['floor_right']} right); exact by layout {rates['exact_by_layout']}")
 
 
 if __name__ == "__main__":

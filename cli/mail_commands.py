@@ -1,4 +1,4 @@
-"""`tourstack mail ingest FILE.eml [--json]` and `tourstack mail tasks|done`: inbound supplier mail.
+"""`tourstack mail ingest FILE.eml [--json]`, `mail tasks|done` and `mail rates|approve-rates`.
 
 `ingest` stores the message, categorises it, reads a confirmation and matches it to our booking,
 and prints what it found; the same file twice is one message. `tasks` lists what needs a person;
@@ -116,6 +116,57 @@ def done(task_id: int = typer.Argument(..., min=1), by: str = typer.Option(..., 
             task.resolved_at, task.resolved_by = dt.datetime.now(dt.UTC), by[:100]
             session.commit()
             console.print(f"task {task_id} {task.status}")
+    finally:
+        engine.dispose()
+
+
+@mail_app.command()
+def rates(message_id: int = typer.Argument(..., min=1), as_json: bool = typer.Option(False, "--json"),
+          database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """The rates read from one message beside the live rates they would replace."""
+    from sqlalchemy import select
+
+    from tourstack.db.models.inbox import InboxStagedRate
+    from tourstack.inbox.rate_staging import diff_of
+
+    engine, sessions = _session(database_url)
+    try:
+        with sessions() as session:
+            staged = session.scalars(select(InboxStagedRate).where(InboxStagedRate.message_id == message_id)
+                                     .order_by(InboxStagedRate.id)).all()
+            diffs = [(row.status, diff_of(session, row)) for row in staged]
+    finally:
+        engine.dispose()
+    if not diffs:
+        err_console.print(f"message {message_id} has no staged rates")
+        raise typer.Exit(USAGE_ERROR)
+    if as_json:
+        typer.echo(json.dumps([d.as_json() | {"status": status} for status, d in diffs], ensure_ascii=False, indent=2))
+        return
+    for status, d in diffs:
+        old = f"{d.old_price} {d.old_currency}" if d.old_price is not None else "-"
+        console.print(f"{d.staged_id:>6} {status:<9} {d.change:<9} {escape(d.service):<34} {d.season or '-':<9} "
+                      f"{d.valid}  {old:>14} -> {d.new_price} {d.currency}", highlight=False)
+
+
+@mail_app.command("approve-rates")
+def approve_rates(message_id: int = typer.Argument(..., min=1), by: str = typer.Option(..., help="who decides"),
+                  supplier: int | None = typer.Option(None, help="supplier id, when the sender was not recognised"),
+                  reject: bool = typer.Option(False, help="reject the sheet instead"),
+                  database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """Apply (or reject) every pending rate of one message, in one transaction."""
+    from tourstack.inbox.rate_staging import RateApprovalError, decide
+
+    engine, sessions = _session(database_url)
+    try:
+        with sessions() as session:
+            try:
+                rows = decide(session, message_id, by=by, approve=not reject, supplier_id=supplier)
+            except RateApprovalError as exc:
+                session.rollback()
+                err_console.print(str(exc))
+                raise typer.Exit(USAGE_ERROR) from None
+            console.print(f"{len(rows)} rates {'rejected' if reject else 'applied'}")
     finally:
         engine.dispose()
 

@@ -63,7 +63,7 @@ MONTHS = {
 }
 _ISO = r"(\d{4})-(\d{1,2})-(\d{1,2})"
 _NUMERIC = r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})"
-_NAMED = r"(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+|-)([a-zéèûôä]{3,9})\.?,?(?:\s+|-)(\d{4})"
+_NAMED = r"(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+|-)([a-zéèûôä]{3,9})\.?,?(?:\s*|-)(\d{4})"
 _NAMED_US = r"([a-zéèûôä]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
 DATE = re.compile(f"{_ISO}|{_NUMERIC}|{_NAMED}|{_NAMED_US}", re.IGNORECASE)
 

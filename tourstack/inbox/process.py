@@ -21,6 +21,8 @@ from tourstack.inbox.ai_classifier import OpenAIClassifier, decide
 from tourstack.inbox.confirmation import extract
 from tourstack.inbox.matching import KINDS, record
 from tourstack.inbox.parse import parse
+from tourstack.inbox import rate_sheets
+from tourstack.inbox.rate_staging import stage
 from tourstack.inbox.safety import screen
 from tourstack.inbox.store import record_parse, store_raw
 
@@ -88,4 +90,16 @@ def _process(session: Session, row: InboxMessage, raw: bytes, ai: OpenAIClassifi
         if exists is None:
             session.flush()
             record(session, row, decision.category, fields)
+    elif decision.category == "rate_sheet" and not session.scalar(
+            select(InboxTask.id).where(InboxTask.message_id == row.id, InboxTask.kind == "approve_rates")):
+        rates = rate_sheets.extract(parsed)
+        row.extraction = json.dumps({"kind": "rate_sheet", "rates": [r.as_json() for r in rates]})
+        session.flush()
+        if rates:
+            stage(session, row, rates)
+        else:
+            session.add(InboxTask(message_id=row.id, kind="unreadable_message", priority=2,
+                                  title=f"Rate sheet {row.id}: no rates could be read",
+                                  detail=json.dumps({"attachments": [a.filename for a in parsed.attachments],
+                                                     "flags": parsed.flags})))
     return decision.reason

@@ -39,9 +39,15 @@ def test_the_domain_imports_no_face():
     assert _domain_imports_of(FACES) == []
 
 
+# openpyxl also reads: the inbox's reader of supplier rate sheets opens XLSX input (read-only,
+# cached values, nothing written), which is the domain's own work, not a rendered output.
+SPREADSHEET_READERS = ("tourstack/inbox/rate_sheets.py",)
+
+
 def test_no_rendering_library_in_the_domain():
     """Writers of files and pages (CSV, XLSX, PDF, charts, templates) live in `reports/`."""
-    assert _domain_imports_of(("openpyxl", "weasyprint", "plotly", "kaleido", "jinja2")) == []
+    found = _domain_imports_of(("openpyxl", "weasyprint", "plotly", "kaleido", "jinja2"))
+    assert [f for f in found if not (f.split(":")[0] in SPREADSHEET_READERS and " imports openpyxl" in f)] == []
 
 
 def test_report_definitions_ship_with_the_package():
