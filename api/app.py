@@ -26,6 +26,7 @@ from api.routes import (
     destinations,
     disputes,
     health,
+    inbox,
     invoices,
     itineraries,
     itinerary_documents,
@@ -53,7 +54,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, destinations, accounting,
+    search, recommendations, destinations, accounting, inbox,
 )
 
 
