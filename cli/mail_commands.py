@@ -171,5 +171,29 @@ def approve_rates(message_id: int = typer.Argument(..., min=1), by: str = typer.
         engine.dispose()
 
 
+@mail_app.command()
+def receive(address: list[str] = typer.Option(..., "--address", help="a forwarding address to accept (repeat)"),
+            host: str = typer.Option("127.0.0.1"), port: int = typer.Option(2525, min=1, max=65535),
+            database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """Run an SMTP receiver that stores and processes every message sent to the addresses."""
+    import time
+
+    from tourstack.inbox.smtp_receiver import receiver
+
+    engine, sessions = _session(database_url)
+    controller, handler = receiver(sessions, set(address), host=host, port=port)
+    controller.start()
+    console.print(f"receiving for {escape(', '.join(address))} on {host}:{port} (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+        engine.dispose()
+        console.print(f"stored {len(handler.stored)} messages")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(mail_app, name="mail")
