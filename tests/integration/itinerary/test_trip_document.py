@@ -122,3 +122,38 @@ def test_the_api_scopes_the_pdf_like_the_itinerary(api, world):
     # the plain itinerary endpoint still answers beside the .pdf route
     plain = api.get(f"/api/v1/itineraries/{world.itinerary_id}", headers={"Authorization": f"Bearer {world.keys['agent_a']}"})
     assert plain.status_code == 200
+
+
+def _as(world, key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world.keys[key]}"}
+
+
+def test_weather_as_json_says_which_kind_and_lists_packing(api, world):
+    r = api.get(f"/api/v1/itineraries/{world.itinerary_id}/weather", headers=_as(world, "agent_a"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [d["day"] for d in body["days"]] == [1, 2]
+    assert [d["date"] for d in body["days"]] == ["2026-05-12", "2026-05-13"]
+    for day in body["days"]:  # no forecaster configured: May's climate normals for Delhi, with sources
+        assert day["kind"] == "climate_normal" and day["tmax_c"] is not None and day["sources"]
+    assert any("heat" in w["kind"] for d in body["days"] for w in d["warnings"])  # Delhi in May
+    assert body["packing"] and all(len(p) == 2 for p in body["packing"])
+    assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/weather", headers=_as(world, "agent_b")).status_code == 404
+
+
+def test_nearby_attractions_not_in_the_itinerary_ranked_by_score(api, world):
+    r = api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", params={"radius_km": 10, "limit": 5},
+                headers=_as(world, "agent_a"))
+    assert r.status_code == 200, r.text
+    found = r.json()
+    items = api.get(f"/api/v1/itineraries/{world.itinerary_id}/items", headers=_as(world, "agent_a")).json()
+    planned = {i["site_id"] for i in items if i.get("site_id")}
+    assert found and not {n["site_id"] for n in found} & planned
+    assert all(0 <= n["distance_km"] <= 10 for n in found)
+    assert [n["score"] for n in found] == sorted((n["score"] for n in found), reverse=True)
+    one_day = api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", params={"day": 2, "radius_km": 10},
+                      headers=_as(world, "agent_a")).json()
+    assert {n["day"] for n in one_day} <= {2}
+    assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", params={"radius_km": 0},
+                   headers=_as(world, "agent_a")).status_code == 422
+    assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", headers=_as(world, "agent_b")).status_code == 404
