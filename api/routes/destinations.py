@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from api.deps import CanReadItineraries, SessionDep
 from api.problems import ApiProblem
-from api.schemas.common import problem_responses
+from api.schemas.common import IsoDate, problem_responses
 from api.schemas.discovery import (
     ComparisonItem, ComparisonList, DestinationList, DestinationRef, PopularItem, PopularList, SimilarItem,
     SimilarList, TrendingItem, TrendingList,
@@ -26,7 +26,7 @@ from tourstack.discovery import SEASONS, compare, popular_in_season, season_of, 
 router = APIRouter(prefix="/destinations", tags=["destinations"])
 _RESPONSES = problem_responses(401, 403, 404, 422)
 Limit = Annotated[int, Query(ge=1, le=20)]
-AsOf = Annotated[dt.date | None, Query(description="default: today (UTC)")]
+AsOf = Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default: today (UTC)")]
 POPULAR_WINDOW_DAYS = 730
 
 
@@ -68,7 +68,7 @@ def popular(
 @router.get("/trending", response_model=TrendingList, responses=_RESPONSES)
 def trending_destinations(
     principal: CanReadItineraries, session: SessionDep, limit: Limit = 10,
-    as_of: Annotated[dt.date | None, Query(description="the last day counted; default: yesterday (UTC)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="the last day counted, YYYY-MM-DD; default: yesterday (UTC)")] = None,
 ) -> TrendingList:
     """Growing week over week: quote requests plus bookings, the 7 days up to `as_of` against the
     7 before. The default ends yesterday: a week holding today's first hours would look like a fall."""
@@ -79,7 +79,8 @@ def trending_destinations(
 @router.get("/compare", response_model=ComparisonList, responses=_RESPONSES)
 def compare_destinations(
     principal: CanReadItineraries, session: SessionDep,
-    ids: Annotated[str, Query(max_length=100, description="2 to 4 destination ids, comma-separated")],
+    ids: Annotated[str, Query(max_length=100, pattern=r"^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){1,3}$",
+                              description="2 to 4 different destination ids, comma-separated")],
     as_of: AsOf = None,
 ) -> ComparisonList:
     """Two to four destinations side by side: offer, season, price level and how trips go."""
