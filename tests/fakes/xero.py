@@ -232,6 +232,11 @@ class FakeXero:
             record["AmountDue"] = "0"
 
     def _touch(self, record: dict) -> None:
+        for name in ("Date", "DueDate"):  # Xero answers dates as /Date(ms+0000)/, whatever was sent
+            value = record.get(name)
+            if isinstance(value, str) and not value.startswith("/Date("):
+                day = dt.date.fromisoformat(value[:10])
+                record[name] = _ms(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
         now = int(time.time() * 1000)
         self._clock = max(self._clock + 1, now)
         record["UpdatedDateUTC"] = f"/Date({self._clock}+0000)/"

@@ -205,3 +205,24 @@ def test_an_unmapped_tax_code_is_queued_and_never_sent(world, fake, sessions):
     with sessions() as session:
         codes = {e.code for e in session.scalars(select(AccountingSyncError))}
     assert codes == {"unmapped-tax-code"}
+
+
+def test_the_sync_reconciliation_shows_zero_differences_then_finds_an_edit_made_there(world, fake, sessions):
+    import datetime as dt
+
+    from tourstack.accounting.sync_report import reconcile_sync
+
+    client, mapping, _ = world
+    run_sync(sessions, client(), mapping)
+    with sessions() as session:
+        result = reconcile_sync(session, client(), mapping, dt.date.today())
+    assert result.clean, result.differences
+    assert result.entities["invoice"].ours_count == result.entities["invoice"].theirs_count > 0
+    assert result.entities["invoice"].ours_total == result.entities["invoice"].theirs_total
+    assert result.receivables and all(ours == theirs for _, _, ours, theirs in result.receivables)
+    some = fake.all("Invoice")[0]
+    fake.edit("Invoice", some["Id"], TxnTaxDetail={"TotalTax": "0"}, Line=some["Line"])
+    with sessions() as session:
+        result = reconcile_sync(session, client(), mapping, dt.date.today())
+    kinds = {d.kind for d in result.differences}
+    assert "amount" in kinds

@@ -131,3 +131,21 @@ def test_validation_errors_go_to_the_error_queue_with_xeros_message(world, fake,
     run_sync(sessions, client(), mapping, entities=("customer", "invoice"))
     with sessions() as session:
         assert not session.scalars(select(AccountingSyncError).where(AccountingSyncError.status == "open")).all()
+
+
+def test_the_sync_reconciliation_shows_zero_differences(world, fake, sessions):
+    import datetime as dt
+
+    from tourstack.accounting.sync_report import reconcile_sync
+
+    client, mapping, _ = world
+    run_sync(sessions, client(), mapping)
+    with sessions() as session:
+        result = reconcile_sync(session, client(), mapping, dt.date.today())
+    assert result.clean, result.differences
+    assert result.entities["payment"].ours_count == result.entities["payment"].theirs_count > 0
+    assert result.receivables and all(ours == theirs for _, _, ours, theirs in result.receivables)
+    fake.record_payment(fake.all("Invoices")[0]["InvoiceID"], __import__("decimal").Decimal("1.00"))
+    with sessions() as session:
+        result = reconcile_sync(session, client(), mapping, dt.date.today())
+    assert {d.kind for d in result.differences} >= {"unknown", "receivable"}
