@@ -17,6 +17,7 @@ Amounts and the exchange rate go out as decimal strings, never floats. `Exchange
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -143,10 +144,11 @@ class QuickBooksSync:
                 return out
             start += PAGE
 
-    def changed_payments(self, since_iso: str) -> list[RemoteDoc]:
-        """QuickBooks Change Data Capture: payments created or changed since `since_iso`."""
+    def changed_payments(self, since: dt.datetime) -> list[RemoteDoc]:
+        """QuickBooks Change Data Capture: payments created or changed since `since` (CDC looks
+        back at most 30 days)."""
         def cdc(qb: _RecordingQuickBooks) -> dict:
-            return qb.get(self._url(qb, "cdc"), params={"entities": "Payment", "changedSince": since_iso})
+            return qb.get(self._url(qb, "cdc"), params={"entities": "Payment", "changedSince": since.isoformat()})
 
         answer = self._call(cdc)
         out = []

@@ -226,3 +226,27 @@ def test_the_sync_reconciliation_shows_zero_differences_then_finds_an_edit_made_
         result = reconcile_sync(session, client(), mapping, dt.date.today())
     kinds = {d.kind for d in result.differences}
     assert "amount" in kinds
+
+
+def test_a_payment_recorded_in_quickbooks_arrives_through_cdc_as_a_payment_source(world, fake, sessions):
+    import json
+    from decimal import Decimal
+
+    from tourstack.accounting.inbound import pull_payments, theirs
+
+    client, mapping, _ = world
+    run_sync(sessions, client(), mapping)
+    with sessions() as session:
+        row = session.scalars(select(AccountingMapping).where(AccountingMapping.entity == "invoice")).first()
+    remote = fake.records["Invoice"][row.remote_id]
+    paid = fake.record_payment(remote["CustomerRef"]["value"], [(row.remote_id, Decimal("10.00"))],
+                               currency=remote["CurrencyRef"]["value"])
+    assert pull_payments(sessions, client()) >= 1
+    assert any("/cdc" in path for _, path in fake.requests)
+    with sessions() as session:
+        found = theirs(session, "quickbooks")
+    assert [p.remote_id for p in found] == [paid["Id"]]  # the ones we pushed come back marked ours
+    assert json.loads(found[0].invoice_ids) == [row.local_id] and found[0].amount_minor == 1000
+    pull_payments(sessions, client())  # again: upserted, not duplicated
+    with sessions() as session:
+        assert len(theirs(session, "quickbooks")) == 1

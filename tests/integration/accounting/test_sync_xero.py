@@ -149,3 +149,22 @@ def test_the_sync_reconciliation_shows_zero_differences(world, fake, sessions):
     with sessions() as session:
         result = reconcile_sync(session, client(), mapping, dt.date.today())
     assert {d.kind for d in result.differences} >= {"unknown", "receivable"}
+
+
+def test_a_payment_recorded_in_xero_arrives_through_if_modified_since(world, fake, sessions):
+    import json
+    from decimal import Decimal
+
+    from tourstack.accounting.inbound import pull_payments, theirs
+
+    client, mapping, _ = world
+    run_sync(sessions, client(), mapping)
+    with sessions() as session:
+        row = next(r for r in session.scalars(select(AccountingMapping).where(AccountingMapping.entity == "invoice"))
+                   if Decimal(fake.records["Invoices"][r.remote_id]["AmountDue"]) > 5)
+    paid = fake.record_payment(row.remote_id, Decimal("5.00"))
+    pull_payments(sessions, client())
+    with sessions() as session:
+        found = theirs(session, "xero")
+    assert [p.remote_id for p in found] == [paid["PaymentID"]]
+    assert json.loads(found[0].invoice_ids) == [row.local_id]
