@@ -1,6 +1,8 @@
-"""Accounting sync: connection states and connecting a company (staff only), and the OAuth callback.
+"""Accounting sync: connection states and connecting a company (staff only), the OAuth callback,
+and the providers' webhooks.
 
-The callback is the one public route: the provider's consent page redirects the person's browser
+The callback and the webhooks are the public routes. Webhooks are authorised by the provider's
+HMAC signature of the body (tourstack.accounting.webhooks). The callback: the provider's consent page redirects the person's browser
 to it, which carries no API key. It is authorised by the `state` parameter instead, which only
 the staff member who started the consent received (stored hashed, single use, 15 minutes).
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanManageAccounting, CanReadAccounting, SessionDep, SettingsDep
@@ -62,3 +64,22 @@ async def get_callback(session: SessionDep, settings: SettingsDep, provider: Pro
                                      tenant_hint=realm_id)
     log.info("accounting connected", extra={"provider": provider, "tenant_id": status.tenant_id})
     return ConnectionOut.model_validate(status)
+
+
+@router.post("/{provider}/webhook", status_code=200, include_in_schema=True, responses=problem_responses(401))
+async def post_webhook(request: Request, session: SessionDep, settings: SettingsDep, provider: Provider) -> Response:
+    """Public, authorised by the provider's signature of the raw body (`intuit-signature`,
+    `x-xero-signature`): 401 with an empty body when it does not match (Xero's intent-to-receive
+    check needs exactly that), 200 otherwise; a redelivery is recorded once."""
+    from tourstack.accounting.webhooks import SIGNATURE_HEADERS, BadSignature, record_delivery, verify
+
+    body = await request.body()
+    secret = settings.quickbooks_webhook_verifier_token if provider == "quickbooks" else settings.xero_webhook_key
+    try:
+        verify(secret.get_secret_value() if secret else None, body, request.headers.get(SIGNATURE_HEADERS[provider]))
+    except BadSignature:
+        log.warning("accounting webhook with a bad signature", extra={"provider": provider})
+        return Response(status_code=401)
+    new = await run_in_threadpool(record_delivery, session, provider, body)
+    log.info("accounting webhook", extra={"provider": provider, "redelivery": not new})
+    return Response(status_code=200)
