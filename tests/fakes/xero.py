@@ -13,7 +13,8 @@ and the Accounting API subset the sync uses (`/api.xro/2.0`), answering as Xero 
   past `per_minute` calls a minute: Xero's 60 per tenant).
 - Validation errors in Xero's shape: HTTP 400, `{"ErrorNumber": 10, "Type": "ValidationException",
   "Elements": [{..., "ValidationErrors": [{"Message": ...}]}]}`, for a duplicate invoice number,
-  a tax type it does not know (`refused_tax_types`) or a line without one.
+  a tax type it does not know (`refused_tax_types`) or a line without one, a payment against an
+  invoice that is not AUTHORISED (voided or already paid) or above its amount due.
 - `edit(...)` and `record_payment(...)` are a person working in Xero.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import threading
 import time
 import uuid
@@ -55,7 +57,7 @@ def _dec(value) -> Decimal:  # noqa: ANN001
 
 class FakeXero:
     def __init__(self, client_id: str = "xero-client", client_secret: str = "xero-secret",
-                 per_minute: int | None = None) -> None:
+                 per_minute: int | None = None, window_seconds: float = 60.0) -> None:
         self.auth = TokenAuthority(client_id, client_secret, access_ttl=1800)
         self.tenant_id = str(uuid.uuid4())
         self.tenant_name = "Tourstack Journeys (Demo)"
@@ -64,6 +66,8 @@ class FakeXero:
         self.requests: list[tuple[str, str]] = []
         self.refused_tax_types: set[str] = set()
         self.per_minute = per_minute
+        self.window_seconds = window_seconds  # a benchmark may compress the provider's minute
+        self.throttled = 0  # 429s answered
         self.retry_after = "1"
         self._throttle = 0
         self._window: deque[float] = deque()
@@ -122,12 +126,16 @@ class FakeXero:
             if self._throttle > 0:
                 self._throttle, throttled = self._throttle - 1, True
             elif self.per_minute:
-                while self._window and now - self._window[0] > 60:
+                while self._window and now - self._window[0] > self.window_seconds:
                     self._window.popleft()
                 throttled = len(self._window) >= self.per_minute
-                if not throttled:
+                if throttled:
+                    wait = self.window_seconds - (now - self._window[0])
+                    self.retry_after = str(max(1, math.ceil(wait)))
+                else:
                     self._window.append(now)
         if throttled:
+            self.throttled += 1
             return JSONResponse({"Title": "Too Many Requests", "Status": 429}, status_code=429,
                                 headers={"Retry-After": self.retry_after, "X-Rate-Limit-Problem": "minute"})
         return None
@@ -184,6 +192,8 @@ class FakeXero:
             invoice = self.records["Invoices"].get((item.get("Invoice") or {}).get("InvoiceID", ""))
             if invoice is None:
                 return "Invoice could not be found"
+            if invoice["Status"] != "AUTHORISED":
+                return "Payments can only be made against Authorised documents"
             if _dec(item.get("Amount")) > _dec(invoice["AmountDue"]):
                 return "Payment amount exceeds the amount outstanding on this document"
         return None

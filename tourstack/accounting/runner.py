@@ -45,3 +45,12 @@ def sync_provider(settings, sessions: sessionmaker[Session], provider: str, *,  
     mapping = load_mapping(provider, settings.accounting_mappings_dir)
     return run_sync(sessions, build_client(settings, sessions, provider), mapping, entities=entities,
                     dry_run=dry_run)
+
+
+def pull_provider(settings, sessions: sessionmaker[Session], provider: str) -> int | None:  # noqa: ANN001
+    """The inbound pull of payments recorded there (None when not connected)."""
+    from tourstack.accounting.inbound import pull_payments
+
+    if not is_connected(sessions, provider):
+        return None
+    return pull_payments(sessions, build_client(settings, sessions, provider))

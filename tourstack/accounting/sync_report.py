@@ -4,8 +4,10 @@ its SDK, as of a date.
 Per entity: counts and totals (per currency, minor units) ours and theirs, and every
 difference: `missing` (ours, not there), `unknown` (there, not ours: created by hand in the
 accounting system), `amount`, `currency`, `status` (a void on one side only). Then the
-receivable per customer: ours (invoices - credit notes - payments we sent, per currency) against
-theirs (open balance of their invoices less unapplied credit), tied out to the minor unit.
+receivable per customer: ours (invoices - credit notes - payments we sent, per currency; a
+payment of an invoice voided later stays as the customer's credit) against theirs (open balance
+of their invoices less unapplied credit notes and payments of voided invoices), tied out to the
+minor unit.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
     ar_ours: dict[tuple[str, str], int] = defaultdict(int)
     ar_theirs: dict[tuple[str, str], int] = defaultdict(int)
     customer_labels: dict[str, str] = {}
+    voided_there: set[str] = set()
     for entity in ENTITY_ORDER:
         totals = result.entities.setdefault(entity, EntityTotals())
         ours = [d for d in outbound(session, mapping, entity) if (_date(d.payload) or "") <= cutoff]
@@ -114,6 +117,12 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
             if remote.remote_id not in matched:
                 result.differences.append(Difference(entity, "unknown", remote.number or remote.remote_id, None,
                                                      str(remote.total_minor)))
+            if entity == "invoice" and remote.status == "voided":
+                voided_there.add(remote.remote_id)
+            if (entity == "payment" and remote.customer_remote_id and remote.invoice_remote_ids
+                    and set(remote.invoice_remote_ids) <= voided_there):
+                # paid, then voided: the money stays with the customer as unapplied credit
+                ar_theirs[(remote.customer_remote_id, remote.currency)] -= remote.total_minor
             if entity in ("invoice", "credit_note") and remote.status != "voided" and remote.customer_remote_id:
                 balance = remote.balance_minor if remote.balance_minor is not None else remote.total_minor
                 ar_theirs[(remote.customer_remote_id, remote.currency)] += balance if entity == "invoice" else -balance

@@ -1,5 +1,6 @@
 """One job per provider, every 15 minutes: push new and changed documents to QuickBooks Online
-or Xero (tourstack.accounting.sync), so an issued invoice is there within the hour.
+or Xero (tourstack.accounting.sync), so an issued invoice is there within the hour, then pull the
+payments recorded there (tourstack.accounting.inbound).
 
 A provider that is not connected is skipped (the run succeeds and says so): most installations
 connect one of the two. A connection that turned `revoked` or `expired` is logged as an error
@@ -21,7 +22,7 @@ CRON = "*/15 * * * *"
 
 def _sync(context: OpExecutionContext, operational_db: OperationalDatabase, provider: str) -> Output[dict]:
     from tourstack.accounting.connections import connection_statuses
-    from tourstack.accounting.runner import sync_provider
+    from tourstack.accounting.runner import pull_provider, sync_provider
     from tourstack.accounting.sync import SyncBusy
     from tourstack.db.models import AccountingConflict, AccountingSyncError
     from tourstack.settings import get_settings
@@ -40,17 +41,18 @@ def _sync(context: OpExecutionContext, operational_db: OperationalDatabase, prov
         if report is None:
             context.log.info(f"{provider} is not connected: nothing to sync")
             return Output({"skipped": "not connected"}, metadata={"skipped": f"{provider} not connected"})
+        pulled = pull_provider(get_settings(), sessions, provider)  # payments recorded there
         with sessions() as session:
             errors = session.scalar(select(func.count()).select_from(AccountingSyncError).where(
                 AccountingSyncError.provider == provider, AccountingSyncError.status == "open"))
             conflicts = session.scalar(select(func.count()).select_from(AccountingConflict).where(
                 AccountingConflict.provider == provider, AccountingConflict.status == "open"))
     counts = {entity: vars(c) | {"planned": len(c.planned)} for entity, c in report.entities.items()}
-    context.log.info(f"{provider}: sent {report.sent}; open errors {errors}, open conflicts {conflicts}")
+    context.log.info(f"{provider}: sent {report.sent}, pulled {pulled} payments; open errors {errors}, open conflicts {conflicts}")
     if errors or conflicts:
         context.log.warning(f"{provider}: {errors} open errors, {conflicts} open conflicts: "
                             "`tourstack accounting errors` / `tourstack accounting conflicts`")
-    return Output(counts, metadata={"sent": report.sent, "open_errors": errors, "open_conflicts": conflicts})
+    return Output(counts, metadata={"sent": report.sent, "pulled_payments": pulled, "open_errors": errors, "open_conflicts": conflicts})
 
 
 @op(description="Push new and changed customers, invoices, credit notes and payments to QuickBooks Online.")
