@@ -14,7 +14,8 @@ Accounting API v3 subset the sync uses, answering as Intuit documents it.
   in `refused_tax_codes`), 401 for a missing or expired bearer token, 429 ThrottleExceeded with
   `Retry-After` (scripted with `throttle(n)`, or past `per_minute` requests a minute: Intuit's
   500 per realm and minute).
-- Payments link invoices (several, partial): each linked invoice's Balance drops and its
+- Payments link invoices (several, partial; never a voided one, never above its balance; a
+  payment without links is an unapplied credit): each linked invoice's Balance drops and its
   SyncToken moves, as in QuickBooks. `edit(...)` and `record_payment(...)` are a person
   working in the QuickBooks UI.
 """
@@ -180,6 +181,18 @@ class FakeQuickBooks:
         return JSONResponse({name: self._public(self._create(name, body)), "time": _now()})
 
     def _validate(self, name: str, body: dict, current: dict | None) -> JSONResponse | None:
+        if name == "Payment":
+            for line in body.get("Line", []):
+                for link in line.get("LinkedTxn", []):
+                    invoice = self.records["Invoice"].get(str(link.get("TxnId")))
+                    if invoice is None or invoice.get("_voided"):
+                        return _fault("6000", "A business validation error has occurred while processing your "
+                                      "request", "Business Validation Error: The transaction you are linking to "
+                                      "is voided or does not exist.")
+                    if _dec(line.get("Amount")) > _dec(invoice.get("Balance")):
+                        return _fault("6000", "A business validation error has occurred while processing your "
+                                      "request", "Business Validation Error: The amount applied exceeds the "
+                                      "open balance of the transaction.")
         if name == "Customer" and "DisplayName" in body:
             if any(c["DisplayName"] == body["DisplayName"] and c is not current for c in self.records[name].values()):
                 return _fault("6240", "Duplicate Name Exists Error",
@@ -235,8 +248,8 @@ class FakeQuickBooks:
     def _totals(record: dict) -> None:
         if "Line" not in record:
             return
-        if "LinkedTxn" in str(record.get("Line")) and "CustomerRef" in record and "DocNumber" not in record:
-            return  # a payment: TotalAmt is what was sent
+        if "DocNumber" not in record and "TxnTaxDetail" not in record:
+            return  # a payment (or customer): TotalAmt is what was sent
         net = sum((_dec(line.get("Amount")) for line in record["Line"]
                    if line.get("DetailType") == "SalesItemLineDetail"), Decimal(0))
         tax = _dec((record.get("TxnTaxDetail") or {}).get("TotalTax"))

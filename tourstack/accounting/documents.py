@@ -149,12 +149,15 @@ def payments(session: Session, mapping: ProviderMapping) -> list[Outbound]:
     """Succeeded payments linked to an invoice we send, with the invoices they settle.
 
     Our payments settle one invoice each; the payload is a list of allocations so that a
-    payment split across invoices (the providers allow several per payment) needs no new shape."""
+    payment split across invoices (the providers allow several per payment) needs no new shape.
+    A payment of an invoice voided later (a deposit, then a cancellation) is the customer's
+    credit in our ledger: the allocation says so (`invoice_voided`), and QuickBooks gets it as an
+    unapplied payment."""
     sent = select(Invoice.id).where(Invoice.status.in_(SENT_INVOICE_STATUSES), Invoice.invoice_number.is_not(None))
-    query = (select(Payment, Invoice.agency_id).join(Invoice, Invoice.id == Payment.invoice_id)
+    query = (select(Payment, Invoice.agency_id, Invoice.status).join(Invoice, Invoice.id == Payment.invoice_id)
              .where(Payment.status == "succeeded", Payment.invoice_id.in_(sent)).order_by(Payment.id))
     out = []
-    for payment, agency_id in session.execute(query):
+    for payment, agency_id, invoice_status in session.execute(query):
         problems: list[tuple[str, str]] = []
         paid_on = payment.attempted_at.date()
         rate = booked_rate(session, payment.currency, paid_on)
@@ -167,7 +170,8 @@ def payments(session: Session, mapping: ProviderMapping) -> list[Outbound]:
             "currency": payment.currency, "amount_minor": payment.amount_minor,
             "fx_rate": rate[0] if rate else None, "fx_rate_date": rate[1] if rate else None,
             "deposit_account": _map(mapping, "account", deposit_code, problems, label),
-            "allocations": [{"invoice_id": payment.invoice_id, "amount_minor": payment.amount_minor}],
+            "allocations": [{"invoice_id": payment.invoice_id, "amount_minor": payment.amount_minor,
+                             "invoice_voided": invoice_status == "void"}],
         }, problems))
     return out
 

@@ -178,9 +178,10 @@ class QuickBooksSync:
                     "TotalAmt": major(p["amount_minor"], currency), "ExchangeRate": p["fx_rate"],
                     "TxnDate": p["paid_on"], "PaymentRefNum": p["reference"][:21],
                     "DepositToAccountRef": {"value": p["deposit_account"]},
+                    # a voided invoice takes no payment: that money stays unapplied (the customer's credit)
                     "Line": [{"Amount": major(a["amount_minor"], currency),
                               "LinkedTxn": [{"TxnId": refs.invoices[a["invoice_id"]], "TxnType": "Invoice"}]}
-                             for a in p["allocations"]]}
+                             for a in p["allocations"] if not a.get("invoice_voided")]}
         note = f"Tourstack {p['number']}; booked at 1 {currency} = {p['fx_rate']} INR ({p['fx_rate_date']}, {p['fx_source']})"
         if p.get("credited_number"):
             note += f"; credits {p['credited_number']}"

@@ -119,9 +119,9 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
                                                      str(remote.total_minor)))
             if entity == "invoice" and remote.status == "voided":
                 voided_there.add(remote.remote_id)
-            if (entity == "payment" and remote.customer_remote_id and remote.invoice_remote_ids
+            if (entity == "payment" and remote.customer_remote_id
                     and set(remote.invoice_remote_ids) <= voided_there):
-                # paid, then voided: the money stays with the customer as unapplied credit
+                # unapplied (paid, then voided): the money stays with the customer as credit
                 ar_theirs[(remote.customer_remote_id, remote.currency)] -= remote.total_minor
             if entity in ("invoice", "credit_note") and remote.status != "voided" and remote.customer_remote_id:
                 balance = remote.balance_minor if remote.balance_minor is not None else remote.total_minor
