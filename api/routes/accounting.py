@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanManageAccounting, CanReadAccounting, SessionDep, SettingsDep
-from api.schemas.accounting import ConnectionOut, ConsentOut
+from api.schemas.accounting import ConflictOut, ConflictResolveIn, ConnectionOut, ConsentOut, SyncErrorOut
 from api.schemas.common import problem_responses
 from tourstack.accounting import (
     begin_connect,
@@ -83,3 +83,40 @@ async def post_webhook(request: Request, session: SessionDep, settings: Settings
     new = await run_in_threadpool(record_delivery, session, provider, body)
     log.info("accounting webhook", extra={"provider": provider, "redelivery": not new})
     return Response(status_code=200)
+
+
+@router.get("/errors", response_model=list[SyncErrorOut], responses=problem_responses(401, 403))
+def get_errors(session: SessionDep, _: CanReadAccounting, provider: Provider | None = None,
+               status: Literal["open", "resolved"] = "open") -> list[SyncErrorOut]:
+    """The error queue: what a provider refused, in its words, or what our mappings cannot express."""
+    from sqlalchemy import select
+
+    from tourstack.db.models import AccountingSyncError
+
+    query = select(AccountingSyncError).where(AccountingSyncError.status == status).order_by(AccountingSyncError.id)
+    if provider:
+        query = query.where(AccountingSyncError.provider == provider)
+    return [SyncErrorOut.model_validate(row) for row in session.scalars(query.limit(500))]
+
+
+@router.get("/conflicts", response_model=list[ConflictOut], responses=problem_responses(401, 403))
+def get_conflicts(session: SessionDep, _: CanReadAccounting, provider: Provider | None = None,
+                  status: Literal["open", "kept_ours", "took_theirs"] | None = "open") -> list[ConflictOut]:
+    """Records edited on both sides since the last sync, waiting for a person."""
+    from tourstack.accounting.conflicts import list_conflicts
+
+    return [ConflictOut.model_validate(row) for row in list_conflicts(session, provider, status)]
+
+
+@router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut,
+             responses=problem_responses(401, 403, 404, 422))
+def post_resolve_conflict(session: SessionDep, principal: CanManageAccounting, conflict_id: int,
+                          body: ConflictResolveIn) -> ConflictOut:
+    """Keep ours (the next sync pushes it) or theirs (left in place until ours changes)."""
+    from tourstack.accounting.conflicts import resolve_conflict
+
+    row = resolve_conflict(session, conflict_id, body.keep)
+    session.commit()
+    log.info("accounting conflict resolved", extra={"conflict_id": conflict_id, "keep": body.keep,
+                                                    "key_id": principal.key_id})
+    return ConflictOut.model_validate(row)
