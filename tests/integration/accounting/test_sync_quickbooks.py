@@ -82,7 +82,12 @@ def test_a_small_book_syncs_once_and_a_rerun_sends_nothing(world, fake, sessions
     assert {r["DocNumber"] for r in fake.all("Invoice")} == {i.invoice_number for i in issued}
     foreign = next(i for i in issued if i.currency != "INR")
     remote = next(r for r in fake.all("Invoice") if r["DocNumber"] == foreign.invoice_number)
-    assert remote["CurrencyRef"]["value"] == foreign.currency and float(remote["ExchangeRate"]) > 1
+    assert remote["CurrencyRef"]["value"] == foreign.currency
+    with sessions() as session:  # exactly the rate we booked (1 unit = rate INR), never the provider's
+        from tourstack.accounting.documents import booked_rate
+
+        assert remote["ExchangeRate"] == booked_rate(session, foreign.currency, foreign.issued_on)[0]
+    assert float(remote["ExchangeRate"]) > 1
     assert len(fake.all("Payment")) == report.entities["payment"].created > 0
     again = run_sync(sessions, client(), mapping)
     assert again.sent == 0 and len(fake.all("Invoice")) == len(issued)

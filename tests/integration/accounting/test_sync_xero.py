@@ -73,6 +73,13 @@ def test_a_small_book_syncs_once_and_a_rerun_sends_nothing(world, fake, sessions
     foreign = next(i for i in issued if i.currency != "INR")
     remote = next(r for r in fake.all("Invoices") if r["InvoiceNumber"] == foreign.invoice_number)
     assert remote["CurrencyCode"] == foreign.currency and 0 < float(remote["CurrencyRate"]) < 1
+    with sessions() as session:  # Xero's convention is the inverse of ours: foreign units per 1 INR
+        from decimal import Decimal
+
+        from tourstack.accounting.documents import booked_rate
+
+        ours = Decimal(booked_rate(session, foreign.currency, foreign.issued_on)[0])
+    assert abs(Decimal(str(remote["CurrencyRate"])) * ours - 1) < Decimal("0.000001")
     assert len(fake.all("Payments")) == report.entities["payment"].created > 0
     assert run_sync(sessions, client(), mapping).sent == 0
 
