@@ -175,3 +175,32 @@ def test_a_payment_recorded_in_xero_arrives_through_if_modified_since(world, fak
         found = theirs(session, "xero")
     assert [p.remote_id for p in found] == [paid["PaymentID"]]
     assert json.loads(found[0].invoice_ids) == [row.local_id]
+
+
+def test_an_invoice_edited_in_xero_and_here_goes_to_the_conflict_queue(world, fake, sessions):
+    from tourstack.db.models import AccountingConflict
+
+    client, mapping, _ = world
+    run_sync(sessions, client(), mapping, entities=("customer", "invoice"))
+    with sessions() as session:
+        row = session.scalars(select(AccountingMapping).where(AccountingMapping.entity == "invoice")).first()
+        line = session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == row.local_id)).first()
+        line.description = "edited here"
+        session.commit()
+    fake.edit("Invoices", row.remote_id, InvoiceNumber="EDITED-THERE")
+    report = run_sync(sessions, client(), mapping, entities=("customer", "invoice"))
+    assert report.entities["invoice"].conflicts == 1 and report.entities["invoice"].updated == 0
+    assert fake.records["Invoices"][row.remote_id]["InvoiceNumber"] == "EDITED-THERE"
+    with sessions() as session:
+        conflict = session.scalars(select(AccountingConflict)).one()
+    assert (conflict.status, conflict.local_id, conflict.remote_id) == ("open", row.local_id, row.remote_id)
+    from tourstack.accounting.conflicts import resolve_conflict
+
+    with sessions() as session:
+        resolve_conflict(session, conflict.id, "ours")
+        session.commit()
+    report = run_sync(sessions, client(), mapping, entities=("customer", "invoice"))
+    assert report.entities["invoice"].updated == 1 and report.entities["invoice"].conflicts == 0
+    remote = fake.records["Invoices"][row.remote_id]
+    assert remote["InvoiceNumber"] != "EDITED-THERE" and any(li["Description"] == "edited here"
+                                                                for li in remote["LineItems"])
