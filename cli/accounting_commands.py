@@ -1,5 +1,6 @@
-"""`tourstack accounting connect|status|new-key|validate-mappings`: connect QuickBooks Online or Xero and watch the
-connections (docs/accounting.md).
+"""`tourstack accounting connect|status|new-key|validate-mappings|sync|errors|conflicts`: connect QuickBooks
+Online or Xero, watch the connections, push the books and work the error and conflict queues
+(docs/accounting.md).
 
 `connect` prints the consent URL; the person opens it, approves, and the provider redirects to
 the API's `/api/v1/accounting/{provider}/callback`, which finishes the connection. `status` shows
@@ -132,6 +133,113 @@ def validate_mappings(provider: list[str] = typer.Option(["quickbooks", "xero"],
             console.print(f"  {entry.kind} {escape(entry.key)}: {escape(entry.description)}", highlight=False)
     if total:
         raise typer.Exit(1)
+
+
+def _settings_sessions(database_url: str | None):
+    from tourstack.settings import get_settings
+
+    settings = get_settings()
+    engine, sessions = _sessions(database_url)
+    return settings, engine, sessions
+
+
+@accounting_app.command()
+def sync(provider: list[str] = typer.Option(["quickbooks", "xero"], help="quickbooks and/or xero"),
+         entity: list[str] = typer.Option(None, help="customer, invoice, credit_note, payment (default: all)"),
+         dry_run: bool = typer.Option(False, "--dry-run", help="list what would be sent; send nothing"),
+         database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """Push new and changed documents to each connected provider (a provider not connected is
+    skipped). Exit 1 when anything went to the error or conflict queue."""
+    from tourstack.accounting import AccountingError
+    from tourstack.accounting.documents import ENTITY_ORDER
+    from tourstack.accounting.runner import sync_provider
+
+    entities = tuple(entity) if entity else ENTITY_ORDER
+    unknown = [e for e in entities if e not in ENTITY_ORDER]
+    if unknown:
+        _fail(f"unknown entity {unknown[0]!r}; known: {', '.join(ENTITY_ORDER)}")
+    settings, engine, sessions = _settings_sessions(database_url)
+    troubled = False
+    try:
+        for name in provider:
+            try:
+                report = sync_provider(settings, sessions, name, entities=entities, dry_run=dry_run)
+            except AccountingError as exc:
+                _fail(f"{name}: {exc}")
+            if report is None:
+                console.print(f"{name}: not connected, skipped", highlight=False)
+                continue
+            for ent, counts in report.entities.items():
+                if dry_run:
+                    console.print(f"{name} {ent}: {len(counts.planned)} to send, {counts.unchanged} unchanged",
+                                  highlight=False)
+                    for action, label in counts.planned:
+                        console.print(f"  {action} {escape(label)}", highlight=False, soft_wrap=True)
+                else:
+                    console.print(f"{name} {ent}: {counts.created} created, {counts.updated} updated, "
+                                  f"{counts.unchanged} unchanged, {counts.errors} errors, "
+                                  f"{counts.conflicts} conflicts", highlight=False)
+                troubled |= bool(counts.errors or counts.conflicts)
+    finally:
+        engine.dispose()
+    if troubled:
+        raise typer.Exit(1)
+
+
+@accounting_app.command()
+def errors(provider: str | None = typer.Option(None, help="quickbooks or xero (default: both)"),
+           database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """The open error queue: what a provider refused (its own words) or our mappings cannot express."""
+    from sqlalchemy import select
+
+    from tourstack.db.models import AccountingSyncError
+
+    engine, sessions = _sessions(database_url)
+    try:
+        with sessions() as session:
+            query = select(AccountingSyncError).where(AccountingSyncError.status == "open").order_by(AccountingSyncError.id)
+            if provider:
+                query = query.where(AccountingSyncError.provider == provider)
+            rows = list(session.scalars(query))
+    finally:
+        engine.dispose()
+    for row in rows:
+        console.print(escape(f"#{row.id} {row.provider} {row.entity} {row.local_id}: {row.code} "
+                             f"({row.attempts} attempts): {row.message}"), highlight=False, soft_wrap=True)
+    if not rows:
+        console.print("no open errors")
+
+
+@accounting_app.command()
+def conflicts(resolve: int | None = typer.Option(None, help="the conflict id to resolve"),
+              keep: str | None = typer.Option(None, help="with --resolve: ours or theirs"),
+              provider: str | None = typer.Option(None, help="list only this provider's"),
+              database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """List the records edited on both sides, or resolve one (`--resolve ID --keep ours|theirs`)."""
+    from tourstack.accounting.conflicts import list_conflicts, resolve_conflict
+    from tourstack.errors import Invalid, NotFound
+
+    engine, sessions = _sessions(database_url)
+    try:
+        with sessions() as session:
+            if resolve is not None:
+                if keep not in ("ours", "theirs"):
+                    _fail("--resolve needs --keep ours or --keep theirs")
+                try:
+                    row = resolve_conflict(session, resolve, keep)
+                except (Invalid, NotFound) as exc:
+                    _fail(str(exc))
+                session.commit()
+                console.print(f"conflict {row.id}: {row.status}", highlight=False)
+                return
+            rows = list_conflicts(session, provider)
+            for row in rows:
+                console.print(escape(f"#{row.id} {row.provider} {row.entity} ours {row.local_id} / theirs "
+                                     f"{row.remote_id} (since {row.created_at:%Y-%m-%d %H:%M})"), highlight=False)
+            if not rows:
+                console.print("no open conflicts")
+    finally:
+        engine.dispose()
 
 
 def register(app: typer.Typer) -> None:

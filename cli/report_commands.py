@@ -77,16 +77,22 @@ def _open_warehouse():
 def finance(
     name: str = typer.Argument(..., help="profit-and-loss, ar-aging, ap-aging, cash-flow, "
                                "revenue-by-agent, commission-summary, tax-summary, trial-balance, "
-                               "reconciliation"),
+                               "reconciliation, accounting-sync"),
     as_of: str = typer.Option(None, "--as-of", help="report date, YYYY-MM-DD (default: today)"),
     fmt: str = typer.Option("csv", "--format", help="csv or xlsx"),
     out: Path = typer.Option(None, "--out", help="output file (default: stdout for csv, "
                              "NAME-DATE.xlsx for xlsx)"),
+    provider: str = typer.Option(None, "--provider", help="accounting-sync only: quickbooks or xero"),
 ) -> None:
-    """Write finance report NAME as of a date, in base currency (reconciliation: per currency)."""
+    """Write finance report NAME as of a date, in base currency (reconciliation: per currency).
+    accounting-sync (with --provider) compares our books with QuickBooks or Xero."""
     from tourstack.finance import STATEMENTS, run_statement
     from reports.finance.export import to_csv, write
 
+    if name == "accounting-sync":
+        from cli.accounting_report import accounting_sync_report
+
+        raise typer.Exit(accounting_sync_report(provider, as_of))
     if name not in STATEMENTS:
         raise _fail(f"unknown report {name!r}; choose one of: {', '.join(STATEMENTS)}")
     if fmt not in FORMATS:

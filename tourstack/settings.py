@@ -201,6 +201,12 @@ class Settings(BaseSettings):
     accounting_mappings_dir: Path | None = Field(
         default=None, description="the company's filled quickbooks.yaml / xero.yaml; unset: the shipped templates"
     )
+    quickbooks_api_url: str | None = Field(default=None, description="QuickBooks API base (default: Intuit's, "
+                                           "sandbox or production by quickbooks_environment)")
+    xero_api_url: str | None = Field(default=None, description="Xero API base (default: https://api.xero.com)")
+    quickbooks_webhook_verifier_token: SecretStr | None = Field(
+        default=None, description="the QuickBooks app's webhook verifier token (intuit-signature)")
+    xero_webhook_key: SecretStr | None = Field(default=None, description="the Xero app's webhook key (x-xero-signature)")
 
     @field_validator("report_recipient_domains", mode="before")
     @classmethod

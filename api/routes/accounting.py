@@ -1,6 +1,8 @@
-"""Accounting sync: connection states and connecting a company (staff only), and the OAuth callback.
+"""Accounting sync: connection states and connecting a company (staff only), the OAuth callback,
+and the providers' webhooks.
 
-The callback is the one public route: the provider's consent page redirects the person's browser
+The callback and the webhooks are the public routes. Webhooks are authorised by the provider's
+HMAC signature of the body (tourstack.accounting.webhooks). The callback: the provider's consent page redirects the person's browser
 to it, which carries no API key. It is authorised by the `state` parameter instead, which only
 the staff member who started the consent received (stored hashed, single use, 15 minutes).
 """
@@ -10,11 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanManageAccounting, CanReadAccounting, SessionDep, SettingsDep
-from api.schemas.accounting import ConnectionOut, ConsentOut
+from api.schemas.accounting import ConflictOut, ConflictResolveIn, ConnectionOut, ConsentOut, SyncErrorOut
 from api.schemas.common import problem_responses
 from tourstack.accounting import (
     begin_connect,
@@ -62,3 +64,59 @@ async def get_callback(session: SessionDep, settings: SettingsDep, provider: Pro
                                      tenant_hint=realm_id)
     log.info("accounting connected", extra={"provider": provider, "tenant_id": status.tenant_id})
     return ConnectionOut.model_validate(status)
+
+
+@router.post("/{provider}/webhook", status_code=200, include_in_schema=True, responses=problem_responses(401))
+async def post_webhook(request: Request, session: SessionDep, settings: SettingsDep, provider: Provider) -> Response:
+    """Public, authorised by the provider's signature of the raw body (`intuit-signature`,
+    `x-xero-signature`): 401 with an empty body when it does not match (Xero's intent-to-receive
+    check needs exactly that), 200 otherwise; a redelivery is recorded once."""
+    from tourstack.accounting.webhooks import SIGNATURE_HEADERS, BadSignature, record_delivery, verify
+
+    body = await request.body()
+    secret = settings.quickbooks_webhook_verifier_token if provider == "quickbooks" else settings.xero_webhook_key
+    try:
+        verify(secret.get_secret_value() if secret else None, body, request.headers.get(SIGNATURE_HEADERS[provider]))
+    except BadSignature:
+        log.warning("accounting webhook with a bad signature", extra={"provider": provider})
+        return Response(status_code=401)
+    new = await run_in_threadpool(record_delivery, session, provider, body)
+    log.info("accounting webhook", extra={"provider": provider, "redelivery": not new})
+    return Response(status_code=200)
+
+
+@router.get("/errors", response_model=list[SyncErrorOut], responses=problem_responses(401, 403))
+def get_errors(session: SessionDep, _: CanReadAccounting, provider: Provider | None = None,
+               status: Literal["open", "resolved"] = "open") -> list[SyncErrorOut]:
+    """The error queue: what a provider refused, in its words, or what our mappings cannot express."""
+    from sqlalchemy import select
+
+    from tourstack.db.models import AccountingSyncError
+
+    query = select(AccountingSyncError).where(AccountingSyncError.status == status).order_by(AccountingSyncError.id)
+    if provider:
+        query = query.where(AccountingSyncError.provider == provider)
+    return [SyncErrorOut.model_validate(row) for row in session.scalars(query.limit(500))]
+
+
+@router.get("/conflicts", response_model=list[ConflictOut], responses=problem_responses(401, 403))
+def get_conflicts(session: SessionDep, _: CanReadAccounting, provider: Provider | None = None,
+                  status: Literal["open", "kept_ours", "took_theirs"] | None = "open") -> list[ConflictOut]:
+    """Records edited on both sides since the last sync, waiting for a person."""
+    from tourstack.accounting.conflicts import list_conflicts
+
+    return [ConflictOut.model_validate(row) for row in list_conflicts(session, provider, status)]
+
+
+@router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut,
+             responses=problem_responses(401, 403, 404, 422))
+def post_resolve_conflict(session: SessionDep, principal: CanManageAccounting, conflict_id: int,
+                          body: ConflictResolveIn) -> ConflictOut:
+    """Keep ours (the next sync pushes it) or theirs (left in place until ours changes)."""
+    from tourstack.accounting.conflicts import resolve_conflict
+
+    row = resolve_conflict(session, conflict_id, body.keep)
+    session.commit()
+    log.info("accounting conflict resolved", extra={"conflict_id": conflict_id, "keep": body.keep,
+                                                    "key_id": principal.key_id})
+    return ConflictOut.model_validate(row)

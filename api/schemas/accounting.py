@@ -27,3 +27,36 @@ class ConnectionOut(BaseModel):
 class ConsentOut(BaseModel):
     provider: Literal["quickbooks", "xero"]
     consent_url: str = Field(description="open it, approve; the provider redirects to the callback")
+
+
+class SyncErrorOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    provider: str
+    entity: str
+    local_id: int | None
+    code: str = Field(description="the provider's fault code (quickbooks-6140, xero-validation) or ours (unmapped-tax-code)")
+    message: str = Field(description="the provider's own words")
+    attempts: int
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ConflictOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    provider: str
+    entity: str
+    local_id: int
+    remote_id: str
+    status: Literal["open", "kept_ours", "took_theirs"]
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+class ConflictResolveIn(BaseModel):
+    keep: Literal["ours", "theirs"] = Field(description="ours: the next sync pushes ours over theirs; "
+                                                        "theirs: leave their edit until ours changes")

@@ -1,9 +1,12 @@
 """Accounting sync with QuickBooks Online and Xero (see docs/accounting.md).
 
-Built so far: connections (OAuth 2.0 consent, tokens encrypted at rest with Fernet, refreshed
-under a row lock with the rotated refresh token stored in the same transaction, revoked and
-expired connections visible), the account and tax-code mappings with their validation
-(tourstack.accounting.mappings), and the schema of the id mapping and the error and conflict queues.
+Connections (OAuth 2.0 consent, tokens encrypted at rest with Fernet, refreshed under a row lock
+with the rotated refresh token stored in the same transaction, revoked and expired connections
+visible), the account and tax-code mappings with their validation (mappings), the outbound sync
+(documents: what we send; sync: the provider-neutral engine; quickbooks_sync / xero_sync: the
+SDK adapters behind provider.AccountingClient), payments pulled back (inbound), webhooks,
+the conflict queue (conflicts) and the sync reconciliation (sync_report). runner builds an
+adapter from settings for the CLI and Dagster.
 """
 
 from tourstack.accounting.apps import cipher_from_settings, oauth_app_from_settings, redirect_uri

@@ -49,6 +49,10 @@ class XeroOAuth:
         stored = _sdk_token(tokens)
         client = ApiClient(Configuration(oauth2_token=token), pool_threads=1,
                            oauth2_token_getter=lambda: stored, oauth2_token_saver=lambda _new: None)
+        # `Configuration(...)` returns a shallow copy of the first Configuration ever built in the
+        # process (its metaclass ignores the arguments after that), so every client would share
+        # that first OAuth2Token: give this client its own.
+        client.configuration.oauth2_token = token
         token.update_token(**stored)
         return client
 

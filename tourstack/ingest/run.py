@@ -26,7 +26,8 @@ EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "e
                              "outbox_messages", "outbox_rate_slots", "message_threads",
                              "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
                              "accounting_connections", "accounting_mappings", "accounting_sync_errors",
-                             "accounting_conflicts"})
+                             "accounting_conflicts", "accounting_remote_payments",
+                             "accounting_webhook_deliveries"})
 
 
 def operational_tables() -> list[Table]:

@@ -45,3 +45,43 @@ def xero_app(fake_xero) -> XeroOAuth:
 @pytest.fixture(scope="module")
 def cipher() -> TokenCipher:
     return TokenCipher(TokenCipher.new_key())
+
+
+@pytest.fixture(scope="session")
+def seeded_book(tmp_path_factory) -> str:
+    """A small demo book (20 bookings: invoices in INR, EUR, GBP, USD; partial payments), seeded
+    once per session; tests get copies (`book_url`)."""
+    from tourstack.demo import seed
+
+    path = tmp_path_factory.mktemp("accounting_book") / "operational.db"
+    seed(f"sqlite:///{path}", 20, progress=False)
+    return str(path)
+
+
+@pytest.fixture
+def book_url(seeded_book, tmp_path) -> str:
+    import shutil
+
+    target = tmp_path / "book.db"
+    shutil.copyfile(seeded_book, target)
+    return f"sqlite:///{target}"
+
+
+def fill_mappings(directory, url: str, provider: str):
+    """A company's filled mapping file: every account, item and tax code the book needs."""
+    import yaml
+
+    from tourstack.accounting.mappings import issued_tax_keys, load_chart, load_mapping
+    from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.settings import PROJECT_ROOT
+
+    chart = load_chart(PROJECT_ROOT / "dbt_project" / "seeds" / "chart_of_accounts.csv")
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        keys = issued_tax_keys(session)
+    engine.dispose()
+    data = {"provider": provider, "accounts": {a.code: f"{a.code}" for a in chart},
+            "items": {"4000": "11", "4100": "12"},
+            "tax_codes": {k: f"TAX-{k}" for k in sorted(keys)}}
+    (directory / f"{provider}.yaml").write_text(yaml.safe_dump(data))
+    return load_mapping(provider, directory)

@@ -36,3 +36,37 @@ def test_a_callback_with_a_state_never_handed_out_is_refused(db_url, session_fac
                        params={"code": "c", "state": "forged", "realmId": "1"})
         assert r.status_code == 403 and r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["type"].endswith("accounting-invalid-state")
+
+
+def test_the_error_and_conflict_queues_over_the_api(client, world, session_factory):
+    from tourstack.db.models import AccountingConflict, AccountingMapping, AccountingSyncError
+
+    with session_factory() as session:
+        session.add(AccountingSyncError(provider="quickbooks", entity="invoice", local_id=3, code="quickbooks-6140",
+                                        message="Duplicate Document Number Error", status="open", attempts=2))
+        session.add(AccountingMapping(provider="xero", entity="invoice", local_id=4, remote_id="r-4",
+                                      remote_version="v1", idempotency_key="k-4", last_pushed_hash="h1"))
+        session.add(AccountingConflict(provider="xero", entity="invoice", local_id=4, remote_id="r-4",
+                                       ours='{"number": "INV/4"}', theirs='{"version": "v2", "content_hash": "c2"}',
+                                       status="open"))
+        session.commit()
+    finance, ops = auth(world.keys["finance"]), auth(world.keys["ops"])
+    assert client.get("/api/v1/accounting/errors", headers=ops).status_code == 403
+    errors = client.get("/api/v1/accounting/errors", headers=finance).json()
+    assert [(e["code"], e["message"], e["attempts"]) for e in errors] == [
+        ("quickbooks-6140", "Duplicate Document Number Error", 2)]
+    conflicts = client.get("/api/v1/accounting/conflicts", headers=finance).json()
+    assert [c["remote_id"] for c in conflicts] == ["r-4"]
+    cid = conflicts[0]["id"]
+    bad = client.post(f"/api/v1/accounting/conflicts/{cid}/resolve", json={"keep": "both"}, headers=finance)
+    assert bad.status_code == 422
+    done = client.post(f"/api/v1/accounting/conflicts/{cid}/resolve", json={"keep": "ours"}, headers=finance)
+    assert done.status_code == 200 and done.json()["status"] == "kept_ours"
+    again = client.post(f"/api/v1/accounting/conflicts/{cid}/resolve", json={"keep": "ours"}, headers=finance)
+    assert again.status_code == 422
+    assert client.post("/api/v1/accounting/conflicts/999/resolve", json={"keep": "ours"},
+                       headers=finance).status_code == 404
+    with session_factory() as session:  # ours kept: their version is the new base, the next sync pushes ours
+        row = session.query(AccountingMapping).filter_by(local_id=4).one()
+        assert (row.remote_version, row.remote_content_hash, row.last_pushed_hash) == ("v2", "c2", "h1")
+    assert client.get("/api/v1/accounting/conflicts", headers=finance).json() == []

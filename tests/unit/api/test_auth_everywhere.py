@@ -10,7 +10,7 @@ from api.app import create_app
 from tourstack.settings import Settings
 
 PUBLIC = {"/health"}
-SIGNED_NOT_KEYED = re.compile(r"^/api/v1/webhooks/")  # gateways sign these instead
+SIGNED_NOT_KEYED = re.compile(r"^/api/v1/webhooks/|^/api/v1/accounting/\{provider\}/webhook$")  # signed by the sender
 OAUTH_CALLBACKS = re.compile(r"^/api/v1/accounting/\{provider\}/callback$")  # authorised by `state`
 
 

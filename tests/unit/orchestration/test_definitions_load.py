@@ -99,6 +99,7 @@ JOBS = {
     "outbox_dispatch_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
     "search_reindex_job",  # added with orchestration/defs/search
+    "quickbooks_sync_job", "xero_sync_job",  # added with orchestration/defs/accounting
 }
 SCHEDULES = {
     ("daily_executive_email_schedule", "0 7 * * *", "Asia/Kolkata", "daily_executive_email_job"),
@@ -113,6 +114,8 @@ SCHEDULES = {
     ("warehouse_refresh_schedule", "5 * * * *", "UTC", "warehouse_refresh"),
     ("weekly_site_descriptions", "0 3 * * 1", "Asia/Kolkata", "site_descriptions_job"),
     ("weekly_executive_email_schedule", "30 7 * * 1", "Asia/Kolkata", "weekly_executive_email_job"),
+    ("quickbooks_sync_schedule", "*/15 * * * *", "UTC", "quickbooks_sync_job"),
+    ("xero_sync_schedule", "*/15 * * * *", "UTC", "xero_sync_job"),
 }
 SENSORS = {("bank_inbox_sensor", "bank_statement_import"), ("dashboards_after_refresh", "dashboards_refresh")}
 PYTHON_ASSETS = {

@@ -5,7 +5,9 @@ from tourstack.db.models.accounting import (
     AccountingConflict,
     AccountingConnection,
     AccountingMapping,
+    AccountingRemotePayment,
     AccountingSyncError,
+    AccountingWebhookDelivery,
 )
 from tourstack.db.models.bankfiles import BankStatementImport
 from tourstack.db.models.executive_email import ExecutiveEmail
@@ -57,7 +59,8 @@ from tourstack.db.models.sales import (
 )
 
 __all__ = [
-    "AccountingConflict", "AccountingConnection", "AccountingMapping", "AccountingSyncError",
+    "AccountingConflict", "AccountingConnection", "AccountingMapping", "AccountingRemotePayment",
+    "AccountingSyncError", "AccountingWebhookDelivery",
     "OutboxMessage",
     "InboxConfirmation", "InboxMessage", "InboxStagedRate", "InboxTask",
     "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",

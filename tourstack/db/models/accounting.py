@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tourstack.db.base import Base, Timestamps, UTCDateTime
+from tourstack.db.base import Base, MinorUnits, Timestamps, UTCDateTime
 
 PROVIDERS = ("quickbooks", "xero")
 CONNECTION_STATUSES = ("pending", "connected", "expired", "revoked")
@@ -73,6 +73,10 @@ class AccountingMapping(Timestamps, Base):
     idempotency_key: Mapped[str] = mapped_column(String(64))
     last_pushed_hash: Mapped[str | None] = mapped_column(String(64))  # of what we last sent
     last_pushed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # the provider's content as we last saw it (total, currency, number, lines), hashed: a newer
+    # version whose content still hashes the same was bumped by something else (a payment linked
+    # to the invoice), one whose content moved was edited there (migration 0019)
+    remote_content_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AccountingSyncError(Timestamps, Base):
@@ -109,3 +113,36 @@ class AccountingConflict(Timestamps, Base):
     theirs: Mapped[str] = mapped_column(Text)  # JSON of the provider's version
     status: Mapped[str] = mapped_column(String(12), default="open")
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccountingRemotePayment(Timestamps, Base):
+    """A payment recorded on the provider's side (QuickBooks CDC, Xero If-Modified-Since): theirs,
+    never pushed back; reconciliation reads it as one more payment source (migration 0019)."""
+
+    __tablename__ = "accounting_remote_payments"
+    __table_args__ = (UniqueConstraint("provider", "remote_id", name="uq_accounting_remote_payments_remote"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    remote_id: Mapped[str] = mapped_column(String(64))
+    remote_version: Mapped[str | None] = mapped_column(String(64))
+    customer_remote_id: Mapped[str | None] = mapped_column(String(64))
+    invoice_remote_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    invoice_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of our invoice ids found
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    ours: Mapped[bool] = mapped_column(Boolean, default=False)  # one we pushed, read back
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active, voided, deleted
+
+
+class AccountingWebhookDelivery(Timestamps, Base):
+    """One webhook notification received, by its own id: a redelivery finds its row and is a no-op."""
+
+    __tablename__ = "accounting_webhook_deliveries"
+    __table_args__ = (UniqueConstraint("provider", "delivery_key", name="uq_accounting_webhook_deliveries_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    delivery_key: Mapped[str] = mapped_column(String(64))  # SHA-256 of the event ids (or the body)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
