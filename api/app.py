@@ -37,6 +37,7 @@ from api.routes import (
     refunds,
     reports,
     search,
+    slack_commands,
     suggestions,
     supplier_payouts,
     suppliers,
@@ -51,7 +52,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, accounting,
+    search, recommendations, accounting, slack_commands,
 )
 
 

@@ -19,7 +19,6 @@ ROW = ("INSERT INTO calendar_events (booking_id, calendar, provider, uid, sequen
 T = "2026-12-07 10:00:00+00:00"
 
 
-
 def _check(url: str) -> None:
     upgrade(url, "0020")
     engine = make_engine(url)
