@@ -125,3 +125,19 @@ def announce_booking(session: Session, booking: Booking, change: str, *,
                   facts={**booking_facts(session, booking), **fx_facts}, amount_inr=amount_inr,
                   thread=booking.booking_ref)
     return route_event(session, event, config)
+
+
+def announce_alert(session: Session, *, name: str, status: str, severity: str | None, summary: str | None,
+                   detail: str | None, fingerprint: str, starts_at: dt.datetime,
+                   labels: dict[str, str] | None = None, config: MessagingConfig | None = None) -> Routed:
+    """`system.alert`, once per alert firing (its fingerprint and start) and once when it
+    resolves: Alertmanager repeats a firing alert every repeat_interval, and those repeats are
+    the same event, so they write nothing new."""
+    state = "resolved" if status == "resolved" else "firing"
+    start = starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    key = f"alert-{fingerprint[:40]}-{start}-{state}"
+    facts = {"title": name, "status": state, "severity": severity, "detail": summary or detail,
+             "description": detail if summary else None, "started": starts_at,
+             "labels": ", ".join(f"{k}={v}" for k, v in sorted((labels or {}).items())
+                                 if k not in {"alertname", "severity"})}
+    return route_event(session, Event(type="system.alert", key=key, facts=facts), config)
