@@ -141,3 +141,18 @@ def announce_alert(session: Session, *, name: str, status: str, severity: str | 
              "labels": ", ".join(f"{k}={v}" for k, v in sorted((labels or {}).items())
                                  if k not in {"alertname", "severity"})}
     return route_event(session, Event(type="system.alert", key=key, facts=facts), config)
+
+
+DIGEST_METRICS = ("revenue", "bookings", "cash_received", "cancelled_bookings")
+
+
+def announce_digest(session: Session, day: dt.date, metrics: dict, *, dead_messages: int = 0,
+                    management_email: str | None = None, config: MessagingConfig | None = None) -> Routed:
+    """`digest.daily` for `day`, once (the day is the key): the semantic layer's numbers of the
+    day, and the outbox's dead letters so a stuck channel is seen by the morning."""
+    facts = {"date": day, "headline": f"{metrics.get('bookings') or 0} bookings, revenue INR "
+                                      f"{metrics.get('revenue') or 0}",
+             **{name: metrics.get(name) for name in DIGEST_METRICS}, "dead_messages": dead_messages}
+    recipients = {"management_email": management_email} if management_email else {}
+    return route_event(session, Event(type="digest.daily", key=f"digest-{day.isoformat()}", facts=facts,
+                                      recipients=recipients), config)

@@ -96,7 +96,7 @@ def test_importing_the_code_location_reads_no_settings_and_changes_nothing(tmp_p
 JOBS = {
     "__ASSET_JOB", "itinerary_request_drafts_job", "site_descriptions_job", "bank_statement_import",
     "daily_executive_email_job", "dashboards_refresh", "fx_rates_sync_job", "gateway_feeds",
-    "outbox_dispatch_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
+    "outbox_dispatch_job", "daily_digest_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
     "search_reindex_job",  # added with orchestration/defs/search
 }
@@ -108,6 +108,7 @@ SCHEDULES = {
     ("gateway_feeds_schedule", "50 * * * *", "UTC", "gateway_feeds"),
     ("hourly_itinerary_request_drafts", "15 * * * *", "Asia/Kolkata", "itinerary_request_drafts_job"),
     ("outbox_dispatch_schedule", "* * * * *", "UTC", "outbox_dispatch_job"),
+    ("daily_digest_schedule", "15 7 * * *", "Asia/Kolkata", "daily_digest_job"),
     ("payments_maintenance_schedule", "*/15 * * * *", "UTC", "payments_maintenance_job"),
     ("scheduled_reports", "*/5 * * * *", "UTC", "scheduled_reports_job"),
     ("warehouse_refresh_schedule", "5 * * * *", "UTC", "warehouse_refresh"),
