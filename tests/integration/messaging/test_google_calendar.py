@@ -178,3 +178,34 @@ def test_the_check_names_live_bookings_without_their_event(session, sessions, go
     session.commit()
     result = expected_calendar_events(session, ["operations"], today=booking.travel_start)
     assert result["missing"] == [f"{booking.booking_ref}@operations"] and result["live_bookings"] == 1
+
+
+@pytest.mark.postgres
+def test_on_postgresql_one_row_per_booking_and_calendar_follows_the_event(pg_url, google_server, clock):
+    from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.db.migrate import upgrade
+
+    fake, url = google_server
+    fake.reset()
+    upgrade(pg_url)
+    engine = make_engine(pg_url)
+    sessions = make_sessionmaker(engine)
+    transport = CalendarTransport(sessions=sessions, calendars={"operations": CAL}, public_url="https://t.example",
+                                  backend=GoogleCalendar(http=httplib2.Http(timeout=5), api_url=f"{url}/calendar/v3/"))
+    try:
+        with sessions() as session:
+            booking = f.make_booking(session)
+            announce_booking(session, booking, "created")
+            session.commit()
+            clock.advance(120)  # migrating took a while: the clock was set before the rows were written
+            assert dispatch(sessions, transport, clock).sent == 1
+            booking.travellers = 7
+            announce_booking(session, booking, "updated")
+            session.commit()
+            clock.advance(1)
+            assert dispatch(sessions, transport, clock).sent == 1
+            row = event_row(session, booking)
+            assert (row.sequence, row.etag) == (1, the_event(fake, booking)["etag"])
+            assert len(fake.events) == 1
+    finally:
+        engine.dispose()
