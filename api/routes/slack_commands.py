@@ -38,12 +38,8 @@ def get_kpi_source(settings: SettingsDep) -> KpiSource:
     builder's source: the same metrics the dashboards and reports use)."""
     def kpis(day: dt.date) -> dict[str, Any]:
         from reports.builder.source import source_from_settings
-        from tourstack.metrics import MetricQuery
 
-        result = source_from_settings(settings).run(MetricQuery(
-            metrics=list(slash.KPI_METRICS), group_by=["metric_time"], grain="day", start=day, end=day))
-        rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-        return rows[0] if rows else {}
+        return slash.day_metrics(source_from_settings(settings).run, day)
     return kpis
 
 

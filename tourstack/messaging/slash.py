@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -113,3 +113,14 @@ def kpi_answer(day: dt.date, values: Mapping[str, Any]) -> dict[str, Any]:
     """The day's numbers (as the metrics layer answered them) as an ephemeral message."""
     return ephemeral(f"*KPIs for {day:%d %b %Y}* (booked today, from the warehouse)",
                      [(KPI_LABELS[m], _number(values.get(m))) for m in KPI_METRICS])
+
+
+def day_metrics(run: Callable[[Any], Any], day: dt.date, metrics: tuple[str, ...] = KPI_METRICS) -> dict[str, Any]:
+    """One day's numbers from the semantic layer: `run` executes a MetricQuery on the warehouse
+    (the report builder's `ReportSource.run`), so the numbers are the dashboards' own. A day
+    without rows has no numbers (an empty dict: the answers show zeros)."""
+    from tourstack.metrics import MetricQuery
+
+    result = run(MetricQuery(metrics=list(metrics), group_by=["metric_time"], grain="day", start=day, end=day))
+    rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    return rows[0] if rows else {}

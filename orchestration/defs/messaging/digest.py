@@ -29,13 +29,10 @@ class DigestConfig(Config):
 
 def day_metrics(day: dt.date) -> dict:
     from reports.builder.source import source_from_settings
-    from tourstack.metrics import MetricQuery
+    from tourstack.messaging.slash import day_metrics as metrics_of_day
     from tourstack.settings import get_settings
 
-    result = source_from_settings(get_settings()).run(MetricQuery(
-        metrics=list(DIGEST_METRICS), group_by=["metric_time"], grain="day", start=day, end=day))
-    rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-    return rows[0] if rows else {}
+    return metrics_of_day(source_from_settings(get_settings()).run, day, DIGEST_METRICS)
 
 
 @op(description="Announce yesterday's digest (digest.daily) into the outbox.")
