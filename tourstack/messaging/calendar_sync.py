@@ -93,7 +93,11 @@ class CalendarTransport:
         if event.cancelled:
             answer = self._cancel(calendar_id, event_id, event, known)
         else:
-            answer = self._upsert(calendar_id, event_id, event, known)
+            try:
+                answer = self._upsert(calendar_id, event_id, event, known)
+            except EventMissing:  # deleted in the calendar by hand: its id cannot be used again
+                raise DeliveryError(f"calendar: the event of {event.booking_ref} was deleted in the calendar",
+                                    temporary=False) from None
         with self._sessions() as session:
             _save(session, booking_id, message.recipient, provider=self._provider,
                   provider_event_id=answer.get("id") if answer else None,

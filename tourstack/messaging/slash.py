@@ -111,7 +111,7 @@ def _number(value: Any) -> str:
 
 def kpi_answer(day: dt.date, values: Mapping[str, Any]) -> dict[str, Any]:
     """The day's numbers (as the metrics layer answered them) as an ephemeral message."""
-    return ephemeral(f"*KPIs for {day:%d %b %Y}* (booked today, from the warehouse)",
+    return ephemeral(f"*KPIs for {day:%d %b %Y}* (bookings on their booked date, from the warehouse)",
                      [(KPI_LABELS[m], _number(values.get(m))) for m in KPI_METRICS])
 
 
