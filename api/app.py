@@ -40,6 +40,7 @@ from api.routes import (
     reports,
     pages,
     search,
+    slack_commands,
     suggestions,
     supplier_payouts,
     suppliers,
@@ -54,7 +55,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, destinations, accounting, inbox,
+    search, recommendations, destinations, accounting, inbox, slack_commands,
 )
 
 

@@ -7,6 +7,7 @@ import typer
 from cli import (
     accounting_commands,
     bank_commands,
+    calendar_commands,
     db_commands,
     fx_commands,
     itinerary_commands,
@@ -40,3 +41,4 @@ for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx
 bank_commands.register(app)
 accounting_commands.register(app)
 mail_commands.register(app)
+calendar_commands.register(app)

@@ -136,6 +136,15 @@ class Settings(BaseSettings):
     teams_webhook_url: SecretStr | None = Field(default=None, description="Teams Workflows/webhook URL")
     teams_webhook_urls: dict[str, SecretStr] = Field(
         default_factory=dict, description='per Teams recipient, JSON: {"finance": "https://..."}')
+    # Slack slash command (/api/v1/slack/commands): the app's signing secret verifies each request.
+    slack_signing_secret: SecretStr | None = Field(default=None, description="Slack app signing secret")
+    # Calendar: a Google service account (JSON key file; `subject` for domain-wide delegation) and
+    # the calendar id of each calendar route's recipient, JSON: {"operations": "ops@group...."}.
+    google_calendar_credentials: Path | None = Field(default=None, description="service account JSON key")
+    google_calendar_subject: str | None = Field(default=None, description="user to act as (delegation)")
+    google_calendar_ids: dict[str, str] = Field(default_factory=dict, description="route recipient -> calendar id")
+    google_calendar_api_url: str | None = Field(default=None, description="Calendar API base URL override")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="public base URL of the API (links)")
     exec_report_recipients: list[str] = Field(default_factory=list, description="executive e-mails")
     exec_report_stale_after_hours: float = Field(
         default=36.0, description="data older than this (newest booking/ingest vs as_of) is stale"

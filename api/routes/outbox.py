@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query
 
 from api.deps import CanManageMessages, CanReadMessages, SessionDep
 from api.schemas.common import DbId, Page, problem_responses
-from api.schemas.messaging import OutboxMessageOut, OutboxSummaryOut
+from api.schemas.messaging import AlertNotificationIn, AlertsAcceptedOut, OutboxMessageOut, OutboxSummaryOut
 from tourstack.messaging import CHANNELS, STATUSES, get_message, list_messages, replay, status_counts
+from tourstack.messaging.events import announce_alert
 
 router = APIRouter(prefix="/outbox", tags=["messaging"])
 log = logging.getLogger("api.outbox")
@@ -51,3 +52,22 @@ def post_replay(session: SessionDep, principal: CanManageMessages, message_id: D
     session.commit()
     log.info("outbox message replayed", extra={"message_id": row.id, "key_id": principal.key_id})
     return OutboxMessageOut.model_validate(row)
+
+
+@router.post("/alerts", response_model=AlertsAcceptedOut, status_code=202,
+             responses=problem_responses(401, 403, 422))
+def post_alerts(session: SessionDep, _: CanManageMessages, body: AlertNotificationIn) -> AlertsAcceptedOut:
+    """System alerts into the team channels (`system.alert`: Slack #ops-alerts, Teams
+    operations). Alertmanager posts here (`webhook_configs` with `authorization: {credentials:
+    <ops key>}`); a repeat of a firing alert is the same event and writes nothing."""
+    queued = duplicates = 0
+    for alert in body.alerts:
+        routed = announce_alert(
+            session, name=alert.labels.get("alertname", "alert"), status=alert.status,
+            severity=alert.labels.get("severity"), summary=alert.annotations.get("summary"),
+            detail=alert.annotations.get("description"), fingerprint=alert.fingerprint,
+            starts_at=alert.startsAt, labels=alert.labels)
+        queued += len(routed.queued)
+        duplicates += routed.duplicates
+    session.commit()
+    return AlertsAcceptedOut(alerts=len(body.alerts), queued=queued, duplicates=duplicates)

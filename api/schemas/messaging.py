@@ -36,3 +36,31 @@ class OutboxMessageOut(BaseModel):
 
 class OutboxSummaryOut(BaseModel):
     counts: dict[str, int] = Field(description="messages per status; `dead` ones wait for a replay")
+
+
+class AlertIn(BaseModel):
+    """One alert of an Alertmanager webhook notification (version 4)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    status: str = Field(pattern="^(firing|resolved)$")
+    labels: dict[str, str] = Field(default_factory=dict, max_length=50)
+    annotations: dict[str, str] = Field(default_factory=dict, max_length=50)
+    startsAt: dt.datetime  # noqa: N815 (Alertmanager's field name)
+    fingerprint: str = Field(min_length=1, max_length=64)
+
+
+class AlertNotificationIn(BaseModel):
+    """Alertmanager's webhook body (`webhook_configs`); other senders may post the same shape."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    version: str = "4"
+    status: str = Field(default="firing", pattern="^(firing|resolved)$")
+    alerts: list[AlertIn] = Field(min_length=1, max_length=100)
+
+
+class AlertsAcceptedOut(BaseModel):
+    alerts: int
+    queued: int  # messages written now
+    duplicates: int  # already announced (a repeat of the same firing)

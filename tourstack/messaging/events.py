@@ -8,12 +8,13 @@ thread, its INR amount for thresholds) is messaging's vocabulary; the domains on
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from tourstack.db.models import Booking, Payment, Quote
+from tourstack.db.models import Booking, Customer, Destination, Payment, Quote
 from tourstack.fx import DbRateSource, FxError, convert
 from tourstack.messaging.config import MessagingConfig
 from tourstack.messaging.outbox import Event, Routed, route_event
@@ -75,3 +76,83 @@ def announce_reconciliation(session: Session, summary: dict, *, as_of: dt.date,
              "by_reason": ", ".join(f"{reason} {n}" for reason, n in reasons.items())}
     return route_event(session, Event(type="reconciliation.exceptions", key=f"reconciliation-{summary['run_id']}",
                                       facts=facts, count=int(summary.get("exceptions") or 0)), config)
+
+
+BOOKING_CHANGES = ("created", "updated", "cancelled")
+
+
+def booking_event_key(booking: Booking, change: str) -> str:
+    """The key of one booking event. Created and cancelled happen once per booking; an update is
+    identified by the state it leaves the booking in and the booking's own `updated_at` stamp, so
+    a retried request that changes nothing announces nothing new, while a later change (even
+    back to an earlier state: its stamp differs) is a new event."""
+    if change == "created":
+        return booking.booking_ref
+    if change == "cancelled":
+        return f"{booking.booking_ref}:cancelled"
+    state = "|".join(str(v) for v in (
+        booking.status, booking.travel_start, booking.travel_end, booking.travellers, booking.currency,
+        booking.total_sell_minor, booking.updated_at.isoformat() if booking.updated_at else ""))
+    return f"{booking.booking_ref}:u{hashlib.sha256(state.encode()).hexdigest()[:12]}"
+
+
+def booking_facts(session: Session, booking: Booking) -> dict:
+    """What every booking message shows (the calendar re-reads the booking itself)."""
+    customer = session.get(Customer, booking.customer_id)
+    destination = session.get(Destination, booking.destination_id)
+    return {"booking_ref": booking.booking_ref, "status": booking.status,
+            "customer": f"{customer.first_name} {customer.last_name}" if customer else None,
+            "trip": destination.name if destination else None,
+            "travel_start": booking.travel_start, "travel_end": booking.travel_end,
+            "travellers": booking.travellers,
+            "amount": str(from_minor(booking.total_sell_minor, booking.currency)), "currency": booking.currency,
+            "cancellation_reason": booking.cancellation_reason if booking.status == "cancelled" else None}
+
+
+def announce_booking(session: Session, booking: Booking, change: str, *,
+                     config: MessagingConfig | None = None) -> Routed:
+    """`booking.created`, `booking.updated` or `booking.cancelled`, in the caller's transaction
+    (call it after the change, before the commit): the messages exist iff the change commits.
+    Threaded on the booking reference, so Slack answers in the booking's thread. Customers'
+    WhatsApp numbers are not named until opt-in is recorded (nothing may reach them without it),
+    so the `@customer_whatsapp` route is skipped."""
+    if change not in BOOKING_CHANGES:
+        raise ValueError(f"unknown booking change {change!r}; expected one of {', '.join(BOOKING_CHANGES)}")
+    session.flush()  # updated_at is stamped at flush: the update's key needs it
+    on = booking.booked_at.date() if booking.booked_at else dt.datetime.now(dt.UTC).date()
+    fx_facts, amount_inr = _inr(session, booking.total_sell_minor, booking.currency, on)
+    event = Event(type=f"booking.{change}", key=booking_event_key(booking, change),
+                  facts={**booking_facts(session, booking), **fx_facts}, amount_inr=amount_inr,
+                  thread=booking.booking_ref)
+    return route_event(session, event, config)
+
+
+def announce_alert(session: Session, *, name: str, status: str, severity: str | None, summary: str | None,
+                   detail: str | None, fingerprint: str, starts_at: dt.datetime,
+                   labels: dict[str, str] | None = None, config: MessagingConfig | None = None) -> Routed:
+    """`system.alert`, once per alert firing (its fingerprint and start) and once when it
+    resolves: Alertmanager repeats a firing alert every repeat_interval, and those repeats are
+    the same event, so they write nothing new."""
+    state = "resolved" if status == "resolved" else "firing"
+    start = starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    key = f"alert-{fingerprint[:40]}-{start}-{state}"
+    facts = {"title": name, "status": state, "severity": severity, "detail": summary or detail,
+             "description": detail if summary else None, "started": starts_at,
+             "labels": ", ".join(f"{k}={v}" for k, v in sorted((labels or {}).items())
+                                 if k not in {"alertname", "severity"})}
+    return route_event(session, Event(type="system.alert", key=key, facts=facts), config)
+
+
+DIGEST_METRICS = ("revenue", "bookings", "cash_received", "cancelled_bookings")
+
+
+def announce_digest(session: Session, day: dt.date, metrics: dict, *, dead_messages: int = 0,
+                    management_email: str | None = None, config: MessagingConfig | None = None) -> Routed:
+    """`digest.daily` for `day`, once (the day is the key): the semantic layer's numbers of the
+    day, and the outbox's dead letters so a stuck channel is seen by the morning."""
+    facts = {"date": day, "headline": f"{metrics.get('bookings') or 0} bookings, revenue INR "
+                                      f"{metrics.get('revenue') or 0}",
+             **{name: metrics.get(name) for name in DIGEST_METRICS}, "dead_messages": dead_messages}
+    recipients = {"management_email": management_email} if management_email else {}
+    return route_event(session, Event(type="digest.daily", key=f"digest-{day.isoformat()}", facts=facts,
+                                      recipients=recipients), config)

@@ -81,7 +81,8 @@ class FileTransport:
 
 def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | None = None) -> dict[str, Transport]:
     """The transport of every channel. A connected workspace (TOURSTACK_SLACK_BOT_TOKEN or
-    _WEBHOOK_URL, TOURSTACK_TEAMS_WEBHOOK_URL) gets its own; other people's channels use the file
+    _WEBHOOK_URL, TOURSTACK_TEAMS_WEBHOOK_URL, a Google service account with calendars) gets
+    its own; other people's channels use the file
     transport under the outbox folder (docs/messaging.md). With `sessions` (a sessionmaker of the
     operational database) the search channel updates the configured search engine's live indexes
     and Slack threads per booking."""
@@ -99,6 +100,11 @@ def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | N
         transports["teams"] = TeamsTransport(default_url=default, urls={
             name: url.get_secret_value() for name, url in settings.teams_webhook_urls.items()})
     if sessions is not None:
+        from tourstack.messaging.calendar_sync import calendar_transport_from_settings
+
+        calendar = calendar_transport_from_settings(settings, sessions)
+        if calendar is not None:
+            transports["calendar"] = calendar
         from tourstack.search import SearchService
         from tourstack.search.changes import SearchIndexTransport
         from tourstack.search.runtime import build_backend

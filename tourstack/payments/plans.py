@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from tourstack.db.models import Booking, Dispute, Installment, Payment, PaymentPlan, Refund
 from tourstack.db.rules import refused_as
+from tourstack.messaging.events import announce_booking
 from tourstack.payments.errors import Conflict, Invalid
 from tourstack.payments.invoice_link import refresh_booking_invoices
 from tourstack.payments.locks import lock_booking
@@ -160,6 +161,7 @@ def refresh_booking(session: Session, booking: Booking, *, today: dt.date | None
                 inst.status = "partially_paid"
             else:
                 inst.status = "overdue" if inst.due_on < today else "pending"
+    status_before = booking.status
     if booking.status in LIVE_BOOKING:
         if received >= booking.total_sell_minor:
             booking.status = "paid"
@@ -168,4 +170,6 @@ def refresh_booking(session: Session, booking: Booking, *, today: dt.date | None
         elif booking.status == "paid":
             booking.status = "confirmed"
     session.flush()
+    if booking.status != status_before:  # in this transaction: the message exists iff the change does
+        announce_booking(session, booking, "updated")
     refresh_booking_invoices(session, booking.id)

@@ -1,1 +1,2 @@
-"""Messaging: the outbox dispatcher's job and its one-minute schedule (found by definitions.py)."""
+"""Messaging: the outbox dispatcher's job and its one-minute schedule, the daily digest job, and the
+calendar check (found by definitions.py)."""

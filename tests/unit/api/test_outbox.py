@@ -65,3 +65,36 @@ def test_bad_filters_and_cursors_are_problems(client, world):
         r = client.get("/api/v1/outbox/messages", params=params, headers=headers)
         assert r.status_code in (400, 422) and r.headers["content-type"].startswith("application/problem+json")
     assert client.get("/api/v1/outbox/messages/999999", headers=headers).status_code == 404
+
+
+ALERT = {"version": "4", "status": "firing", "receiver": "tourstack", "groupKey": "{}:{alertname=\"ApiLatencyHigh\"}",
+         "alerts": [{"status": "firing", "fingerprint": "c0ffee12", "startsAt": "2026-12-07T09:30:00Z",
+                     "endsAt": "0001-01-01T00:00:00Z",
+                     "labels": {"alertname": "ApiLatencyHigh", "severity": "page", "route": "/api/v1/search"},
+                     "annotations": {"summary": "p95 latency above 800 ms for 10 minutes"}}]}
+
+
+def test_an_alertmanager_notification_becomes_one_system_alert_per_channel(client, world, session_factory):
+    from sqlalchemy import select
+
+    from tourstack.db.models import OutboxMessage
+
+    headers = auth(world.keys["ops"])
+    first = client.post("/api/v1/outbox/alerts", json=ALERT, headers=headers)
+    assert first.status_code == 202 and first.json() == {"alerts": 1, "queued": 2, "duplicates": 0}
+    repeat = client.post("/api/v1/outbox/alerts", json=ALERT, headers=headers)  # repeat_interval
+    assert repeat.json() == {"alerts": 1, "queued": 0, "duplicates": 2}
+    resolved = {**ALERT, "status": "resolved", "alerts": [{**ALERT["alerts"][0], "status": "resolved"}]}
+    assert client.post("/api/v1/outbox/alerts", json=resolved, headers=headers).json()["queued"] == 2
+    with session_factory() as s:
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.event_type == "system.alert")).all()
+    assert sorted((r.channel, r.recipient) for r in rows) == [
+        ("slack", "#ops-alerts"), ("slack", "#ops-alerts"), ("teams", "operations"), ("teams", "operations")]
+    assert '"detail": "p95 latency above 800 ms for 10 minutes"' in rows[0].payload
+
+
+def test_alerts_need_messages_manage_and_a_valid_body(client, world):
+    assert client.post("/api/v1/outbox/alerts", json=ALERT, headers=auth(world.keys["agent_a"])).status_code == 403
+    assert client.post("/api/v1/outbox/alerts", json=ALERT).status_code == 401
+    bad = {**ALERT, "alerts": []}
+    assert client.post("/api/v1/outbox/alerts", json=bad, headers=auth(world.keys["ops"])).status_code == 422

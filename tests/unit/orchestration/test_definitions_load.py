@@ -96,7 +96,7 @@ def test_importing_the_code_location_reads_no_settings_and_changes_nothing(tmp_p
 JOBS = {
     "__ASSET_JOB", "itinerary_request_drafts_job", "site_descriptions_job", "bank_statement_import",
     "daily_executive_email_job", "dashboards_refresh", "fx_rates_sync_job", "gateway_feeds",
-    "outbox_dispatch_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
+    "outbox_dispatch_job", "daily_digest_job", "payments_maintenance_job", "reconciliation_job", "scheduled_reports_job", "warehouse_refresh",
     "weekly_executive_email_job",
     "search_reindex_job",  # added with orchestration/defs/search
     "quickbooks_sync_job", "xero_sync_job",  # added with orchestration/defs/accounting
@@ -109,6 +109,7 @@ SCHEDULES = {
     ("gateway_feeds_schedule", "50 * * * *", "UTC", "gateway_feeds"),
     ("hourly_itinerary_request_drafts", "15 * * * *", "Asia/Kolkata", "itinerary_request_drafts_job"),
     ("outbox_dispatch_schedule", "* * * * *", "UTC", "outbox_dispatch_job"),
+    ("daily_digest_schedule", "15 7 * * *", "Asia/Kolkata", "daily_digest_job"),
     ("payments_maintenance_schedule", "*/15 * * * *", "UTC", "payments_maintenance_job"),
     ("scheduled_reports", "*/5 * * * *", "UTC", "scheduled_reports_job"),
     ("warehouse_refresh_schedule", "5 * * * *", "UTC", "warehouse_refresh"),
@@ -166,7 +167,10 @@ def test_loaded_definitions_are_the_recorded_ones():
     assert {k.to_user_string() for k in checks if k.name == "great_expectations_suite"} == {
         f"raw/{name}:great_expectations_suite" for name in raw_tables
     }
-    assert len(checks) == len(raw_tables) + len(dbt_tests)
+    other = {k.to_user_string() for k in checks if k.name != "great_expectations_suite"
+             and not k.to_user_string().startswith(tuple(f"{n}:" for n in dbt_keys))}
+    assert other == {"raw/bookings:one_calendar_event_per_live_booking"}  # tourstack.messaging
+    assert len(checks) == len(raw_tables) + len(dbt_tests) + len(other)
     # each object once: a folder that imports another's object must not register it again
     assert len(loaded.assets) == len({id(a) for a in loaded.assets})
     assert len(loaded.jobs) == len({j.name for j in loaded.jobs})

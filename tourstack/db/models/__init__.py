@@ -38,7 +38,7 @@ from tourstack.db.models.finance import (
 )
 from tourstack.db.models.inbox import InboxConfirmation, InboxMessage, InboxStagedRate, InboxTask
 from tourstack.db.models.invoicing import InvoiceCounter, InvoiceEvent
-from tourstack.db.models.messaging import MessageThread, OutboxMessage, OutboxRateSlot
+from tourstack.db.models.messaging import CalendarEvent, MessageThread, OutboxMessage, OutboxRateSlot
 from tourstack.db.models.payments import WebhookEvent
 from tourstack.db.models.reconciliation import (
     ReconciliationDecision,
@@ -67,7 +67,7 @@ __all__ = [
     "Booking", "BookingItem", "Customer", "CustomerRating", "Destination", "Dispute",
     "ExecutiveEmail", "FxRate", "Installment", "Invoice", "InvoiceCounter", "InvoiceEvent",
     "InvoiceLine", "Itinerary", "ItineraryDay", "ItineraryItem", "ItineraryRevision",
-    "MarketingSpend", "MessageThread", "OutboxMessage", "OutboxRateSlot", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision",
+    "CalendarEvent", "MarketingSpend", "MessageThread", "OutboxMessage", "OutboxRateSlot", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision",
     "ReconciliationException", "ReconciliationMatch", "Refund", "ReportSchedule", "SavedReport",
     "SettlementBatch", "Site", "SiteCrowdLevel", "SiteOpeningHours", "StaffTask", "StaffUser",
     "Supplier", "SupplierPayout", "SupplierPayoutEvent", "SupplierPayoutItem", "SupplierRate",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourstack.db.base import Base, Timestamps, UTCDateTime
@@ -82,3 +82,31 @@ class MessageThread(Timestamps, Base):
     thread_key: Mapped[str] = mapped_column(String(160))
     provider_thread_id: Mapped[str] = mapped_column(String(64))  # Slack: the root message's ts
     provider_channel: Mapped[str | None] = mapped_column(String(64))  # Slack: the channel id it answered
+
+
+class CalendarEvent(Timestamps, Base):
+    """A booking's event in one calendar (a Google calendar the routes name, or the customer's
+    ICS invite): the provider's event id and etag for conditional updates, the stable iCal UID
+    mail clients and calendars match on, and the SEQUENCE that grows with every change sent.
+
+    One row per booking and calendar (unique), so "every live booking has exactly one event per
+    connected calendar" is a query. `last_event_key` is the outbox event last applied, so a
+    redelivered message changes nothing (and does not bump the sequence)."""
+
+    __tablename__ = "calendar_events"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "calendar"),
+        CheckConstraint("status IN ('confirmed', 'cancelled')", name="status_known"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    calendar: Mapped[str] = mapped_column(String(255))  # the route's recipient, e.g. "operations"
+    provider: Mapped[str] = mapped_column(String(16))  # google, ics
+    provider_event_id: Mapped[str | None] = mapped_column(String(1024))
+    etag: Mapped[str | None] = mapped_column(String(255))
+    uid: Mapped[str] = mapped_column(String(255))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(12))
+    last_event_key: Mapped[str | None] = mapped_column(String(160))
