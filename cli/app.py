@@ -7,6 +7,7 @@ import typer
 from cli import (
     accounting_commands,
     bank_commands,
+    cache_commands,
     db_commands,
     fx_commands,
     itinerary_commands,
@@ -38,3 +39,4 @@ for module in (db_commands, seed_commands, pipeline_commands, serve_commands, fx
     module.register(app)
 bank_commands.register(app)
 accounting_commands.register(app)
+cache_commands.register(app)

@@ -191,3 +191,43 @@ def test_hits_and_misses_are_metrics(pg, world, redis_prefix):
         assert 'tourstack_api_cache_requests_total{kind="list",result="miss"} 1.0' in text
         assert 'tourstack_api_cache_requests_total{kind="detail",result="miss"} 1.0' in text
         assert 'route="/api/v1/bookings/{booking_ref}"' in text
+
+
+def test_warming_fills_the_entries_real_callers_look_up(pg, world, redis_prefix):
+    import anyio
+
+    from api.cache.warm import principals, warm
+
+    with _client(pg, redis_prefix) as client:
+        with client.app.state.database.sessionmaker() as s:
+            who = principals(s, agencies=5)
+        assert {p.role for p in who} == {"ops", "finance", "admin", "agent"}
+        report = anyio.run(warm, client.app, who)
+        # /reports/metrics answers 503 without a semantic manifest, as it does here.
+        assert set(report.statuses) <= {200, 503} and report.statuses[200] >= report.requests - 2
+        assert report.cache["MISS"] == report.requests
+        assert client.get("/api/v1/bookings", headers=h(world["keys"]["agent_a"])).headers["x-cache"] == "HIT"
+        assert client.get("/api/v1/invoices", headers=h(world["keys"]["ops"])).headers["x-cache"] == "HIT"
+        # Warming as an agent filed only that agency's rows.
+        assert refs(client.get("/api/v1/bookings", headers=h(world["keys"]["agent_b"]))) == sorted(world["refs_b"])
+
+
+def test_a_bump_missed_while_redis_was_down_invalidates_everything_on_recovery(pg, world, redis_prefix,
+                                                                                monkeypatch):
+    from api.cache import store as store_module
+
+    monkeypatch.setattr(store_module, "RETRY_AFTER_SECONDS", 0.0)
+    with _client(pg, redis_prefix) as client:
+        key = h(world["keys"]["ops"])
+        ref = world["refs_a"][0]
+        client.get(f"/api/v1/bookings/{ref}", headers=key)
+        assert client.get(f"/api/v1/bookings/{ref}", headers=key).headers["x-cache"] == "HIT"
+        store = client.app.state.response_cache.store
+        healthy = store.client
+        store.client = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+        with client.app.state.database.sessionmaker() as s:
+            s.query(Booking).filter_by(booking_ref=ref).one().status = "cancelled"
+            s.commit()  # the version bump cannot reach Redis
+        store.client = healthy
+        fresh = client.get(f"/api/v1/bookings/{ref}", headers=key)
+        assert fresh.headers["x-cache"] == "MISS" and fresh.json()["status"] == "cancelled"
