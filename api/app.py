@@ -24,6 +24,7 @@ from api.problems import install_problem_handlers
 from api.routes import (
     API_PREFIX,
     accounting,
+    batch,
     bookings,
     content,
     dashboards,
@@ -55,7 +56,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, accounting,
+    search, recommendations, accounting, batch,
 )
 
 
