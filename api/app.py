@@ -21,6 +21,7 @@ from api.metrics import ApiMetrics, MetricsMiddleware, StateCollector, instrumen
 from api.metrics import router as metrics_router
 from api.openapi import install_openapi
 from api.problems import install_problem_handlers
+from api.sparse_fields import SparseFieldsMiddleware
 from api.routes import (
     API_PREFIX,
     accounting,
@@ -112,6 +113,7 @@ def create_app(
     install_itinerary_problem_handlers(app)
     if cache is not None:  # inside the guard (refusals are never cached) and the ETag layer
         app.add_middleware(ResponseCacheMiddleware, store=cache.store, metrics=metrics)
+    app.add_middleware(SparseFieldsMiddleware)  # outside the cache: fieldsets share one entry
     app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals carry its id
     # ETags hash the identity body, so they sit inside compression (Brotli, else gzip).
     app.add_middleware(ConditionalGetMiddleware)

@@ -231,3 +231,14 @@ def test_a_bump_missed_while_redis_was_down_invalidates_everything_on_recovery(p
         store.client = healthy
         fresh = client.get(f"/api/v1/bookings/{ref}", headers=key)
         assert fresh.headers["x-cache"] == "MISS" and fresh.json()["status"] == "cancelled"
+
+
+def test_fieldsets_are_cut_from_one_cached_body(pg, world, redis_prefix):
+    with _client(pg, redis_prefix) as client:
+        key = h(world["keys"]["agent_a"])
+        assert client.get("/api/v1/bookings?fields=booking_ref", headers=key).headers["x-cache"] == "MISS"
+        second = client.get("/api/v1/bookings?fields=status,booking_ref", headers=key)
+        assert second.headers["x-cache"] == "HIT"
+        assert all(set(item) == {"status", "booking_ref"} for item in second.json()["items"])
+        full = client.get("/api/v1/bookings", headers=key)
+        assert full.headers["x-cache"] == "HIT" and len(full.json()["items"][0]) > 2
