@@ -30,8 +30,9 @@ class BatchRead(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str | None = Field(default=None, max_length=64, description="echoed back to match answers")
-    path: str = Field(max_length=2000, pattern=r"^/api/v1/[^\s]*$",
-                      description="a GET path below /api/v1 with its query string, e.g. /api/v1/bookings?limit=5")
+    path: str = Field(max_length=2000, pattern=r"^/api/v1/[!-~]*$",
+                      description="a GET path below /api/v1 with its query string, printable ASCII "
+                                  "(percent-encode the rest), e.g. /api/v1/bookings?limit=5")
 
 
 class BatchIn(BaseModel):
