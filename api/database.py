@@ -44,6 +44,15 @@ class Database:
                     self._factory = factory
         return self._factory
 
+    @property
+    def engine(self) -> Engine | None:
+        """The engine behind the sessions, once there is one (for pool metrics)."""
+        if self._engine is not None:
+            return self._engine
+        if self._factory is not None:
+            return self._factory.kw.get("bind")
+        return None
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

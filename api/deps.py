@@ -69,11 +69,19 @@ def _unauthorized(detail: str) -> ApiProblem:
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
 ) -> Principal:
-    """The caller behind `Authorization: Bearer <key>` or `X-API-Key: <key>`; 401 otherwise."""
+    """The caller behind `Authorization: Bearer <key>` or `X-API-Key: <key>`; 401 otherwise.
+
+    A principal already in the request state was verified for this very request by the response
+    cache, or set by an in-process caller (the batch endpoint, cache warming); the ASGI state
+    cannot be set from outside, so it is trusted as is."""
+    verified = getattr(request.state, "principal", None)
+    if isinstance(verified, Principal):
+        return verified
     plain = bearer.credentials if bearer is not None else api_key
     if not plain:
         raise _unauthorized("an API key is required (Authorization: Bearer <key> or X-API-Key)")

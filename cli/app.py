@@ -8,6 +8,7 @@ from cli import (
     accounting_commands,
     bank_commands,
     calendar_commands,
+    cache_commands,
     db_commands,
     fx_commands,
     itinerary_commands,
@@ -42,3 +43,4 @@ bank_commands.register(app)
 accounting_commands.register(app)
 mail_commands.register(app)
 calendar_commands.register(app)
+cache_commands.register(app)

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     oxr_app_id: SecretStr | None = Field(default=None, description="Open Exchange Rates app id")
     oxr_base_url: str = "https://openexchangerates.org/api"
     redis_url: str | None = None
+    # API response cache (api.cache): off by default, so the embedded default needs no Redis.
+    api_cache: bool = Field(default=False, description="cache GET responses in Redis (TOURSTACK_API_CACHE)")
+    api_cache_url: str | None = Field(
+        default=None, description="Redis of the response cache; default: redis_url, else redis://127.0.0.1:6379/0"
+    )
+    api_cache_prefix: str = Field(default="tourstack:api", description="namespace of the cache's Redis keys")
+    # /metrics (api.metrics): with a token, scrapers send `Authorization: Bearer <token>`.
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token of /metrics; unset: /metrics is open (internal network only)"
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     log_json: bool = False
@@ -232,6 +242,10 @@ class Settings(BaseSettings):
     @property
     def operational_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'tourstack.db'}"
+
+    @property
+    def cache_redis_url(self) -> str:
+        return self.api_cache_url or self.redis_url or "redis://127.0.0.1:6379/0"
 
     @property
     def duckdb_file(self) -> Path:

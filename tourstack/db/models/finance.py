@@ -39,7 +39,11 @@ class Invoice(Timestamps, Base):
     """
 
     __tablename__ = "invoices"
-    __table_args__ = (UniqueConstraint("series", "fiscal_year", "sequence_number"),)
+    __table_args__ = (
+        UniqueConstraint("series", "fiscal_year", "sequence_number"),
+        # The list's filter (agency, status) and its newest-first order by id, from one index.
+        Index("ix_invoices_agency_status_id", "agency_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_number: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import false as sa_false
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, Text, Time
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourstack.db.base import Base, MinorUnits, SoftDelete, Timestamps, UTCDateTime
@@ -105,6 +105,8 @@ class Booking(Timestamps, SoftDelete, Base):
     """A confirmed sale. `status`: pending, confirmed, paid, completed, cancelled."""
 
     __tablename__ = "bookings"
+    # The list's filter (agency, status) and its newest-first order by id, from one index.
+    __table_args__ = (Index("ix_bookings_agency_status_id", "agency_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_ref: Mapped[str] = mapped_column(String(16), unique=True)
