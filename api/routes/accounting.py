@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanManageAccounting, CanReadAccounting, SessionDep, SettingsDep
 from api.schemas.accounting import ConflictOut, ConflictResolveIn, ConnectionOut, ConsentOut, SyncErrorOut
-from api.schemas.common import problem_responses
+from api.schemas.common import DbId, problem_responses
 from tourstack.accounting import (
     begin_connect,
     cipher_from_settings,
@@ -66,7 +66,11 @@ async def get_callback(session: SessionDep, settings: SettingsDep, provider: Pro
     return ConnectionOut.model_validate(status)
 
 
-@router.post("/{provider}/webhook", status_code=200, include_in_schema=True, responses=problem_responses(401))
+@router.post("/{provider}/webhook", status_code=200, include_in_schema=True, response_class=Response,
+             responses={200: {"description": "accepted (empty body)", "content": {}},
+                        401: {"description": "signature missing or wrong (empty body: Xero's intent-to-receive check)",
+                              "content": {}},
+                        **problem_responses(422)})
 async def post_webhook(request: Request, session: SessionDep, settings: SettingsDep, provider: Provider) -> Response:
     """Public, authorised by the provider's signature of the raw body (`intuit-signature`,
     `x-xero-signature`): 401 with an empty body when it does not match (Xero's intent-to-receive
@@ -109,8 +113,8 @@ def get_conflicts(session: SessionDep, _: CanReadAccounting, provider: Provider 
 
 
 @router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut,
-             responses=problem_responses(401, 403, 404, 422))
-def post_resolve_conflict(session: SessionDep, principal: CanManageAccounting, conflict_id: int,
+             responses=problem_responses(401, 403, 404, 409, 422))
+def post_resolve_conflict(session: SessionDep, principal: CanManageAccounting, conflict_id: DbId,
                           body: ConflictResolveIn) -> ConflictOut:
     """Keep ours (the next sync pushes it) or theirs (left in place until ours changes)."""
     from tourstack.accounting.conflicts import resolve_conflict

