@@ -67,6 +67,19 @@ def book_url(seeded_book, tmp_path) -> str:
     return f"sqlite:///{target}"
 
 
+class Crash(Exception):
+    """Raised by a test where a process would die: after the provider answered, before our write."""
+
+
+@pytest.fixture
+def sessions(book_url):
+    from tourstack.db.engine import make_engine, make_sessionmaker
+
+    engine = make_engine(book_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
 def fill_mappings(directory, url: str, provider: str):
     """A company's filled mapping file: every account, item and tax code the book needs."""
     import yaml

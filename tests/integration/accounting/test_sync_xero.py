@@ -12,20 +12,15 @@ from sqlalchemy import select
 
 from tests.fakes.asgi_server import ThreadedServer
 from tests.fakes.xero import TOKEN_PATH, FakeXero
-from tests.integration.accounting.conftest import REDIRECT, fill_mappings
+from tests.integration.accounting.conftest import REDIRECT, Crash, fill_mappings
 from tourstack.accounting import access_token, begin_connect, finish_connect
 from tourstack.accounting.provider import Backoff
 from tourstack.accounting.sync import run_sync
 from tourstack.accounting.xero_oauth import XeroOAuth
 from tourstack.accounting.xero_sync import XeroSync
-from tourstack.db.engine import make_engine, make_sessionmaker
 from tourstack.db.models import AccountingMapping, AccountingSyncError, Invoice, InvoiceLine
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("accounting_fakes")]
-
-
-class Crash(Exception):
-    pass
 
 
 @pytest.fixture
@@ -34,13 +29,6 @@ def fake():
     with ThreadedServer(fake.app()) as server:
         fake.url = server.url
         yield fake
-
-
-@pytest.fixture
-def sessions(book_url):
-    engine = make_engine(book_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @pytest.fixture
