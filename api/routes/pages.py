@@ -57,9 +57,20 @@ def search_page_config() -> dict:
     }
 
 
-@lru_cache(maxsize=2)
+PAGES = {"search": "Search", "destinations": "Destinations"}
+
+
+def _header(current: str) -> str:
+    """The shared header (sign-in form, links to the pages), the current page marked."""
+    current_mark = ' aria-current="page"'
+    nav = " ".join(f'<a href="/{name}"{current_mark if name == current else ""}>{label}</a>'
+                   for name, label in PAGES.items())
+    return (PAGE_DIR / "header.html").read_text(encoding="utf-8").replace("{{nav}}", nav)
+
+
+@lru_cache(maxsize=len(PAGES))
 def _page_html(name: str) -> str:
-    html = (PAGE_DIR / f"{name}.html").read_text(encoding="utf-8")
+    html = (PAGE_DIR / f"{name}.html").read_text(encoding="utf-8").replace("{{header}}", _header(name))
     if name == "search":
         data = json.dumps(search_page_config()).replace("</", "<\\/")  # a data block cannot close its tag
         html = html.replace("{{config}}", data)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import asdict, dataclass
 
+from tourstack.inbox.dates import DATE, fold, match_date
 from tourstack.inbox.parse import ParsedMail
 
 # Booking refs are TB and seven of base 34 (no O, no I); people space them and lower-case them,
@@ -49,23 +49,6 @@ GUEST_COUNT = (
 CHILDREN = re.compile(r"\b(\d{1,2})\s*(?:children|child|kids|kinder|enfants)\b", re.IGNORECASE)
 PLUS_COMPANIONS = re.compile(r"\+\s*(\d{1,2})\b")
 
-MONTHS = {
-    **{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                   "september", "october", "november", "december"), 1)},
-    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
-    "sept": 9,
-    **{m: i for i, m in enumerate(("januar", "februar", "marz", "april", "mai", "juni", "juli", "august",
-                                   "september", "oktober", "november", "dezember"), 1)},
-    "okt": 10, "dez": 12, "mrz": 3,
-    **{m: i for i, m in enumerate(("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-                                   "septembre", "octobre", "novembre", "decembre"), 1)},
-    "janv": 1, "fevr": 2, "avr": 4, "juil": 7, "oct.": 10,
-}
-_ISO = r"(\d{4})-(\d{1,2})-(\d{1,2})"
-_NUMERIC = r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})"
-_NAMED = r"(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+|-)([a-zéèûôä]{3,9})\.?,?(?:\s*|-)(\d{4})"
-_NAMED_US = r"([a-zéèûôä]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
-DATE = re.compile(f"{_ISO}|{_NUMERIC}|{_NAMED}|{_NAMED_US}", re.IGNORECASE)
 
 
 @dataclass
@@ -82,10 +65,6 @@ class ConfirmationFields:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()}
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
 def normalise_ref(raw: str) -> str:
     return "TB" + re.sub(r"[\s-]", "", raw).upper().translate(_CONFUSABLES)
 
@@ -99,31 +78,15 @@ def booking_refs(text: str) -> list[str]:
     return seen
 
 
-def _date(match: re.Match) -> dt.date | None:
-    g = match.groups()
-    try:
-        if g[0]:
-            return dt.date(int(g[0]), int(g[1]), int(g[2]))
-        if g[3]:
-            return dt.date(int(g[5]), int(g[4]), int(g[3]))
-        if g[6]:
-            month = MONTHS.get(_fold(g[7]).rstrip("."))
-            return dt.date(int(g[8]), month, int(g[6])) if month else None
-        month = MONTHS.get(_fold(g[9]).rstrip("."))
-        return dt.date(int(g[11]), month, int(g[10])) if month else None
-    except ValueError:
-        return None
-
-
 def _dates(text: str) -> list[dt.date]:
-    return [d for d in (_date(m) for m in DATE.finditer(text)) if d is not None]
+    return [d for d in (match_date(m) for m in DATE.finditer(text)) if d is not None]
 
 
-def _labelled_date(text: str, labels: tuple[str, ...]) -> dt.date | None:
+def _labelledmatch_date(text: str, labels: tuple[str, ...]) -> dt.date | None:
     pattern = re.compile(r"(?:^|[\s/,(])(?:" + "|".join(labels) + r")\b\.?\s*(?:date)?\s*[:=\-–]?\s*", re.IGNORECASE | re.MULTILINE)
     for label in pattern.finditer(text):
         match = DATE.match(text, label.end())
-        if match and (day := _date(match)):
+        if match and (day := match_date(match)):
             return day
     return None
 
@@ -169,7 +132,7 @@ def _guests(text: str) -> int | None:
 
 def _range(text: str) -> tuple[dt.date | None, dt.date | None]:
     """'Check in 2027-09-26 / check out 2027-09-30', 'from 3 to 5 March 2027' need no label each."""
-    start, end = _labelled_date(text, START_LABELS), _labelled_date(text, END_LABELS)
+    start, end = _labelledmatch_date(text, START_LABELS), _labelledmatch_date(text, END_LABELS)
     if start and end:
         return start, end
     days = _dates(text)

@@ -10,7 +10,6 @@ compared: our booking items describe the service ("Hotel, 2 nights"), not the ro
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from tourstack.db.models import Booking, Customer
 from tourstack.db.models.inbox import InboxConfirmation, InboxMessage, InboxTask
 from tourstack.inbox.confirmation import ConfirmationFields
+from tourstack.inbox.dates import fold
 
 KINDS = ("booking_confirmation", "amendment", "cancellation")
 LIVE = ("pending", "confirmed", "paid")
@@ -33,8 +33,7 @@ class MatchResult:
 
 
 def _words(name: str) -> set[str]:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    return {w for w in folded.replace("-", " ").split() if len(w) > 1}
+    return {w for w in fold(name).replace("-", " ").split() if len(w) > 1}
 
 
 def compare(booking: Booking, customer: Customer | None, fields: ConfirmationFields) -> list[dict]:

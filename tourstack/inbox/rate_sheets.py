@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from tourstack.inbox.confirmation import DATE, _date, _fold
+from tourstack.inbox.dates import DATE, fold, match_date
 from tourstack.inbox.parse import ParsedMail
 
 SEASONS = (  # longest first: "off season" before "season"
@@ -122,13 +122,13 @@ def _header(line: str) -> Header | None:
 
 
 def _rates_of_line(line: str, header: Header, currency: str | None, unit: str | None) -> list[Rate]:
-    dates = [(m, _date(m)) for m in DATE.finditer(line)]
+    dates = [(m, match_date(m)) for m in DATE.finditer(line)]
     dates = [(m, d) for m, d in dates if d is not None]
     if len(dates) < 2:
         return []
     (first, start), (second, end) = dates[0], dates[1]
     head, tail = line[:first.start()], line[second.end():]
-    season, season_match = _first(SEASONS, _fold(head))
+    season, season_match = _first(SEASONS, fold(head))
     item_text = head[:season_match.start()] if season_match else head
     item = re.sub(r"[|;,\s]+$", "", re.sub(r"^[|;,\s]+", "", item_text)).strip()
     item = re.sub(r"\s*\|\s*", " ", item).strip()
