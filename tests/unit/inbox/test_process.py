@@ -104,7 +104,8 @@ def _zip(members: dict[str, bytes], level: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", level) as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            # A fixed timestamp keeps the bytes, and so the collection, the same on every xdist worker.
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=level)
     return buffer.getvalue()
 
 
@@ -116,7 +117,7 @@ def _zip(members: dict[str, bytes], level: int = zipfile.ZIP_DEFLATED) -> bytes:
     ("rates.pdf", "application/pdf", b"%PDF-1.7\n1 0 obj<</Encrypt 2 0 R>>endobj\n", "encrypted_pdf"),
     ("big.pdf", "application/pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 + 1), "attachment_too_large"),
     ("old.xls", "application/vnd.ms-excel", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy_office"),
-])
+], ids=["zip_bomb", "xlsm", "xlsx_with_macros", "encrypted_pdf", "too_large_pdf", "legacy_xls"])
 def test_hostile_attachments_are_flagged_and_not_read(session, name, mime, data, flag):
     raw = _mail("Please find our new tariff attached.", subject="Rate sheet 2027", attachments=[(name, mime, data)])
     outcome = process.ingest(session, raw, "file")
