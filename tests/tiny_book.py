@@ -51,16 +51,25 @@ class PostgresTinyWarehouse:
     semantic_manifest: Path
 
 
+ACCOUNTING_ONLY_MINOR = 4_321_99  # a payment recorded in QuickBooks that no statement line shows
+
+
 def seed_tiny_book(url: str) -> None:
-    """The tiny seed, reconciled as of the seed's date."""
+    """The tiny seed, reconciled as of the seed's date, with one payment recorded in QuickBooks
+    that no statement shows (an `accounting_only` exception, outside the match rate)."""
     from sqlalchemy.orm import Session
 
     from tourstack.db.engine import make_engine
+    from tourstack.db.models import AccountingRemotePayment
     from tourstack.fx import EcbOfflineSource
     from tourstack.reconcile.operational import run_reconciliation
 
     seed_tiny(url)
     engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        session.add(AccountingRemotePayment(provider="quickbooks", remote_id="tiny-1", invoice_ids="[]",
+                                            paid_on=AS_OF - dt.timedelta(days=20), currency="INR",
+                                            amount_minor=ACCOUNTING_ONLY_MINOR, ours=False, status="active"))
     with Session(engine) as session, session.begin():
         run_reconciliation(session, rates=EcbOfflineSource(), as_of=AS_OF)
     engine.dispose()

@@ -1,4 +1,9 @@
-"""Liveness and database reachability; public."""
+"""Liveness and database reachability; public.
+
+Two probes because they answer different questions: `/health/live` says the process serves
+requests (a liveness probe restarts the pod when it does not), `/health` says it can do useful
+work (a readiness probe takes the pod out of the load balancer while the database is away).
+Restarting every pod because the database is down would only add a thundering herd."""
 
 from __future__ import annotations
 
@@ -29,3 +34,9 @@ def health(request: Request) -> JSONResponse:
             slug="database-unavailable", title="Service unavailable",
         )
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/health/live")
+def live() -> dict[str, str]:
+    """`{"status": "ok"}` while the process answers; touches nothing else."""
+    return {"status": "ok"}

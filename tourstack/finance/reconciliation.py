@@ -39,6 +39,8 @@ COLUMNS = [
     ("payouts_mismatched", "payouts_mismatched", "Payouts mismatched", "integer"),
     ("payouts_missing", "payouts_missing", "Payouts missing", "integer"),
     ("payouts_missing_minor", "payouts_missing_amount", "Missing payouts", "amount"),
+    ("accounting_only", "accounting_only", "Recorded in accounting only", "integer"),
+    ("accounting_only_minor", "accounting_only_amount", "Recorded in accounting only (amount)", "amount"),
 ]
 
 _SQL = f"select {', '.join(c[0] for c in COLUMNS)} from marts.rpt_reconciliation order by currency"

@@ -53,6 +53,7 @@ from tourstack.db.models import (
 )
 from tourstack.fx import RateSource
 from tourstack.messaging.events import announce_reconciliation
+from tourstack.reconcile.accounting_records import apply_advice, load_records
 from tourstack.reconcile.engine import reconcile
 from tourstack.reconcile.fxrates import FxConverter
 from tourstack.reconcile.payouts import match_payouts
@@ -214,7 +215,9 @@ def run_reconciliation(session: Session, *, rates: RateSource | None, as_of: dt.
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     decided = _decided(session)
     payouts = match_payouts(session, as_of=as_of, unmatched=decided.payout_unmatched)
-    everything = load_transactions(session, payouts.payout_line_ids)
+    # payments an accountant recorded in QuickBooks or Xero name the invoices of the line they record
+    advice = apply_advice(load_transactions(session, payouts.payout_line_ids), load_records(session), as_of=as_of)
+    everything = advice.transactions
     inv, targets = load_receivables(session)
     txn = everything.filter(~pl.col("txn_id").is_in(sorted(decided.manual)))
     if decided.covered or decided.covered_bookings:
@@ -245,6 +248,7 @@ def run_reconciliation(session: Session, *, rates: RateSource | None, as_of: dt.
                   for r in result.exceptions.iter_rows(named=True)]
     exceptions += [{**e, **stamp} for e in payouts.exceptions]
     exceptions += [{**e, **stamp} for e in human]
+    exceptions += [{**e, **stamp} for e in advice.exceptions]
     for row in exceptions:
         row.pop("origin")
     if matches:
@@ -253,8 +257,10 @@ def run_reconciliation(session: Session, *, rates: RateSource | None, as_of: dt.
         session.execute(insert(ReconciliationException), exceptions)
     session.flush()
     installments = sum(1 for m in matches if m["installment_id"] is not None)
-    summary = {**result.summary, **_with_people(result.summary, everything, decided, human), **payouts.summary,
-                  "allocation_rows": len(matches), "installment_allocations": installments,
+    summary = {**result.summary, **_with_people(result.summary, everything, decided, human + advice.exceptions),
+               **payouts.summary,
+               **advice.summary,
+               "allocation_rows": len(matches), "installment_allocations": installments,
                "booking_only_allocations": sum(1 for m in matches if m["invoice_id"] is None and m["booking_id"]),
                "run_id": run_id, "manual_transactions": len(decided.manual & set(everything["txn_id"].to_list()))}
     announce_reconciliation(session, summary, as_of=as_of)  # in the run's transaction, like its queue

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from tests.pipeline_helpers import AS_OF
+from tests.tiny_book import ACCOUNTING_ONLY_MINOR
 from tourstack.finance import BUCKETS, STATEMENTS, ap_aging, ar_aging, control_balance, run_statement
 from reports.finance.export import to_csv, write_xlsx
 from tourstack.warehouse import query
@@ -238,10 +239,15 @@ def test_reconciliation_report_ties_to_the_mart_and_the_operational_tables(conn,
                                   .where(ReconciliationMatch.settlement_batch_id.is_(None))).all()
         queued = session.execute(select(ReconciliationException.txn_key, ReconciliationException.reason,
                                         ReconciliationException.amount_minor, ReconciliationException.currency)
-                                 .where(ReconciliationException.reason.not_in(("payout_missing", "payout_mismatch")))
-                                 ).all()
+                                 .where(ReconciliationException.reason.not_in(("payout_missing", "payout_mismatch",
+                                                                                "accounting_only")))).all()
+        accounting_only = session.execute(select(ReconciliationException.currency, ReconciliationException.amount_minor)
+                                          .where(ReconciliationException.reason == "accounting_only")).all()
     engine.dispose()
     assert matches and queued
+    # the books' word without a statement line: counted apart, never as a transaction of ours
+    assert accounting_only == [("INR", ACCOUNTING_ONLY_MINOR)]
+    assert (mart["INR"]["accounting_only"], mart["INR"]["accounting_only_minor"]) == (1, ACCOUNTING_ONLY_MINOR)
 
     matched_keys = {m.txn_key for m in matches}
     by_txn_currency = Counter(txn_currency[k][0] for k in matched_keys)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from tourstack.settings import Settings
 
-PUBLIC = {"/health"}
+PUBLIC = {"/health", "/health/live"}
 SIGNED_NOT_KEYED = re.compile(r"^/api/v1/webhooks/|^/api/v1/accounting/\{provider\}/webhook$")  # signed by the sender
 OAUTH_CALLBACKS = re.compile(r"^/api/v1/accounting/\{provider\}/callback$")  # authorised by `state`
 

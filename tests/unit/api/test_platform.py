@@ -31,6 +31,16 @@ def test_health_503_when_database_is_unreachable(tmp_path):
     assert body["type"] == "/problems/database-unavailable"
 
 
+def test_liveness_answers_while_the_database_is_away():
+    """The liveness probe must not restart pods for a database outage; readiness reports it."""
+    app = create_app(settings=Settings(database_url="postgresql://nobody:pw@127.0.0.1:1/nowhere"))
+    with TestClient(app) as c:
+        assert c.get("/health").status_code == 503
+        live = c.get("/health/live")
+    assert live.status_code == 200 and live.json() == {"status": "ok"}
+    assert live.headers["cache-control"] == "no-store"
+
+
 def test_openapi_and_docs_are_public(client):
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200

@@ -44,7 +44,7 @@ matches as (
 exceptions as (
 
     select * from {{ ref('stg_reconciliation_exceptions') }}
-    where reason not in ('payout_missing', 'payout_mismatch')
+    where reason not in ('payout_missing', 'payout_mismatch', 'accounting_only')
 
 ),
 
@@ -52,6 +52,20 @@ payout_matches as (
 
     select * from {{ ref('stg_reconciliation_matches') }}
     where settlement_batch_id is not null
+
+),
+
+-- Payments recorded in QuickBooks or Xero that no statement line shows: the books' word, not a
+-- transaction of ours, so they stay out of the counts and the match rate.
+accounting_only as (
+
+    select
+        currency,
+        count(*) as accounting_only,
+        sum(amount_minor) as accounting_only_minor
+    from {{ ref('stg_reconciliation_exceptions') }}
+    where reason = 'accounting_only'
+    group by currency
 
 ),
 
@@ -211,6 +225,8 @@ currencies as (
     select currency from write_offs
     union
     select currency from payouts
+    union
+    select currency from accounting_only
 
 ),
 
@@ -252,7 +268,9 @@ final as (
         cast(coalesce(p.payouts_matched, 0) as bigint) as payouts_matched,
         cast(coalesce(p.payouts_mismatched, 0) as bigint) as payouts_mismatched,
         cast(coalesce(p.payouts_missing, 0) as bigint) as payouts_missing,
-        cast(coalesce(p.payouts_missing_minor, 0) as bigint) as payouts_missing_minor
+        cast(coalesce(p.payouts_missing_minor, 0) as bigint) as payouts_missing_minor,
+        cast(coalesce(ao.accounting_only, 0) as bigint) as accounting_only,
+        cast(coalesce(ao.accounting_only_minor, 0) as bigint) as accounting_only_minor
     from currencies c
     left join counts n on n.currency = c.currency
     left join allocated a on a.currency = c.currency
@@ -261,6 +279,7 @@ final as (
     left join manual mn on mn.currency = c.currency
     left join write_offs w on w.currency = c.currency
     left join payouts p on p.currency = c.currency
+    left join accounting_only ao on ao.currency = c.currency
 
 )
 
