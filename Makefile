@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test test-unit bench ui serve docs clean
+.PHONY: install demo test test-unit bench bench-load ui serve docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test-unit: install
 
 bench: install       ## pipeline benchmark; results in bench/results/, recorded in docs/benchmarks.md
 	$(BIN)/python -m bench.pipeline
+
+bench-load: install  ## the API load test in the production topology (needs nginx, pgbouncer, postgresql)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,bench]'
+	$(BIN)/python -m bench.load
 
 ui: install
 	$(BIN)/tourstack ui

@@ -6,7 +6,8 @@
 - The response cache: `tourstack_api_cache_requests_total{kind,result}` (hit, miss, bypass,
   uncacheable) and invalidations; the hit rate is hits / (hits + misses).
 - The database: pool size, checked-out and overflow connections, time waited for a connection,
-  and `tourstack_db_connection_errors_total` (connect failures and lost connections).
+  time per statement (`tourstack_db_query_duration_seconds`, the load test's DB p95), and
+  `tourstack_db_connection_errors_total` (connect failures and lost connections).
 - Read at scrape time: the outbox backlog per channel and status, and the age of the newest
   dashboards refresh (the pipeline's last output this process can see without opening the
   warehouse).
@@ -60,6 +61,10 @@ class ApiMetrics:
                                  registry=r)
         self.db_wait = Histogram("tourstack_db_pool_wait_seconds", "time to check a connection out of the pool",
                                  buckets=(0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5), registry=r)
+        self.db_query = Histogram("tourstack_db_query_duration_seconds",
+                                  "time from sending a statement to the operational database to its answer",
+                                  buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5),
+                                  registry=r)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
@@ -118,12 +123,24 @@ class StateCollector(Collector):
 
 
 def instrument_engine(engine: Engine, metrics: ApiMetrics) -> None:
-    """Count connection failures and time pool checkouts on the app's engine."""
+    """Count connection failures, time pool checkouts and statements on the app's engine."""
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context) -> None:
         if context.is_disconnect or context.connection is None:
             metrics.db_errors.inc()
+        if context.connection is not None and context.connection.info.get("tourstack_query_started"):
+            context.connection.info["tourstack_query_started"].pop()  # a failed statement is not timed
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _started(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        conn.info.setdefault("tourstack_query_started", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _answered(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        started = conn.info.get("tourstack_query_started")
+        if started:
+            metrics.db_query.observe(time.perf_counter() - started.pop())
 
     pool = engine.pool
     original_connect = pool.connect

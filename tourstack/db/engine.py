@@ -17,9 +17,23 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+PGBOUNCER_FLAG = "pgbouncer"
+
+
 def make_engine(url: str, **kwargs) -> Engine:
+    """An engine for `url`. A PostgreSQL URL ending in `?pgbouncer=transaction` goes through
+    PgBouncer in transaction pooling: psycopg's automatic server-side prepared statements are
+    switched off there, since the next transaction may run on another server connection that
+    never saw the PREPARE (PgBouncer before 1.21 does not track them)."""
     url = normalise_url(url)
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and PGBOUNCER_FLAG in parsed.query:
+        mode = parsed.query[PGBOUNCER_FLAG]
+        if mode != "transaction":
+            raise ValueError(f"{PGBOUNCER_FLAG}={mode!r} in the database URL: only 'transaction' is known")
+        parsed = parsed.difference_update_query([PGBOUNCER_FLAG])
+        connect_args = {**kwargs.pop("connect_args", {}), "prepare_threshold": None}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,8 @@ def test_metrics_are_not_in_the_schema_and_label_by_template(app, client, world)
     assert "tourstack_http_request_duration_seconds_bucket" in text
     assert "tourstack_db_pool_checked_out" in text or "tourstack_db_pool_size" in text
     assert "tourstack_db_pool_wait_seconds_count" in text
+    statements = [line for line in text.splitlines() if line.startswith("tourstack_db_query_duration_seconds_count")]
+    assert statements and float(statements[0].split()[-1]) >= 4  # at least one per booking read
 
 
 def test_outbox_backlog_is_read_at_scrape_time(client, session_factory, world):
