@@ -117,6 +117,7 @@ def require_permission(permission: Permission) -> Callable[[Principal], Principa
 CanReadBookings = Annotated[Principal, Depends(require_permission(Permission.BOOKINGS_READ))]
 CanReadQuotes = Annotated[Principal, Depends(require_permission(Permission.QUOTES_READ))]
 CanCreateQuotes = Annotated[Principal, Depends(require_permission(Permission.QUOTES_CREATE))]
+CanManageBookings = Annotated[Principal, Depends(require_permission(Permission.BOOKINGS_MANAGE))]
 CanReadInvoices = Annotated[Principal, Depends(require_permission(Permission.INVOICES_READ))]
 CanManageInvoices = Annotated[
     Principal, Depends(require_permission(Permission.INVOICES_MANAGE))

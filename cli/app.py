@@ -7,6 +7,7 @@ import typer
 from cli import (
     accounting_commands,
     bank_commands,
+    booking_commands,
     calendar_commands,
     cache_commands,
     db_commands,
@@ -43,4 +44,5 @@ bank_commands.register(app)
 accounting_commands.register(app)
 mail_commands.register(app)
 calendar_commands.register(app)
+booking_commands.register(app)
 cache_commands.register(app)

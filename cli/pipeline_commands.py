@@ -223,6 +223,7 @@ def demo(
 
     samples = write_samples(settings.operational_url, settings.home / "itineraries", limit=2)
     console.print(f"Trip documents: {len(samples)} sample PDFs in {settings.home / 'itineraries'}")
+    _booking_flow(settings)
     console.rule("2/4 warehouse")
     elapsed = _materialize(full_refresh=True)
     console.rule("3/4 dashboards, executive e-mail and search indexes")
@@ -230,6 +231,23 @@ def demo(
     published.update(_search_indexes())
     console.rule("4/4 summary")
     _print_summary(elapsed, published)
+
+
+def _booking_flow(settings) -> None:
+    """Book, change and cancel through the booking service; the messages land in var/outbox/.
+    A demo whose data offers no open quote skips it (and says so) rather than fail."""
+    from tourstack.demo.booking_flow import run_booking_flow
+
+    try:
+        flow = run_booking_flow(settings)
+    except Exception as exc:  # the demo goes on: this step only illustrates the messaging
+        console.print(f"[yellow]Booking messages skipped: {type(exc).__name__}: {exc}[/yellow]")
+        return
+    if not flow.booked:
+        console.print("Booking messages: no open quote to book")
+        return
+    console.print(f"Booking messages: booked {', '.join(flow.booked)}, changed {flow.updated}, cancelled "
+                  f"{flow.cancelled or '-'}; {flow.sent} messages in {settings.outbox_dir}")
 
 
 def refresh(

@@ -154,6 +154,15 @@ class Settings(BaseSettings):
     google_calendar_subject: str | None = Field(default=None, description="user to act as (delegation)")
     google_calendar_ids: dict[str, str] = Field(default_factory=dict, description="route recipient -> calendar id")
     google_calendar_api_url: str | None = Field(default=None, description="Calendar API base URL override")
+    # Outlook calendars through Microsoft Graph: an app registration (client credentials, the
+    # application permission Calendars.ReadWrite) and the mailbox of each calendar route's
+    # recipient, JSON: {"operations": "ops@contoso.com"}. Rows: calendar `outlook:<recipient>`.
+    graph_tenant_id: str | None = Field(default=None, description="Entra ID tenant (directory) id")
+    graph_client_id: str | None = Field(default=None, description="app registration's client id")
+    graph_client_secret: SecretStr | None = Field(default=None, description="app registration's client secret")
+    graph_calendar_users: dict[str, str] = Field(default_factory=dict, description="route recipient -> mailbox")
+    graph_api_url: str = Field(default="https://graph.microsoft.com/v1.0/", description="Graph API base URL")
+    graph_login_url: str = Field(default="https://login.microsoftonline.com/", description="token endpoint base")
     public_url: str = Field(default="http://127.0.0.1:8000", description="public base URL of the API (links)")
     exec_report_recipients: list[str] = Field(default_factory=list, description="executive e-mails")
     exec_report_stale_after_hours: float = Field(

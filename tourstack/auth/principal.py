@@ -20,6 +20,8 @@ class Permission(StrEnum):
     BOOKINGS_READ = "bookings:read"
     QUOTES_READ = "quotes:read"
     QUOTES_CREATE = "quotes:create"
+    # Book a quote, change a booking's trip or contacts, cancel it (agents: their agency's).
+    BOOKINGS_MANAGE = "bookings:manage"
     # Operator-internal numbers: supplier cost and margin. Agents never see them.
     COSTS_READ = "costs:read"
     API_KEYS_MANAGE = "api_keys:manage"
@@ -73,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BOOKINGS_READ,
             Permission.QUOTES_READ,
             Permission.QUOTES_CREATE,
+            Permission.BOOKINGS_MANAGE,
             Permission.INVOICES_READ,
             Permission.PAYMENTS_READ,
             Permission.PAYMENTS_CREATE,
@@ -86,6 +89,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BOOKINGS_READ,
             Permission.QUOTES_READ,
             Permission.QUOTES_CREATE,
+            Permission.BOOKINGS_MANAGE,
             Permission.COSTS_READ,
             Permission.INVOICES_READ,
             Permission.SETTLEMENT_READ,

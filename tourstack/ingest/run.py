@@ -24,6 +24,7 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # still) and the sync's own bookkeeping.
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
                              "outbox_messages", "outbox_rate_slots", "message_threads", "calendar_events",
+                             "booking_requests",
                              "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
                              "accounting_connections", "accounting_mappings", "accounting_sync_errors",
                              "accounting_conflicts", "accounting_remote_payments",

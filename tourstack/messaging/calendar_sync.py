@@ -69,22 +69,28 @@ class CalendarTransport:
     id; a recipient without one is refused for good."""
 
     def __init__(self, *, sessions: Callable[[], Session], backend: CalendarBackend,
-                 calendars: Mapping[str, str], public_url: str, provider: str = "google") -> None:
+                 calendars: Mapping[str, str], public_url: str, provider: str = "google",
+                 row_prefix: str = "") -> None:
         self._sessions, self._backend, self._calendars = sessions, backend, dict(calendars)
         self._public_url, self._provider = public_url, provider
+        self._prefix = row_prefix  # `outlook:`: its rows never collide with Google's of one recipient
+
+    def connects(self, recipient: str) -> bool:
+        return bool(self._calendars.get(recipient))
 
     def send(self, message: OutboundMessage) -> str:
         calendar_id = self._calendars.get(message.recipient)
         if not calendar_id:
             raise DeliveryError(f"calendar: no calendar connected for {message.recipient!r}", temporary=False)
         ref = (message.payload.get("facts") or {}).get("booking_ref") or message.payload.get("thread")
+        row_name = self._prefix + message.recipient
         with self._sessions() as session:
             booking = session.scalar(select(Booking).where(Booking.booking_ref == str(ref or "")))
             if booking is None:
                 raise DeliveryError(f"calendar: no booking {ref!r}", temporary=False)
             event = trip_event(session, booking, public_url=self._public_url)
             row = session.scalar(select(CalendarEvent).where(CalendarEvent.booking_id == booking.id,
-                                                             CalendarEvent.calendar == message.recipient))
+                                                             CalendarEvent.calendar == row_name))
             booking_id = booking.id
             known = (row.provider_event_id, row.etag, row.sequence, row.last_event_key) if row else None
         event_id = event_id_for(event.uid)
@@ -99,7 +105,7 @@ class CalendarTransport:
                 raise DeliveryError(f"calendar: the event of {event.booking_ref} was deleted in the calendar",
                                     temporary=False) from None
         with self._sessions() as session:
-            _save(session, booking_id, message.recipient, provider=self._provider,
+            _save(session, booking_id, row_name, provider=self._provider,
                   provider_event_id=answer.get("id") if answer else None,
                   etag=answer.get("etag") if answer else None, uid=event.uid,
                   sequence=int(answer.get("sequence", 0)) if answer else (known[2] if known else 0),
@@ -137,16 +143,56 @@ class CalendarTransport:
             return None  # never created (or deleted): nothing to cancel
 
 
-def calendar_transport_from_settings(settings, sessions: Callable[[], Session]) -> CalendarTransport | None:
-    """The Google Calendar channel when a service account and calendars are configured."""
-    if not settings.google_calendar_credentials or not settings.google_calendar_ids:
-        return None
-    from tourstack.messaging.google_calendar import GoogleCalendar
+class CalendarChannel:
+    """Every connected provider's calendar of a recipient (Google, Outlook): a message is sent
+    when each of them has it. A provider that fails makes the message retry; the ones that
+    succeeded recognise the message on the retry (`last_event_key`) and change nothing."""
 
-    backend = GoogleCalendar(credentials_file=settings.google_calendar_credentials,
-                             subject=settings.google_calendar_subject, api_url=settings.google_calendar_api_url)
-    return CalendarTransport(sessions=sessions, backend=backend, calendars=settings.google_calendar_ids,
-                             public_url=settings.public_url)
+    def __init__(self, transports: list[CalendarTransport]) -> None:
+        self._transports = list(transports)
+
+    def send(self, message: OutboundMessage) -> str:
+        targets = [t for t in self._transports if t.connects(message.recipient)]
+        if not targets:
+            raise DeliveryError(f"calendar: no calendar connected for {message.recipient!r}", temporary=False)
+        return " ".join(t.send(message) for t in targets)[:255]
+
+
+def connected_calendars(settings) -> list[str]:
+    """The `calendar_events` names of every connected calendar: a Google one is its route's
+    recipient (`operations`), an Outlook one `outlook:<recipient>`."""
+    names = list(settings.google_calendar_ids)
+    if _graph_configured(settings):
+        names += [f"outlook:{recipient}" for recipient in settings.graph_calendar_users]
+    return sorted(names)
+
+
+def _graph_configured(settings) -> bool:
+    return bool(settings.graph_tenant_id and settings.graph_client_id and settings.graph_client_secret
+                and settings.graph_calendar_users)
+
+
+def calendar_transport_from_settings(settings, sessions: Callable[[], Session]) -> CalendarChannel | None:
+    """The calendar channel: Google Calendar when a service account and calendars are
+    configured, Outlook (Microsoft Graph) when an app registration and mailboxes are; None
+    without either (the channel then writes files)."""
+    transports: list[CalendarTransport] = []
+    if settings.google_calendar_credentials and settings.google_calendar_ids:
+        from tourstack.messaging.google_calendar import GoogleCalendar
+
+        backend = GoogleCalendar(credentials_file=settings.google_calendar_credentials,
+                                 subject=settings.google_calendar_subject, api_url=settings.google_calendar_api_url)
+        transports.append(CalendarTransport(sessions=sessions, backend=backend, calendars=settings.google_calendar_ids,
+                                            public_url=settings.public_url))
+    if _graph_configured(settings):
+        from tourstack.messaging.outlook_calendar import GraphCalendar
+
+        graph = GraphCalendar(tenant_id=settings.graph_tenant_id, client_id=settings.graph_client_id,
+                              client_secret=settings.graph_client_secret, api_url=settings.graph_api_url,
+                              login_url=settings.graph_login_url)
+        transports.append(CalendarTransport(sessions=sessions, backend=graph, calendars=settings.graph_calendar_users,
+                                            public_url=settings.public_url, provider="outlook", row_prefix="outlook:"))
+    return CalendarChannel(transports) if transports else None
 
 
 def expected_calendar_events(session: Session, calendars: list[str], *, today: dt.date | None = None) -> dict:

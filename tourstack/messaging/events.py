@@ -115,15 +115,19 @@ def announce_booking(session: Session, booking: Booking, change: str, *,
     (call it after the change, before the commit): the messages exist iff the change commits.
     Threaded on the booking reference, so Slack answers in the booking's thread. Customers'
     WhatsApp numbers are not named until opt-in is recorded (nothing may reach them without it),
-    so the `@customer_whatsapp` route is skipped."""
+    so the `@customer_whatsapp` route is skipped. The customer's e-mail address is named for
+    the `@customer_email` route: the trip's calendar invite (ICS) is part of the booking the
+    customer asked for, and the e-mail channel sends one only when the invite changed."""
     if change not in BOOKING_CHANGES:
         raise ValueError(f"unknown booking change {change!r}; expected one of {', '.join(BOOKING_CHANGES)}")
     session.flush()  # updated_at is stamped at flush: the update's key needs it
     on = booking.booked_at.date() if booking.booked_at else dt.datetime.now(dt.UTC).date()
     fx_facts, amount_inr = _inr(session, booking.total_sell_minor, booking.currency, on)
+    customer = session.get(Customer, booking.customer_id)
+    recipients = {"customer_email": customer.email} if customer is not None and customer.email else {}
     event = Event(type=f"booking.{change}", key=booking_event_key(booking, change),
                   facts={**booking_facts(session, booking), **fx_facts}, amount_inr=amount_inr,
-                  thread=booking.booking_ref)
+                  thread=booking.booking_ref, recipients=recipients)
     return route_event(session, event, config)
 
 

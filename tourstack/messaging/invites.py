@@ -6,8 +6,8 @@ remembers the sequence and a digest of what the last invite said; writing the in
 without a change keeps the sequence (the client sees the same version), any change to the times,
 plan, contacts or status raises it by one, and a cancelled booking's invite is METHOD:CANCEL.
 
-The outbox's e-mail channel writes files and carries no attachments yet, so invites are not
-mailed: `tourstack calendar ics BOOKING_REF --out FILE.ics` writes one.
+The outbox's e-mail channel (tourstack.messaging.mail_channel) mails the invite to the customer
+with each booking event; `tourstack calendar ics BOOKING_REF --out FILE.ics` writes one to a file.
 """
 
 from __future__ import annotations

@@ -84,8 +84,9 @@ def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | N
     _WEBHOOK_URL, TOURSTACK_TEAMS_WEBHOOK_URL, a Google service account with calendars) gets
     its own; other people's channels use the file
     transport under the outbox folder (docs/messaging.md). With `sessions` (a sessionmaker of the
-    operational database) the search channel updates the configured search engine's live indexes
-    and Slack threads per booking."""
+    operational database) the search channel updates the configured search engine's live indexes,
+    Slack threads per booking, and e-mail goes by SMTP (TOURSTACK_SMTP_HOST; `.eml` files under
+    `<outbox>/email/` without one) with the customer's ICS invite attached to booking events."""
     from tourstack.messaging.config import CHANNELS
 
     files = FileTransport(settings.outbox_dir)
@@ -100,6 +101,9 @@ def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | N
         transports["teams"] = TeamsTransport(default_url=default, urls={
             name: url.get_secret_value() for name, url in settings.teams_webhook_urls.items()})
     if sessions is not None:
+        from tourstack.messaging.mail_channel import mail_channel_from_settings
+
+        transports["email"] = mail_channel_from_settings(settings, sessions)
         from tourstack.messaging.calendar_sync import calendar_transport_from_settings
 
         calendar = calendar_transport_from_settings(settings, sessions)

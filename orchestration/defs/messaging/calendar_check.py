@@ -1,6 +1,7 @@
 """The seed's "calendar events created for all bookings", proven: every live booking (not
 cancelled, not deleted, trip not over) has exactly one confirmed event in each connected
-calendar (the recipients of TOURSTACK_GOOGLE_CALENDAR_IDS), read from `calendar_events`.
+calendar (the recipients of TOURSTACK_GOOGLE_CALENDAR_IDS, and `outlook:<recipient>` for each
+mailbox of TOURSTACK_GRAPH_CALENDAR_USERS), read from `calendar_events`.
 
 Attached to the raw bookings asset, so it runs with each ingest and on demand; not blocking
 (a late calendar delivery should not hold the warehouse). With no calendar connected it passes
@@ -18,9 +19,10 @@ SHOWN = 20
 
 
 def connected_calendars() -> list[str]:
+    from tourstack.messaging.calendar_sync import connected_calendars as of_settings
     from tourstack.settings import get_settings
 
-    return sorted(get_settings().google_calendar_ids)
+    return of_settings(get_settings())
 
 
 @asset_check(asset=AssetKey(["raw", "bookings"]), name="one_calendar_event_per_live_booking", blocking=False,

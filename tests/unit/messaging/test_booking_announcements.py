@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tourstack.db.models import Booking, OutboxMessage, Payment
+from tourstack.db.models import Booking, Customer, OutboxMessage, Payment
 from tourstack.messaging.events import announce_booking, booking_event_key
 from tourstack.payments.plans import refresh_booking
 
@@ -26,8 +26,10 @@ def test_a_new_booking_reaches_slack_teams_and_the_calendar_threaded_on_its_refe
     announce_booking(session, booking, "created")
     session.commit()
     got = {(r.channel, r.recipient) for r in rows(session, "booking.created")}
-    # no opted-in WhatsApp number is named, so the customer's route is skipped
-    assert got == {("slack", "#bookings"), ("teams", "bookings"), ("calendar", "operations")}
+    # no opted-in WhatsApp number is named, so that route is skipped; the invite goes by e-mail
+    customer = session.get(Customer, booking.customer_id)
+    assert got == {("slack", "#bookings"), ("teams", "bookings"), ("calendar", "operations"),
+                   ("email", customer.email)}
     payload = json.loads(rows(session, "booking.created")[0].payload)
     assert payload["thread"] == booking.booking_ref
     assert payload["facts"]["booking_ref"] == booking.booking_ref
@@ -54,8 +56,8 @@ def test_a_retried_announcement_of_the_same_change_writes_nothing(session):
     session.commit()
     again = announce_booking(session, booking, "updated")  # the request retried: nothing changed
     session.commit()
-    assert len(first.queued) == 2 and again.queued == () and again.duplicates == 2
-    assert len(rows(session, "booking.updated")) == 2
+    assert len(first.queued) == 3 and again.queued == () and again.duplicates == 3
+    assert len(rows(session, "booking.updated")) == 3
 
 
 def test_each_real_change_is_a_new_event_even_back_to_an_earlier_state(session):
@@ -69,7 +71,7 @@ def test_each_real_change_is_a_new_event_even_back_to_an_earlier_state(session):
         announce_booking(session, booking, "updated")
         session.commit()
     assert len(set(keys)) == 3
-    assert len(rows(session, "booking.updated")) == 6  # slack and calendar, three times
+    assert len(rows(session, "booking.updated")) == 9  # slack, calendar and e-mail, three times
 
 
 def test_an_unknown_change_is_refused(session):

@@ -71,6 +71,46 @@ def test_the_calendar_check_fails_for_a_live_booking_without_its_event(db_url, m
     assert unconnected.passed
 
 
+def test_the_calendar_check_covers_connected_outlook_mailboxes(db_url, monkeypatch):
+    import datetime as dt
+
+    from dagster import build_asset_check_context
+
+    from orchestration.defs.messaging.calendar_check import one_calendar_event_per_live_booking
+    from orchestration.defs.resources import OperationalDatabase
+    from tests import factories as f
+    from tourstack.db.models import CalendarEvent
+    from tourstack.settings import get_settings
+
+    engine = make_engine(db_url)
+    future = dt.date.today() + dt.timedelta(days=30)
+    with make_sessionmaker(engine)() as s:
+        booking = f.make_booking(s, travel_start=future, travel_end=future + dt.timedelta(days=3))
+        s.add(CalendarEvent(booking_id=booking.id, calendar="operations", provider="google", provider_event_id="e1",
+                            etag='"1"', uid="u1", sequence=0, status="confirmed"))
+        s.commit()
+        ref = booking.booking_ref
+    engine.dispose()
+    db = OperationalDatabase(url=db_url)
+    monkeypatch.setenv("TOURSTACK_GOOGLE_CALENDAR_IDS", '{"operations": "ops@group.calendar.google.com"}')
+    for name, value in (("TENANT_ID", "t"), ("CLIENT_ID", "c"), ("CLIENT_SECRET", "s"),
+                        ("CALENDAR_USERS", '{"operations": "ops@contoso.example"}')):
+        monkeypatch.setenv(f"TOURSTACK_GRAPH_{name}", value)
+    get_settings.cache_clear()
+    try:
+        missing_outlook = one_calendar_event_per_live_booking(build_asset_check_context(), operational_db=db)
+        with make_sessionmaker(make_engine(db_url))() as s:
+            s.add(CalendarEvent(booking_id=booking.id, calendar="outlook:operations", provider="outlook",
+                                provider_event_id="AAMk1", etag='W/"1"', uid="u1", sequence=0, status="confirmed"))
+            s.commit()
+        covered = one_calendar_event_per_live_booking(build_asset_check_context(), operational_db=db)
+    finally:
+        get_settings.cache_clear()
+    assert not missing_outlook.passed
+    assert missing_outlook.metadata["first_missing"].value == f"{ref}@outlook:operations"
+    assert covered.passed and covered.metadata["calendars"].value == "operations, outlook:operations"
+
+
 def test_the_digest_job_announces_the_day_once(db_url, tmp_path, monkeypatch):
     import json
 

@@ -10,6 +10,7 @@ from tourstack.db.models.accounting import (
     AccountingWebhookDelivery,
 )
 from tourstack.db.models.bankfiles import BankStatementImport
+from tourstack.db.models.bookings import BookingRequest
 from tourstack.db.models.executive_email import ExecutiveEmail
 from tourstack.db.models.messaging import OutboxMessage
 
@@ -64,7 +65,7 @@ __all__ = [
     "OutboxMessage",
     "InboxConfirmation", "InboxMessage", "InboxStagedRate", "InboxTask",
     "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",
-    "Booking", "BookingItem", "Customer", "CustomerRating", "Destination", "Dispute",
+    "Booking", "BookingItem", "BookingRequest", "Customer", "CustomerRating", "Destination", "Dispute",
     "ExecutiveEmail", "FxRate", "Installment", "Invoice", "InvoiceCounter", "InvoiceEvent",
     "InvoiceLine", "Itinerary", "ItineraryDay", "ItineraryItem", "ItineraryRevision",
     "CalendarEvent", "MarketingSpend", "MessageThread", "OutboxMessage", "OutboxRateSlot", "Payment", "PaymentPlan", "Quote", "QuoteRequest", "ReconciliationDecision",
