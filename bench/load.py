@@ -75,7 +75,8 @@ def prepare(topo: Topology, size: str, agents: int, quote_requests: int) -> dict
                 fixtures["agents"].append({"key": key, "bookings": refs})
         fixtures["staff_key"], _ = issue_key(session, "admin", "load staff")
         fixtures["ops_key"], _ = issue_key(session, "ops", "load ops")
-        fixtures["itineraries"] = list(session.scalars(select(Itinerary.id).order_by(Itinerary.id).limit(20)))
+        fixtures["itineraries"] = list(session.scalars(select(Itinerary.id).where(Itinerary.deleted_at.is_(None))
+                                                       .order_by(Itinerary.id.desc()).limit(20)))
         templates = session.scalars(select(QuoteRequest).order_by(QuoteRequest.id.desc()).limit(200)).all()
         columns = [c.key for c in QuoteRequest.__mapper__.column_attrs if c.key not in ("id", "created_at",
                                                                                           "updated_at")]
