@@ -49,8 +49,8 @@ class RemoteDoc:
 class References:
     """Provider ids of what a document points at, resolved from the mapping table."""
 
-    customer: str | None = None
-    invoices: dict[int, str] = field(default_factory=dict)  # our invoice id -> remote id
+    customer: str | None = None  # the customer, or for a bill and its payment the vendor
+    invoices: dict[int, str] = field(default_factory=dict)  # our invoice (bill: payout) id -> remote id
     credited: str | None = None
 
 

@@ -7,7 +7,9 @@ accounting system), `amount`, `currency`, `status` (a void on one side only). Th
 receivable per customer: ours (invoices - credit notes - payments we sent, per currency; a
 payment of an invoice voided later stays as the customer's credit) against theirs (open balance
 of their invoices less unapplied credit notes and payments of voided invoices), tied out to the
-minor unit.
+minor unit. The payable side the same way: vendors, bills, bill payments, and the payable per
+vendor: ours (bills - bill payments sent, per currency) against theirs (the open balance of
+their bills), a difference of kind `payable` when they do not tie out.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from tourstack.accounting.documents import ENTITY_ORDER, outbound
 from tourstack.accounting.mappings import ProviderMapping
 from tourstack.accounting.provider import AccountingClient
 from tourstack.db.models import AccountingMapping
+
+
+NAME_LISTS = ("customer", "vendor")  # counted and matched, no amounts
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class SyncReconciliation:
     entities: dict[str, EntityTotals] = field(default_factory=dict)
     differences: list[Difference] = field(default_factory=list)
     receivables: list[tuple[str, str, int, int]] = field(default_factory=list)  # customer, currency, ours, theirs
+    payables: list[tuple[str, str, int, int]] = field(default_factory=list)  # vendor, currency, ours, theirs
 
     @property
     def clean(self) -> bool:
@@ -71,6 +77,8 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
     cutoff = as_of.isoformat()
     ar_ours: dict[tuple[str, str], int] = defaultdict(int)
     ar_theirs: dict[tuple[str, str], int] = defaultdict(int)
+    ap_ours: dict[tuple[str, str], int] = defaultdict(int)
+    ap_theirs: dict[tuple[str, str], int] = defaultdict(int)
     customer_labels: dict[str, str] = {}
     voided_there: set[str] = set()
     for entity in ENTITY_ORDER:
@@ -79,7 +87,7 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
         remote_ids = dict(session.execute(select(AccountingMapping.local_id, AccountingMapping.remote_id).where(
             AccountingMapping.provider == provider, AccountingMapping.entity == entity)).tuples().all())
         theirs = {doc.remote_id: doc for doc in client.list_remote(entity)
-                  if entity == "customer" or (doc.paid_on or "")[:10] <= cutoff or doc.paid_on is None}
+                  if entity in NAME_LISTS or (doc.paid_on or "")[:10] <= cutoff or doc.paid_on is None}
         matched: set[str] = set()
         for doc in ours:
             p = doc.payload
@@ -89,19 +97,22 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
             if not voided:
                 _add(totals.ours_total, p.get("currency"), amount)
             remote_id = remote_ids.get(doc.local_id)
-            if entity == "customer":
-                customer_labels[remote_id or f"ours:{doc.local_id}"] = doc.label
+            if entity in NAME_LISTS:
+                customer_labels[remote_id or f"ours:{entity}:{doc.local_id}"] = doc.label
             if entity in ("invoice", "credit_note", "payment") and not voided:
                 sign = 1 if entity == "invoice" else -1
-                key = (remote_ids_customer(session, provider, p["customer_id"]) or f"ours:{p['customer_id']}",
+                key = (remote_ids_customer(session, provider, p["customer_id"]) or f"ours:customer:{p['customer_id']}",
                        p["currency"])
                 ar_ours[key] += sign * amount
+            if entity in ("bill", "bill_payment"):
+                vendor = _remote_id(session, provider, "vendor", p["vendor_id"]) or f"ours:vendor:{p['vendor_id']}"
+                ap_ours[(vendor, p["currency"])] += amount if entity == "bill" else -amount
             remote = theirs.get(remote_id) if remote_id else None
             if remote is None:
                 result.differences.append(Difference(entity, "missing", doc.label, str(amount), None))
                 continue
             matched.add(remote.remote_id)
-            if entity == "customer":
+            if entity in NAME_LISTS:
                 continue
             if remote.currency != p["currency"]:
                 result.differences.append(Difference(entity, "currency", doc.label, p["currency"], remote.currency))
@@ -112,7 +123,7 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
                 result.differences.append(Difference(entity, "amount", doc.label, str(amount), str(remote.total_minor)))
         for remote in theirs.values():
             totals.theirs_count += 1
-            if remote.status != "voided" and entity != "customer":
+            if remote.status != "voided" and entity not in NAME_LISTS:
                 _add(totals.theirs_total, remote.currency, remote.total_minor)
             if remote.remote_id not in matched:
                 result.differences.append(Difference(entity, "unknown", remote.number or remote.remote_id, None,
@@ -126,6 +137,9 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
             if entity in ("invoice", "credit_note") and remote.status != "voided" and remote.customer_remote_id:
                 balance = remote.balance_minor if remote.balance_minor is not None else remote.total_minor
                 ar_theirs[(remote.customer_remote_id, remote.currency)] += balance if entity == "invoice" else -balance
+            if entity == "bill" and remote.status != "voided" and remote.customer_remote_id:
+                balance = remote.balance_minor if remote.balance_minor is not None else remote.total_minor
+                ap_theirs[(remote.customer_remote_id, remote.currency)] += balance
     for key in sorted(set(ar_ours) | set(ar_theirs)):
         ours_ar, theirs_ar = ar_ours.get(key, 0), ar_theirs.get(key, 0)
         label = customer_labels.get(key[0], key[0])
@@ -133,10 +147,21 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
         if ours_ar != theirs_ar:
             result.differences.append(Difference("receivable", "receivable", f"{label} {key[1]}",
                                                  str(ours_ar), str(theirs_ar)))
+    for key in sorted(set(ap_ours) | set(ap_theirs)):
+        ours_ap, theirs_ap = ap_ours.get(key, 0), ap_theirs.get(key, 0)
+        label = customer_labels.get(key[0], key[0])
+        result.payables.append((label, key[1], ours_ap, theirs_ap))
+        if ours_ap != theirs_ap:
+            result.differences.append(Difference("payable", "payable", f"{label} {key[1]}",
+                                                 str(ours_ap), str(theirs_ap)))
     return result
 
 
 def remote_ids_customer(session: Session, provider: str, agency_id: int) -> str | None:
+    return _remote_id(session, provider, "customer", agency_id)
+
+
+def _remote_id(session: Session, provider: str, entity: str, local_id: int) -> str | None:
     return session.scalar(select(AccountingMapping.remote_id).where(
-        AccountingMapping.provider == provider, AccountingMapping.entity == "customer",
-        AccountingMapping.local_id == agency_id))
+        AccountingMapping.provider == provider, AccountingMapping.entity == entity,
+        AccountingMapping.local_id == local_id))
