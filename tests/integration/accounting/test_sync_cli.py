@@ -1,6 +1,8 @@
 """The sync as a person runs it: `tourstack accounting sync --dry-run` lists and sends nothing,
 `sync` pushes to the connected provider and skips the other, `report finance accounting-sync`
-shows zero differences; the Dagster job skips cleanly when nothing is connected."""
+shows zero differences, and `GET /api/v1/accounting/{provider}/sync-report` the same content
+(502 once the provider cannot be reached); the Dagster job skips cleanly when nothing is
+connected."""
 
 from __future__ import annotations
 
@@ -56,6 +58,8 @@ def test_dry_run_then_sync_then_the_sync_report(book_url, tmp_path, monkeypatch)
             report = runner.invoke(cli, ["report", "finance", "accounting-sync", "--provider", "quickbooks"])
             assert report.exit_code == 0, report.output
             assert "differences: 0" in report.output
+            assert "payable: vendor,currency,ours_minor,theirs_minor" in report.output
+            _the_same_report_over_the_api(settings, sessions, report.output, monkeypatch)
 
             assert "no open conflicts" in runner.invoke(cli, ["accounting", "conflicts"]).output
             refused = runner.invoke(cli, ["accounting", "conflicts", "--resolve", "99", "--keep", "ours"])
@@ -77,3 +81,41 @@ def test_the_dagster_job_skips_cleanly_when_the_provider_is_not_connected(db_url
         get_settings.cache_clear()
     assert result.success
     assert result.output_for_node("xero_sync") == {"skipped": "not connected"}
+
+
+def _the_same_report_over_the_api(settings, sessions, cli_output: str, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests import factories as f
+
+    with sessions() as session:
+        finance = f.make_api_key(session, "finance")[0]
+        ops = f.make_api_key(session, "ops")[0]
+        session.commit()
+    headers = {"Authorization": f"Bearer {finance}"}
+    with TestClient(create_app(settings=settings, sessionmaker=sessions)) as client:
+        assert client.get("/api/v1/accounting/quickbooks/sync-report",
+                          headers={"Authorization": f"Bearer {ops}"}).status_code == 403
+        r = client.get("/api/v1/accounting/quickbooks/sync-report", headers=headers)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["clean"] is True and body["differences"] == []
+        assert [e["entity"] for e in body["entities"]] == ["customer", "invoice", "credit_note", "payment",
+                                                            "vendor", "bill", "bill_payment"]
+        for e in body["entities"]:  # every line of the CLI's table, the same numbers
+            for t in e["totals"] or [{"currency": "", "ours_minor": 0, "theirs_minor": 0}]:
+                assert (f"{e['entity']},{e['ours_count']},{e['theirs_count']},{t['currency']},"
+                        f"{t['ours_minor']},{t['theirs_minor']}") in cli_output
+        assert body["payables"] and all(p["ours_minor"] == p["theirs_minor"] for p in body["payables"])
+        assert all(f"{p['party']},{p['currency']},{p['ours_minor']},{p['theirs_minor']}" in cli_output
+                   for p in body["payables"] + body["receivables"])
+        assert client.get("/api/v1/accounting/xero/sync-report", headers=headers).status_code == 409
+        bad = client.get("/api/v1/accounting/quickbooks/sync-report", params={"as_of": "2026-13-40"},
+                         headers=headers)
+        assert bad.status_code == 422
+    monkeypatch.setenv("TOURSTACK_QUICKBOOKS_API_URL", "http://127.0.0.1:9")  # nothing listens there
+    get_settings.cache_clear()
+    with TestClient(create_app(settings=get_settings(), sessionmaker=sessions)) as client:
+        down = client.get("/api/v1/accounting/quickbooks/sync-report", headers=headers)
+    assert down.status_code == 502 and down.json()["type"].endswith("accounting-provider-unavailable")
