@@ -10,6 +10,7 @@ adapters, since each SDK reports them differently.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -43,6 +44,7 @@ class RemoteDoc:
     paid_on: str | None = None
     version: str | None = None
     extra: dict = field(default_factory=dict)
+    changed_at: dt.datetime | None = None  # when the provider last changed it (UTC)
 
 
 @dataclass

@@ -233,7 +233,7 @@ class QuickBooksSync:
                          total_minor=minor(r.get("TotalAmt"), currency), balance_minor=balance, status=status,
                          invoice_remote_ids=links if entity in ("payment", "bill_payment") else (),
                          paid_on=r.get("TxnDate"),
-                         version=str(r.get("SyncToken")))
+                         version=str(r.get("SyncToken")), changed_at=_changed_at(r))
 
 
 def _payable_body(entity: str, p: dict, refs: References) -> dict:
@@ -268,3 +268,13 @@ def _payable_body(entity: str, p: dict, refs: References) -> dict:
     if p.get("payable_account"):
         body["APAccountRef"] = {"value": p["payable_account"]}
     return body
+
+
+def _changed_at(record: dict) -> dt.datetime | None:
+    """MetaData.LastUpdatedTime (ISO 8601 with an offset, e.g. 2026-12-01T10:00:00-08:00), in UTC."""
+    text = (record.get("MetaData") or {}).get("LastUpdatedTime")
+    try:
+        moment = dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC) if moment else None

@@ -37,6 +37,9 @@ class Difference:
     label: str
     ours: str | None
     theirs: str | None
+    # the newest change of what it concerns, ours (issued, edited, paid) or theirs: a difference
+    # younger than the sync's cadence may only be waiting for the next run (sync_alerts)
+    changed_at: dt.datetime | None = None
 
 
 @dataclass
@@ -81,7 +84,16 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
     ap_theirs: dict[tuple[str, str], int] = defaultdict(int)
     customer_labels: dict[str, str] = {}
     voided_there: set[str] = set()
+    party_changed: dict[str, dt.datetime] = {}  # remote party id (or ours:...) -> newest change of its documents
+
+    def touch(party: str, *moments: dt.datetime | None) -> dt.datetime | None:
+        newest = max((m for m in moments if m is not None), default=None)
+        if newest is not None and (party not in party_changed or party_changed[party] < newest):
+            party_changed[party] = newest
+        return newest
+
     for entity in ENTITY_ORDER:
+        changed = _our_changes(session, entity)
         totals = result.entities.setdefault(entity, EntityTotals())
         ours = [d for d in outbound(session, mapping, entity) if (_date(d.payload) or "") <= cutoff]
         remote_ids = dict(session.execute(select(AccountingMapping.local_id, AccountingMapping.remote_id).where(
@@ -108,26 +120,33 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
                 vendor = _remote_id(session, provider, "vendor", p["vendor_id"]) or f"ours:vendor:{p['vendor_id']}"
                 ap_ours[(vendor, p["currency"])] += amount if entity == "bill" else -amount
             remote = theirs.get(remote_id) if remote_id else None
+            party = _party(session, provider, entity, p)
+            when = touch(party, changed.get(doc.local_id), remote.changed_at if remote else None) \
+                if party else _newest(changed.get(doc.local_id), remote.changed_at if remote else None)
             if remote is None:
-                result.differences.append(Difference(entity, "missing", doc.label, str(amount), None))
+                result.differences.append(Difference(entity, "missing", doc.label, str(amount), None, when))
                 continue
             matched.add(remote.remote_id)
             if entity in NAME_LISTS:
                 continue
             if remote.currency != p["currency"]:
-                result.differences.append(Difference(entity, "currency", doc.label, p["currency"], remote.currency))
+                result.differences.append(Difference(entity, "currency", doc.label, p["currency"], remote.currency,
+                                                     when))
             if voided != (remote.status == "voided"):
                 result.differences.append(Difference(entity, "status", doc.label, "voided" if voided else "valid",
-                                                     remote.status))
+                                                     remote.status, when))
             elif not voided and remote.total_minor != amount:
-                result.differences.append(Difference(entity, "amount", doc.label, str(amount), str(remote.total_minor)))
+                result.differences.append(Difference(entity, "amount", doc.label, str(amount),
+                                                     str(remote.total_minor), when))
         for remote in theirs.values():
             totals.theirs_count += 1
             if remote.status != "voided" and entity not in NAME_LISTS:
                 _add(totals.theirs_total, remote.currency, remote.total_minor)
+            if remote.customer_remote_id:
+                touch(remote.customer_remote_id, remote.changed_at)
             if remote.remote_id not in matched:
                 result.differences.append(Difference(entity, "unknown", remote.number or remote.remote_id, None,
-                                                     str(remote.total_minor)))
+                                                     str(remote.total_minor), remote.changed_at))
             if entity == "invoice" and remote.status == "voided":
                 voided_there.add(remote.remote_id)
             if (entity == "payment" and remote.customer_remote_id
@@ -146,14 +165,14 @@ def reconcile_sync(session: Session, client: AccountingClient, mapping: Provider
         result.receivables.append((label, key[1], ours_ar, theirs_ar))
         if ours_ar != theirs_ar:
             result.differences.append(Difference("receivable", "receivable", f"{label} {key[1]}",
-                                                 str(ours_ar), str(theirs_ar)))
+                                                 str(ours_ar), str(theirs_ar), party_changed.get(key[0])))
     for key in sorted(set(ap_ours) | set(ap_theirs)):
         ours_ap, theirs_ap = ap_ours.get(key, 0), ap_theirs.get(key, 0)
         label = customer_labels.get(key[0], key[0])
         result.payables.append((label, key[1], ours_ap, theirs_ap))
         if ours_ap != theirs_ap:
             result.differences.append(Difference("payable", "payable", f"{label} {key[1]}",
-                                                 str(ours_ap), str(theirs_ap)))
+                                                 str(ours_ap), str(theirs_ap), party_changed.get(key[0])))
     return result
 
 
@@ -165,3 +184,29 @@ def _remote_id(session: Session, provider: str, entity: str, local_id: int) -> s
     return session.scalar(select(AccountingMapping.remote_id).where(
         AccountingMapping.provider == provider, AccountingMapping.entity == entity,
         AccountingMapping.local_id == local_id))
+
+
+_MODELS = {"customer": "Agency", "invoice": "Invoice", "credit_note": "Invoice", "payment": "Payment",
+           "vendor": "Supplier", "bill": "SupplierPayout", "bill_payment": "SupplierPayout"}
+
+
+def _our_changes(session: Session, entity: str) -> dict[int, dt.datetime]:
+    """Our document id -> when we last changed it (its row's updated_at, UTC)."""
+    from tourstack.db import models
+
+    model = getattr(models, _MODELS[entity])
+    return {i: (t if t.tzinfo else t.replace(tzinfo=dt.UTC)) for i, t in session.execute(
+        select(model.id, model.updated_at)).tuples() if t is not None}
+
+
+def _party(session: Session, provider: str, entity: str, payload: dict) -> str | None:
+    """The remote id (or ours:...) of the customer or vendor a document belongs to."""
+    for kind in ("customer", "vendor"):
+        if f"{kind}_id" in payload:
+            local = payload[f"{kind}_id"]
+            return _remote_id(session, provider, kind, local) or f"ours:{kind}:{local}"
+    return None
+
+
+def _newest(*moments: dt.datetime | None) -> dt.datetime | None:
+    return max((m for m in moments if m is not None), default=None)

@@ -263,20 +263,27 @@ class XeroSync:
         currency = self._currency(r)
         status = getattr(r, "status", None)
         status = STATUSES.get(str(getattr(status, "value", status)), None) if status is not None else None
+        changed = _utc(getattr(r, "updated_date_utc", None))
         if entity in ("customer", "vendor"):
-            return RemoteDoc(entity, str(r.contact_id), r.name, None, currency, 0)
+            return RemoteDoc(entity, str(r.contact_id), r.name, None, currency, 0, changed_at=changed)
         if entity in ("payment", "bill_payment"):
             return RemoteDoc(entity, str(r.payment_id), r.reference,
                              str(r.invoice.contact.contact_id) if r.invoice and r.invoice.contact else None,
                              currency, minor(r.amount, currency), status=status,
                              invoice_remote_ids=(str(r.invoice.invoice_id),) if r.invoice else (),
-                             paid_on=r.date.isoformat() if r.date else None)
+                             paid_on=r.date.isoformat() if r.date else None, changed_at=changed)
         number = getattr(r, "invoice_number", None) or getattr(r, "credit_note_number", None)
         due = getattr(r, "amount_due", None)
         return RemoteDoc(entity, self._id(entity, r), number, str(r.contact.contact_id) if r.contact else None,
                          currency, minor(r.total, currency),
                          balance_minor=minor(due, currency) if due is not None else None, status=status,
-                         version=r.updated_date_utc.isoformat() if r.updated_date_utc else None)
+                         version=r.updated_date_utc.isoformat() if r.updated_date_utc else None, changed_at=changed)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _on_side(entity: str, r) -> bool:  # noqa: ANN001
