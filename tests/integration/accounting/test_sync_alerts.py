@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.integration.accounting.test_sync_payables import _payouts, world  # noqa: F401 (the fixture)
 from tourstack.accounting.sync import run_sync
 from tourstack.accounting.sync_alerts import aged_differences, announce
 from tourstack.accounting.sync_report import reconcile_sync
-from tourstack.db.models import OutboxMessage
+from tourstack.db.models import OutboxMessage, SupplierPayout
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("accounting_fakes")]
 
@@ -27,6 +27,9 @@ def _alerts(sessions) -> int:
 def test_a_difference_older_than_an_hour_alerts_once_per_firing(world, sessions):  # noqa: F811
     client, mapping, side = world
     run_sync(sessions, client(), mapping)
+    with sessions() as session:  # our side last changed days ago (the demo dates some changes later today)
+        session.execute(update(SupplierPayout).values(updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3)))
+        session.commit()
     paid = _payouts(sessions, "paid")[0]
     bill = next(b for b in side.bills() if side.number(b) == f"SPO-{paid.id:06d}")
     side.set_balance(bill, "5.00")  # a person changed it there just now

@@ -60,6 +60,9 @@ def test_dry_run_then_sync_then_the_sync_report(book_url, tmp_path, monkeypatch)
             assert "differences: 0" in report.output
             assert "payable: vendor,currency,ours_minor,theirs_minor" in report.output
             _the_same_report_over_the_api(settings, sessions, report.output, monkeypatch)
+            monkeypatch.setenv("TOURSTACK_QUICKBOOKS_API_URL", server.url)
+            get_settings.cache_clear()
+            _an_aged_difference_alerts_once_through_the_dagster_check(fake, book_url)
 
             assert "no open conflicts" in runner.invoke(cli, ["accounting", "conflicts"]).output
             refused = runner.invoke(cli, ["accounting", "conflicts", "--resolve", "99", "--keep", "ours"])
@@ -119,3 +122,54 @@ def _the_same_report_over_the_api(settings, sessions, cli_output: str, monkeypat
     with TestClient(create_app(settings=get_settings(), sessionmaker=sessions)) as client:
         down = client.get("/api/v1/accounting/quickbooks/sync-report", headers=headers)
     assert down.status_code == 502 and down.json()["type"].endswith("accounting-provider-unavailable")
+
+
+def _an_aged_difference_alerts_once_through_the_dagster_check(fake, book_url: str) -> None:
+    import datetime as dt
+
+    from dagster import build_asset_check_context
+    from sqlalchemy import func, select, update
+
+    from orchestration.defs.accounting.sync_check import accounting_sync_differences
+    from orchestration.defs.resources import OperationalDatabase
+    from orchestration.defs.services import MessagingResource
+    from tourstack.db.models import OutboxMessage, SupplierPayout
+
+    def check():
+        context = build_asset_check_context(resources={"operational_db": OperationalDatabase(url=book_url),
+                                                       "messaging": MessagingResource()})
+        return accounting_sync_differences(context)
+
+    def alerts() -> int:
+        engine = make_engine(book_url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                return session.scalar(select(func.count()).select_from(OutboxMessage)
+                                      .where(OutboxMessage.event_type == "system.alert"))
+        finally:
+            engine.dispose()
+
+    clean = check()
+    assert clean.passed and alerts() == 0
+    bill = fake.all("Bill")[0]
+    fake.edit("Bill", bill["Id"], Balance="1.00")  # edited there by hand
+    young = check()  # a moment ago: the next sync may still explain it
+    assert young.passed and young.metadata["quickbooks_differences"].value == 1
+    assert young.metadata["quickbooks_older_than_an_hour"].value == 0
+    two_hours_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).isoformat()
+    for records in fake.records.values():  # as if the sync and that edit were two hours back
+        for record in records.values():
+            record["MetaData"]["LastUpdatedTime"] = two_hours_ago
+    engine = make_engine(book_url)
+    try:  # and our payouts last changed before that (the demo dates some changes later today)
+        with make_sessionmaker(engine)() as session:
+            session.execute(update(SupplierPayout).values(updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3)))
+            session.commit()
+    finally:
+        engine.dispose()
+    firing = check()
+    assert not firing.passed and firing.metadata["quickbooks_older_than_an_hour"].value == 1
+    queued = alerts()
+    assert queued >= 1  # one per route of system.alert
+    again = check()  # the next hourly run: the same firing, nothing new
+    assert not again.passed and alerts() == queued
