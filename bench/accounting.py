@@ -61,7 +61,7 @@ def _fill_mappings(directory: Path, url: str, provider: str) -> None:
 def _remote_numbers(fake, provider: str) -> list[str]:
     if provider == "quickbooks":
         return [r["DocNumber"] for r in fake.all("Invoice")]
-    return [r["InvoiceNumber"] for r in fake.all("Invoices")]
+    return [r["InvoiceNumber"] for r in fake.invoices()]
 
 
 def _open_errors(sessions) -> list[str]:  # noqa: ANN001

@@ -145,7 +145,7 @@ def _settings_sessions(database_url: str | None):
 
 @accounting_app.command()
 def sync(provider: list[str] = typer.Option(["quickbooks", "xero"], help="quickbooks and/or xero"),
-         entity: list[str] = typer.Option(None, help="customer, invoice, credit_note, payment (default: all)"),
+         entity: list[str] = typer.Option(None, help="customer, invoice, credit_note, payment, vendor, bill, bill_payment (default: all)"),
          dry_run: bool = typer.Option(False, "--dry-run", help="list what would be sent; send nothing"),
          database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
     """Push new and changed documents to each connected provider (a provider not connected is

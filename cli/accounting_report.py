@@ -1,8 +1,9 @@
 """`tourstack report finance accounting-sync --provider P --as-of D`: our books against what
 QuickBooks or Xero holds (tourstack.accounting.sync_report), read back through the SDK.
 
-Prints, per entity, counts and totals ours and theirs, every difference, and the receivable per
-customer tied out; exits 1 while any difference remains (so a cron can alert on it).
+Prints, per entity, counts and totals ours and theirs, every difference, the receivable per
+customer and the payable per vendor tied out (the same content as
+`GET /api/v1/accounting/{provider}/sync-report`); exits 1 while any difference remains (so a cron can alert on it).
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def accounting_sync_report(provider: str | None, as_of: str | None, database_url
     console.print("receivable: customer,currency,ours_minor,theirs_minor", highlight=False)
     for customer, currency, ours, theirs in result.receivables:
         console.print(escape(f"{customer},{currency},{ours},{theirs}"), highlight=False)
+    console.print("payable: vendor,currency,ours_minor,theirs_minor", highlight=False)
+    for vendor, currency, ours, theirs in result.payables:
+        console.print(escape(f"{vendor},{currency},{ours},{theirs}"), highlight=False)
     console.print(f"differences: {len(result.differences)}", highlight=False)
     for d in result.differences:
         console.print(escape(f"  {d.entity} {d.kind} {d.label}: ours {d.ours} theirs {d.theirs}"), highlight=False)

@@ -1,5 +1,5 @@
 """Accounting sync: connection states and connecting a company (staff only), the OAuth callback,
-and the providers' webhooks.
+the providers' webhooks, the error and conflict queues and the sync reconciliation report.
 
 The callback and the webhooks are the public routes. Webhooks are authorised by the provider's
 HMAC signature of the body (tourstack.accounting.webhooks). The callback: the provider's consent page redirects the person's browser
@@ -12,11 +12,21 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Literal
 
+import datetime as dt
+
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanManageAccounting, CanReadAccounting, SessionDep, SettingsDep
-from api.schemas.accounting import ConflictOut, ConflictResolveIn, ConnectionOut, ConsentOut, SyncErrorOut
+from api.problems import ApiProblem
+from api.schemas.accounting import (
+    ConflictOut,
+    ConflictResolveIn,
+    ConnectionOut,
+    ConsentOut,
+    SyncErrorOut,
+    SyncReportOut,
+)
 from api.schemas.common import DbId, problem_responses
 from tourstack.accounting import (
     begin_connect,
@@ -25,6 +35,7 @@ from tourstack.accounting import (
     finish_connect,
     oauth_app_from_settings,
 )
+from tourstack.accounting.errors import ProviderUnavailable
 
 router = APIRouter(prefix="/accounting", tags=["accounting"])
 log = logging.getLogger("api.accounting")
@@ -124,3 +135,37 @@ def post_resolve_conflict(session: SessionDep, principal: CanManageAccounting, c
     log.info("accounting conflict resolved", extra={"conflict_id": conflict_id, "keep": body.keep,
                                                     "key_id": principal.key_id})
     return ConflictOut.model_validate(row)
+
+
+@router.get("/{provider}/sync-report", response_model=SyncReportOut,
+            responses={**problem_responses(401, 403, 409, 422, 502)})
+def get_sync_report(request: Request, settings: SettingsDep, _: CanReadAccounting, provider: Provider,
+                    as_of: Annotated[dt.date | None, Query(description="YYYY-MM-DD; default today")] = None,
+                    ) -> SyncReportOut:
+    """The sync reconciliation (`tourstack report finance accounting-sync`) as JSON: counts,
+    totals, differences, the receivable per customer and the payable per vendor. 409 when the
+    provider is not connected (or its app not configured), 422 for a broken mapping file, 502
+    when the provider cannot be read (down, rate limit exhausted, or it refused the read)."""
+    from tourstack.accounting import NotConnected
+    from tourstack.accounting.errors import AccountingError
+    from tourstack.accounting.mappings import load_mapping
+    from tourstack.accounting.runner import build_client, is_connected
+    from tourstack.accounting.sync_report import reconcile_sync
+    from tourstack.errors import DomainError
+
+    sessions = request.app.state.database.sessionmaker
+    if not is_connected(sessions, provider):
+        raise NotConnected(f"{provider} is not connected (`tourstack accounting connect {provider}`)")
+    mapping = load_mapping(provider, settings.accounting_mappings_dir)
+    client = build_client(settings, sessions, provider)
+    try:
+        with sessions() as session:
+            result = reconcile_sync(session, client, mapping, as_of or dt.date.today())
+    except AccountingError as exc:
+        if isinstance(exc, DomainError) and not isinstance(exc, ProviderUnavailable):
+            raise
+        log.warning("accounting sync report: provider unreadable", extra={"provider": provider,
+                                                                        "error": type(exc).__name__})
+        raise ApiProblem(502, f"{provider} could not be read: {exc}", slug="accounting-provider-unavailable",
+                         title="Accounting provider unavailable") from None
+    return SyncReportOut.of(result)

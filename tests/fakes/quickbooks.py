@@ -16,7 +16,12 @@ Accounting API v3 subset the sync uses, answering as Intuit documents it.
   500 per realm and minute).
 - Payments link invoices (several, partial; never a voided one, never above its balance; a
   payment without links is an unapplied credit): each linked invoice's Balance drops and its
-  SyncToken moves, as in QuickBooks. `edit(...)` and `record_payment(...)` are a person
+  SyncToken moves, as in QuickBooks.
+- The payable side: `vendor`, `bill` (TotalAmt the sum of its AccountBasedExpenseLineDetail
+  lines, Balance = TotalAmt), `billpayment` (PayType Check needs `CheckPayment.BankAccountRef`;
+  each linked Bill's Balance drops and its SyncToken moves; above the Bill's Balance, or a Bill
+  that does not exist, is fault 6000). Display names are unique across customers and vendors
+  (6240), as in QuickBooks. `edit(...)` and `record_payment(...)` are a person
   working in the QuickBooks UI.
 """
 
@@ -42,7 +47,10 @@ from tests.fakes.oauth2 import TokenAuthority
 
 TOKEN_PATH = "/oauth2/v1/tokens/bearer"
 API_PREFIX = "/v3"
-ENTITIES = {"customer": "Customer", "invoice": "Invoice", "creditmemo": "CreditMemo", "payment": "Payment"}
+ENTITIES = {"customer": "Customer", "invoice": "Invoice", "creditmemo": "CreditMemo", "payment": "Payment",
+            "vendor": "Vendor", "bill": "Bill", "billpayment": "BillPayment"}
+LINE_DETAILS = ("SalesItemLineDetail", "AccountBasedExpenseLineDetail")
+NAMED = ("Customer", "Vendor")  # QuickBooks keeps display names unique across these lists
 
 
 def _fault(code: str, message: str, detail: str, kind: str = "ValidationFault", status: int = 400) -> JSONResponse:
@@ -88,7 +96,7 @@ class FakeQuickBooks:
             record.update(fields)
             self._bump(record)
             if "Line" in fields:
-                self._totals(record)
+                self._totals(entity, record)
             return record
 
     def record_payment(self, customer_id: str, links: list[tuple[str, Decimal]], currency: str = "INR",
@@ -172,7 +180,7 @@ class FakeQuickBooks:
                 keep = {k: record[k] for k in ("Id", "MetaData", "Balance") if k in record}
                 record.clear()
                 record.update({**body, **keep})
-            self._totals(record)
+            self._totals(name, record)
             self._bump(record)
             return JSONResponse({name: self._public(record), "time": _now()})
         problem = self._validate(name, body, None)
@@ -193,8 +201,24 @@ class FakeQuickBooks:
                         return _fault("6000", "A business validation error has occurred while processing your "
                                       "request", "Business Validation Error: The amount applied exceeds the "
                                       "open balance of the transaction.")
-        if name == "Customer" and "DisplayName" in body:
-            if any(c["DisplayName"] == body["DisplayName"] and c is not current for c in self.records[name].values()):
+        if name == "BillPayment":
+            if body.get("PayType") == "Check" and not ((body.get("CheckPayment") or {}).get("BankAccountRef") or {}).get("value"):
+                return _fault("2020", "Required param missing, need to supply the required value for the API",
+                              "Required parameter CheckPayment.BankAccountRef is missing in the request")
+            for line in body.get("Line", []):
+                for link in line.get("LinkedTxn", []):
+                    bill = self.records["Bill"].get(str(link.get("TxnId")))
+                    if bill is None or link.get("TxnType") != "Bill":
+                        return _fault("6000", "A business validation error has occurred while processing your "
+                                      "request", "Business Validation Error: The transaction you are linking to "
+                                      "does not exist.")
+                    if _dec(line.get("Amount")) > _dec(bill.get("Balance")):
+                        return _fault("6000", "A business validation error has occurred while processing your "
+                                      "request", "Business Validation Error: The amount applied exceeds the "
+                                      "open balance of the bill.")
+        if name in NAMED and "DisplayName" in body:
+            if any(c["DisplayName"] == body["DisplayName"] and c is not current
+                   for named in NAMED for c in self.records[named].values()):
                 return _fault("6240", "Duplicate Name Exists Error",
                               f"The name supplied already exists. : {body['DisplayName']}")
         if name in ("Invoice", "CreditMemo"):
@@ -220,8 +244,8 @@ class FakeQuickBooks:
         record["Id"] = str(next(self._ids))
         record["SyncToken"] = "-1"
         record["MetaData"] = {"CreateTime": _now()}
-        self._totals(record)
-        if name in ("Invoice", "CreditMemo"):
+        self._totals(name, record)
+        if name in ("Invoice", "CreditMemo", "Bill"):
             record["Balance"] = record["TotalAmt"]
         if name == "Payment":
             for line in record.get("Line", []):
@@ -230,6 +254,12 @@ class FakeQuickBooks:
                     if invoice is not None:
                         invoice["Balance"] = str(_dec(invoice["Balance"]) - _dec(line["Amount"]))
                         self._bump(invoice)
+        if name == "BillPayment":
+            for line in record.get("Line", []):
+                for link in line.get("LinkedTxn", []):
+                    bill = self.records["Bill"][str(link["TxnId"])]
+                    bill["Balance"] = str(_dec(bill["Balance"]) - _dec(line["Amount"]))
+                    self._bump(bill)
         self._bump(record)
         self.records[name][record["Id"]] = record
         return record
@@ -245,13 +275,11 @@ class FakeQuickBooks:
         return JSONResponse({name: self._public(record), "time": _now()})
 
     @staticmethod
-    def _totals(record: dict) -> None:
-        if "Line" not in record:
-            return
-        if "DocNumber" not in record and "TxnTaxDetail" not in record:
-            return  # a payment (or customer): TotalAmt is what was sent
+    def _totals(name: str, record: dict) -> None:
+        if "Line" not in record or name not in ("Invoice", "CreditMemo", "Bill"):
+            return  # a payment, bill payment (or a name list): TotalAmt is what was sent
         net = sum((_dec(line.get("Amount")) for line in record["Line"]
-                   if line.get("DetailType") == "SalesItemLineDetail"), Decimal(0))
+                   if line.get("DetailType") in LINE_DETAILS), Decimal(0))
         tax = _dec((record.get("TxnTaxDetail") or {}).get("TotalTax"))
         record["TotalAmt"] = str(net + tax)
 

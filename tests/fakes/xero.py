@@ -4,16 +4,18 @@ and the Accounting API subset the sync uses (`/api.xro/2.0`), answering as Xero 
 - Token requests authenticate with HTTP Basic (the code exchange) or the client id and secret in
   the form (how `xero-python`'s TokenApi refreshes). Access tokens last 30 minutes, refresh
   tokens rotate. Every API call wants a live bearer token (401 otherwise) and `xero-tenant-id`.
-- Contacts, Invoices (ACCREC), CreditNotes: PUT creates, POST `/{Entity}/{id}` updates, GET
+- Contacts (customers and suppliers: `IsSupplier`), Invoices (ACCREC and ACCPAY bills), CreditNotes: PUT creates, POST `/{Entity}/{id}` updates, GET
   lists (paged by 100, `If-Modified-Since` filters on UpdatedDateUTC) or reads one. Payments:
   PUT creates (one invoice each; several in one request), reducing the invoice's AmountDue and
-  moving its UpdatedDateUTC; a fully paid invoice turns PAID.
+  moving its UpdatedDateUTC; a fully paid invoice turns PAID. A payment against an ACCPAY bill is
+  an ACCPAYPAYMENT and drops the bill's AmountDue the same way.
 - `Idempotency-Key`: a repeated key gets the first answer again without doing the work twice.
 - 429 with `Retry-After` and `X-Rate-Limit-Problem: minute` (scripted with `throttle(n)`, or
   past `per_minute` calls a minute: Xero's 60 per tenant).
 - Validation errors in Xero's shape: HTTP 400, `{"ErrorNumber": 10, "Type": "ValidationException",
   "Elements": [{..., "ValidationErrors": [{"Message": ...}]}]}`, for a duplicate invoice number,
-  a tax type it does not know (`refused_tax_types`) or a line without one, a payment against an
+  a tax type it does not know (`refused_tax_types`) or a line without one (unless
+  `LineAmountTypes` is NoTax; bill numbers need not be unique, as in Xero), a payment against an
   invoice that is not AUTHORISED (voided or already paid) or above its amount due.
 - `edit(...)` and `record_payment(...)` are a person working in Xero.
 """
@@ -80,6 +82,13 @@ class FakeXero:
 
     def all(self, entity: str) -> list[dict]:
         return list(self.records[entity].values())
+
+    def invoices(self, kind: str = "ACCREC") -> list[dict]:
+        """Invoices of one side: ACCREC (sales) or ACCPAY (bills); Xero keeps both in /Invoices."""
+        return [r for r in self.records["Invoices"].values() if r.get("Type", "ACCREC") == kind]
+
+    def payments(self, kind: str = "ACCRECPAYMENT") -> list[dict]:
+        return [r for r in self.records["Payments"].values() if r.get("PaymentType") == kind]
 
     def edit(self, entity: str, record_id: str, **fields) -> dict:
         with self._lock:
@@ -179,11 +188,12 @@ class FakeXero:
                              "DateTimeUTC": _ms(dt.datetime.now(dt.UTC)), entity: done})
 
     def _validate(self, entity: str, item: dict, current: dict | None) -> str | None:
-        if entity == "Invoices" and item.get("InvoiceNumber"):
+        kind = item.get("Type") or (current or {}).get("Type")
+        if entity == "Invoices" and item.get("InvoiceNumber") and kind != "ACCPAY":
             if any(r.get("InvoiceNumber") == item["InvoiceNumber"] and r is not current and r["Status"] != "VOIDED"
-                   for r in self.records["Invoices"].values()):
+                   and r.get("Type") != "ACCPAY" for r in self.records["Invoices"].values()):
                 return "Invoice # must be unique."
-        if entity in ("Invoices", "CreditNotes"):
+        if entity in ("Invoices", "CreditNotes") and item.get("LineAmountTypes") != "NoTax":
             for line in item.get("LineItems", []):
                 tax = line.get("TaxType")
                 if not tax or tax in self.refused_tax_types:
@@ -219,8 +229,10 @@ class FakeXero:
 
     def _payment(self, item: dict) -> dict:
         invoice = self.records["Invoices"][item["Invoice"]["InvoiceID"]]
-        record = {**item, "PaymentID": str(uuid.uuid4()), "Status": "AUTHORISED", "PaymentType": "ACCRECPAYMENT",
+        kind = "ACCPAYPAYMENT" if invoice.get("Type") == "ACCPAY" else "ACCRECPAYMENT"
+        record = {**item, "PaymentID": str(uuid.uuid4()), "Status": "AUTHORISED", "PaymentType": kind,
                   "Invoice": {"InvoiceID": invoice["InvoiceID"], "InvoiceNumber": invoice.get("InvoiceNumber"),
+                              "Type": invoice.get("Type"),
                               "Contact": invoice.get("Contact"), "CurrencyCode": invoice.get("CurrencyCode")}}
         invoice["AmountDue"] = str(_dec(invoice["AmountDue"]) - _dec(item["Amount"]))
         invoice["AmountPaid"] = str(_dec(invoice.get("AmountPaid")) + _dec(item["Amount"]))

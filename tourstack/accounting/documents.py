@@ -10,7 +10,9 @@ equals the mapping's `last_pushed_hash` has nothing new to send.
 A document the mapping files cannot express (a tax key or account without a provider id) or
 without a booked rate carries `problems` instead of being sent: the sync queues them as errors.
 Order matters to the providers (an invoice names its customer, a payment its invoices), so
-`ENTITY_ORDER` is customers, invoices, credit notes, payments.
+`ENTITY_ORDER` is customers, invoices, credit notes, payments, then the payable side
+(tourstack.accounting.payables): vendors, bills (a bill names its vendor), bill payments (a
+payment names its bill).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from tourstack.money import Money
 
 HOME_CURRENCY = "INR"
 _RATE_QUANTUM = Decimal("0.000001")
-ENTITY_ORDER = ("customer", "invoice", "credit_note", "payment")
+ENTITY_ORDER = ("customer", "invoice", "credit_note", "payment", "vendor", "bill", "bill_payment")
 SENT_INVOICE_STATUSES = ("issued", "partially_paid", "paid", "void")
 REVENUE_ACCOUNT = "4000"
 RECEIVABLE_ACCOUNT = "1200"
@@ -183,4 +185,9 @@ def outbound(session: Session, mapping: ProviderMapping, entity: str) -> list[Ou
         return invoices(session, mapping, entity)
     if entity == "payment":
         return payments(session, mapping)
+    if entity in ("vendor", "bill", "bill_payment"):
+        from tourstack.accounting import payables
+
+        return {"vendor": payables.vendors, "bill": payables.bills,
+                "bill_payment": payables.bill_payments}[entity](session, mapping)
     raise ValueError(f"unknown entity {entity!r}; known: {', '.join(ENTITY_ORDER)}")

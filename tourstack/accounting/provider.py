@@ -10,6 +10,7 @@ adapters, since each SDK reports them differently.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -43,14 +44,15 @@ class RemoteDoc:
     paid_on: str | None = None
     version: str | None = None
     extra: dict = field(default_factory=dict)
+    changed_at: dt.datetime | None = None  # when the provider last changed it (UTC)
 
 
 @dataclass
 class References:
     """Provider ids of what a document points at, resolved from the mapping table."""
 
-    customer: str | None = None
-    invoices: dict[int, str] = field(default_factory=dict)  # our invoice id -> remote id
+    customer: str | None = None  # the customer, or for a bill and its payment the vendor
+    invoices: dict[int, str] = field(default_factory=dict)  # our invoice (bill: payout) id -> remote id
     credited: str | None = None
 
 

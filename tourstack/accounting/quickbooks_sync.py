@@ -1,7 +1,9 @@
 """QuickBooks Online through the official `python-quickbooks` SDK: the adapter of the sync.
 
 Customers, Invoices, CreditMemos and Payments (linked to the invoices they settle, partly or
-wholly, several per payment). Creates carry the mapping's idempotency key as `requestid`
+wholly, several per payment); on the payable side Vendors, Bills (expense lines on the mapped
+cost-of-tours account, the mapped accounts-payable account) and BillPayments (PayType Check,
+`CheckPayment.BankAccountRef` our bank account of the payout's currency, linked to the Bill). Creates carry the mapping's idempotency key as `requestid`
 (Intuit replays the first answer for a repeated id); updates are sparse (`"sparse": true`)
 with the SyncToken we hold, so an edited invoice stays the same QuickBooks document.
 
@@ -42,8 +44,10 @@ from tourstack.accounting.provider import (
 from tourstack.accounting.quickbooks_oauth import QuickBooksOAuth
 
 MINOR_VERSION = 75
-OBJECTS = {"customer": "Customer", "invoice": "Invoice", "credit_note": "CreditMemo", "payment": "Payment"}
+OBJECTS = {"customer": "Customer", "invoice": "Invoice", "credit_note": "CreditMemo", "payment": "Payment",
+           "vendor": "Vendor", "bill": "Bill", "bill_payment": "BillPayment"}
 PAGE = 1000  # QuickBooks' largest query page
+LINE_DETAILS = ("SalesItemLineDetail", "AccountBasedExpenseLineDetail")
 
 
 class _RecordingQuickBooks(QuickBooks):
@@ -173,6 +177,8 @@ class QuickBooksSync:
                 body["PrimaryPhone"] = {"FreeFormNumber": p["phone"]}
             return body
         currency = p["currency"]
+        if entity in ("vendor", "bill", "bill_payment"):
+            return _payable_body(entity, p, refs)
         if entity == "payment":
             return {"CustomerRef": {"value": refs.customer}, "CurrencyRef": {"value": currency},
                     "TotalAmt": major(p["amount_minor"], currency), "ExchangeRate": p["fx_rate"],
@@ -199,15 +205,16 @@ class QuickBooksSync:
     @staticmethod
     def _content(entity: str, r: dict) -> dict:
         currency = (r.get("CurrencyRef") or {}).get("value") or "INR"
-        if entity == "customer":
+        if entity in ("customer", "vendor"):
             return {"name": r.get("DisplayName"), "email": (r.get("PrimaryEmailAddr") or {}).get("Address")}
-        if entity == "payment":
+        if entity in ("payment", "bill_payment"):
             return {"total": minor(r.get("TotalAmt"), currency), "currency": currency,
                     "links": sorted(str(t["TxnId"]) for line in r.get("Line", []) for t in line.get("LinkedTxn", []))}
-        return {"number": r.get("DocNumber"), "customer": (r.get("CustomerRef") or {}).get("value"),
+        party = (r.get("VendorRef") if entity == "bill" else r.get("CustomerRef")) or {}
+        return {"number": r.get("DocNumber"), "customer": party.get("value"),
                 "currency": currency, "total": minor(r.get("TotalAmt"), currency), "rate": str(r.get("ExchangeRate")),
                 "lines": [(line.get("Description"), minor(line.get("Amount"), currency)) for line in r.get("Line", [])
-                          if line.get("DetailType") == "SalesItemLineDetail"]}
+                          if line.get("DetailType") in LINE_DETAILS]}
 
     def _ref(self, entity: str, record: dict) -> RemoteRef:
         return RemoteRef(str(record["Id"]), str(record.get("SyncToken")), content_hash(self._content(entity, record)))
@@ -219,9 +226,55 @@ class QuickBooksSync:
         balance = minor(r.get("Balance"), currency) if "Balance" in r else None
         status = "voided" if voided else ("paid" if balance == 0 else "open") if balance is not None else None
         links = tuple(str(t["TxnId"]) for line in r.get("Line", []) for t in line.get("LinkedTxn", []))
+        party = r.get("VendorRef") or r.get("CustomerRef") or {}
         return RemoteDoc(entity=entity, remote_id=str(r["Id"]),
-                         number=r.get("DisplayName") if entity == "customer" else r.get("DocNumber"),
-                         customer_remote_id=(r.get("CustomerRef") or {}).get("value"), currency=currency,
+                         number=r.get("DisplayName") if entity in ("customer", "vendor") else r.get("DocNumber"),
+                         customer_remote_id=party.get("value"), currency=currency,
                          total_minor=minor(r.get("TotalAmt"), currency), balance_minor=balance, status=status,
-                         invoice_remote_ids=links if entity == "payment" else (), paid_on=r.get("TxnDate"),
-                         version=str(r.get("SyncToken")))
+                         invoice_remote_ids=links if entity in ("payment", "bill_payment") else (),
+                         paid_on=r.get("TxnDate"),
+                         version=str(r.get("SyncToken")), changed_at=_changed_at(r))
+
+
+def _payable_body(entity: str, p: dict, refs: References) -> dict:
+    """Vendor, Bill and BillPayment bodies. Bills carry no tax (GlobalTaxCalculation
+    NotApplicable): our books record supplier costs without input tax."""
+    if entity == "vendor":
+        body = {"DisplayName": p["name"], "CompanyName": p["name"], "CurrencyRef": {"value": p["currency"]},
+                "PrimaryEmailAddr": {"Address": p["email"]}, "PrintOnCheckName": p["name"][:100]}
+        if p.get("phone"):
+            body["PrimaryPhone"] = {"FreeFormNumber": p["phone"]}
+        return body
+    currency = p["currency"]
+    if entity == "bill_payment":
+        return {"VendorRef": {"value": refs.customer}, "CurrencyRef": {"value": currency}, "PayType": "Check",
+                "CheckPayment": {"BankAccountRef": {"value": p["bank_account"]}},
+                "TotalAmt": major(p["amount_minor"], currency), "ExchangeRate": p["fx_rate"],
+                "TxnDate": p["paid_on"], "DocNumber": p["reference"][:21],
+                "PrivateNote": f"Tourstack supplier payout {p['reference']}; paid at 1 {currency} = {p['fx_rate']} "
+                               f"INR ({p['fx_rate_date']})",
+                "Line": [{"Amount": major(a["amount_minor"], currency),
+                          "LinkedTxn": [{"TxnId": refs.invoices[a["bill_id"]], "TxnType": "Bill"}]}
+                         for a in p["allocations"]]}
+    body = {"DocNumber": p["number"], "TxnDate": p["issued_on"], "DueDate": p["due_on"],
+            "VendorRef": {"value": refs.customer}, "CurrencyRef": {"value": currency},
+            "ExchangeRate": p["fx_rate"], "GlobalTaxCalculation": "NotApplicable",
+            "PrivateNote": f"Tourstack {p['number']}, services {p['period']}; booked at 1 {currency} = "
+                           f"{p['fx_rate']} INR ({p['fx_rate_date']}, {p['fx_source']})",
+            "Line": [{"LineNum": line["number"], "Description": line["description"],
+                      "Amount": major(line["amount_minor"], currency), "DetailType": "AccountBasedExpenseLineDetail",
+                      "AccountBasedExpenseLineDetail": {"AccountRef": {"value": line["account"]}}}
+                     for line in p["lines"]]}
+    if p.get("payable_account"):
+        body["APAccountRef"] = {"value": p["payable_account"]}
+    return body
+
+
+def _changed_at(record: dict) -> dt.datetime | None:
+    """MetaData.LastUpdatedTime (ISO 8601 with an offset, e.g. 2026-12-01T10:00:00-08:00), in UTC."""
+    text = (record.get("MetaData") or {}).get("LastUpdatedTime")
+    try:
+        moment = dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC) if moment else None

@@ -1,6 +1,7 @@
 """The outbound sync, provider-neutral: push what is new or changed, never twice.
 
-For each entity in order (customers, invoices, credit notes, payments) and each document:
+For each entity in order (customers, invoices, credit notes, payments, vendors, bills, bill
+payments) and each document:
 
 1. Its payload digest equals the mapping's `last_pushed_hash`: nothing to do.
 2. Not yet created: the mapping row with a deterministic idempotency key is written and
@@ -239,19 +240,21 @@ def _references(session: Session, provider: str, doc: Outbound) -> tuple[Referen
             AccountingMapping.local_id == local_id))
 
     refs = References()
-    if doc.entity == "customer":
+    if doc.entity in ("customer", "vendor"):
         return refs, None
-    refs.customer = remote("customer", doc.payload["customer_id"])
+    party = "vendor" if doc.entity in ("bill", "bill_payment") else "customer"
+    refs.customer = remote(party, doc.payload[f"{party}_id"])
     if refs.customer is None:
-        return refs, f"customer {doc.payload['customer_id']}"
+        return refs, f"{party} {doc.payload[f'{party}_id']}"
     if doc.entity == "credit_note" and doc.payload.get("credited_invoice_id"):
         refs.credited = remote("invoice", doc.payload["credited_invoice_id"])
-    if doc.entity == "payment":
+    if doc.entity in ("payment", "bill_payment"):
+        target = "bill" if doc.entity == "bill_payment" else "invoice"
         for allocation in doc.payload["allocations"]:
-            found = remote("invoice", allocation["invoice_id"])
+            found = remote(target, allocation[f"{target}_id"])
             if found is None:
-                return refs, f"invoice {allocation['invoice_id']}"
-            refs.invoices[allocation["invoice_id"]] = found
+                return refs, f"{target} {allocation[f'{target}_id']}"
+            refs.invoices[allocation[f"{target}_id"]] = found
     return refs, None
 
 

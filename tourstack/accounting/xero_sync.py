@@ -1,7 +1,11 @@
 """Xero through the official `xero-python` SDK (`AccountingApi`): the adapter of the sync.
 
 Contacts, ACCREC Invoices, ACCRECCREDIT CreditNotes and Payments (Xero links a payment to one
-invoice; a payment split over several invoices goes out as several Payments in one request).
+invoice; a payment split over several invoices goes out as several Payments in one request);
+on the payable side supplier Contacts (`IsSupplier`), ACCPAY Invoices (bills: `LineAmountTypes`
+NoTax, each line on the mapped cost-of-tours AccountCode) and Payments against them out of our
+bank account of that currency. Xero keeps both sides in the same endpoints, so every listing is
+filtered by side (ACCREC/ACCPAY, ACCRECPAYMENT/ACCPAYPAYMENT, customer/supplier contacts).
 Creates carry the mapping's idempotency key as the `Idempotency-Key` header (Xero answers a
 repeated key with the first answer). Xero has no SyncToken: the version is `UpdatedDateUTC`,
 and an update first reads the record and raises StaleVersion when it moved since our push.
@@ -118,10 +122,10 @@ class XeroSync:
     # --- the protocol ----------------------------------------------------------------------------
     def create(self, entity: str, payload: dict, refs: References, idempotency_key: str) -> RemoteRef:
         model = self._model(entity, payload, refs)
-        if entity == "customer":
+        if entity in ("customer", "vendor"):
             answer = self._call(lambda a, t: a.create_contacts(t, Contacts(contacts=[model]),
                                                                idempotency_key=idempotency_key)).contacts[0]
-        elif entity == "invoice":
+        elif entity in ("invoice", "bill"):
             answer = self._call(lambda a, t: a.create_invoices(t, Invoices(invoices=[model]),
                                                                idempotency_key=idempotency_key)).invoices[0]
         elif entity == "credit_note":
@@ -138,9 +142,9 @@ class XeroSync:
         if version is not None and current.version != version:
             raise StaleVersion(f"Xero {entity} {remote_id} changed since our push")
         model = self._model(entity, payload, refs)
-        if entity == "customer":
+        if entity in ("customer", "vendor"):
             answer = self._call(lambda a, t: a.update_contact(t, remote_id, Contacts(contacts=[model]))).contacts[0]
-        elif entity == "invoice":
+        elif entity in ("invoice", "bill"):
             answer = self._call(lambda a, t: a.update_invoice(t, remote_id, Invoices(invoices=[model]))).invoices[0]
         elif entity == "credit_note":
             answer = self._call(lambda a, t: a.update_credit_note(
@@ -153,9 +157,9 @@ class XeroSync:
         return self._ref(entity, self._read_model(entity, remote_id))
 
     def _read_model(self, entity: str, remote_id: str):  # noqa: ANN202
-        if entity == "customer":
+        if entity in ("customer", "vendor"):
             return self._call(lambda a, t: a.get_contact(t, remote_id)).contacts[0]
-        if entity == "invoice":
+        if entity in ("invoice", "bill"):
             return self._call(lambda a, t: a.get_invoice(t, remote_id)).invoices[0]
         if entity == "credit_note":
             return self._call(lambda a, t: a.get_credit_note(t, remote_id)).credit_notes[0]
@@ -165,16 +169,15 @@ class XeroSync:
         out, page = [], 1
         while True:
             extra = {"if_modified_since": since} if since else {}
-            if entity == "customer":
+            if entity in ("customer", "vendor"):
                 rows = self._call(lambda a, t, p=page: a.get_contacts(t, page=p, **extra)).contacts
-            elif entity == "invoice":
-                rows = [r for r in self._call(lambda a, t, p=page: a.get_invoices(t, page=p, **extra)).invoices
-                        if str(getattr(r.type, "value", r.type)) == "ACCREC"]
+            elif entity in ("invoice", "bill"):
+                rows = self._call(lambda a, t, p=page: a.get_invoices(t, page=p, **extra)).invoices
             elif entity == "credit_note":
                 rows = self._call(lambda a, t, p=page: a.get_credit_notes(t, page=p, **extra)).credit_notes
             else:
                 rows = self._call(lambda a, t, p=page: a.get_payments(t, page=p, **extra)).payments
-            out += [self._doc(entity, r) for r in rows or []]
+            out += [self._doc(entity, r) for r in rows or [] if _on_side(entity, r)]
             if len(rows or []) < 100:
                 return out
             page += 1
@@ -189,8 +192,26 @@ class XeroSync:
         if entity == "customer":
             return Contact(name=p["name"], account_number=p["code"], email_address=p["email"],
                            default_currency=CurrencyCode(p["currency"]), tax_number=p["tax_id"], is_customer=True)
+        if entity == "vendor":
+            return Contact(name=p["name"], account_number=p["code"], email_address=p["email"],
+                           default_currency=CurrencyCode(p["currency"]), is_supplier=True)
         currency = p["currency"]
         rate = (Decimal(1) / Decimal(p["fx_rate"])).quantize(Decimal("0.0000000001")) if p.get("fx_rate") else None
+        if entity == "bill_payment":
+            return [Payment(invoice=Invoice(invoice_id=refs.invoices[a["bill_id"]]),
+                            account=Account(code=p["bank_account"]), date=dt.date.fromisoformat(p["paid_on"]),
+                            amount=_money(a["amount_minor"], currency), currency_rate=rate,
+                            reference=p["reference"]) for a in p["allocations"]]
+        if entity == "bill":
+            lines = [LineItem(description=line["description"], quantity=Decimal(1),
+                              unit_amount=_money(line["amount_minor"], currency),
+                              line_amount=_money(line["amount_minor"], currency), account_code=line["account"])
+                     for line in p["lines"]]
+            return Invoice(type="ACCPAY", invoice_number=p["number"], reference=f"Tourstack {p['number']} {p['period']}",
+                           contact=Contact(contact_id=refs.customer), date=dt.date.fromisoformat(p["issued_on"]),
+                           due_date=dt.date.fromisoformat(p["due_on"]), currency_code=CurrencyCode(currency),
+                           currency_rate=rate, line_amount_types=LineAmountTypes.NOTAX, line_items=lines,
+                           status="AUTHORISED")
         if entity == "payment":
             return [Payment(invoice=Invoice(invoice_id=refs.invoices[a["invoice_id"]]),
                             account=Account(code=p["deposit_account"]), date=dt.date.fromisoformat(p["paid_on"]),
@@ -213,9 +234,10 @@ class XeroSync:
 
     @staticmethod
     def _id(entity: str, r) -> str:  # noqa: ANN001
-        return str({"customer": r.contact_id if entity == "customer" else None, "invoice": getattr(r, "invoice_id", None),
-                    "credit_note": getattr(r, "credit_note_id", None),
-                    "payment": getattr(r, "payment_id", None)}[entity])
+        return str({"customer": getattr(r, "contact_id", None), "vendor": getattr(r, "contact_id", None),
+                    "invoice": getattr(r, "invoice_id", None), "bill": getattr(r, "invoice_id", None),
+                    "credit_note": getattr(r, "credit_note_id", None), "payment": getattr(r, "payment_id", None),
+                    "bill_payment": getattr(r, "payment_id", None)}[entity])
 
     @staticmethod
     def _currency(r) -> str:  # noqa: ANN001
@@ -223,10 +245,10 @@ class XeroSync:
         return str(getattr(code, "value", code) or "INR")
 
     def _content(self, entity: str, r) -> dict:  # noqa: ANN001
-        if entity == "customer":
+        if entity in ("customer", "vendor"):
             return {"name": r.name, "email": r.email_address}
         currency = self._currency(r)
-        if entity == "payment":
+        if entity in ("payment", "bill_payment"):
             return {"amount": minor(r.amount, currency), "invoice": str(r.invoice.invoice_id) if r.invoice else None}
         return {"number": getattr(r, "invoice_number", None) or getattr(r, "credit_note_number", None),
                 "contact": str(r.contact.contact_id) if r.contact else None, "currency": currency,
@@ -241,20 +263,40 @@ class XeroSync:
         currency = self._currency(r)
         status = getattr(r, "status", None)
         status = STATUSES.get(str(getattr(status, "value", status)), None) if status is not None else None
-        if entity == "customer":
-            return RemoteDoc(entity, str(r.contact_id), r.name, None, currency, 0)
-        if entity == "payment":
+        changed = _utc(getattr(r, "updated_date_utc", None))
+        if entity in ("customer", "vendor"):
+            return RemoteDoc(entity, str(r.contact_id), r.name, None, currency, 0, changed_at=changed)
+        if entity in ("payment", "bill_payment"):
             return RemoteDoc(entity, str(r.payment_id), r.reference,
                              str(r.invoice.contact.contact_id) if r.invoice and r.invoice.contact else None,
                              currency, minor(r.amount, currency), status=status,
                              invoice_remote_ids=(str(r.invoice.invoice_id),) if r.invoice else (),
-                             paid_on=r.date.isoformat() if r.date else None)
+                             paid_on=r.date.isoformat() if r.date else None, changed_at=changed)
         number = getattr(r, "invoice_number", None) or getattr(r, "credit_note_number", None)
         due = getattr(r, "amount_due", None)
         return RemoteDoc(entity, self._id(entity, r), number, str(r.contact.contact_id) if r.contact else None,
                          currency, minor(r.total, currency),
                          balance_minor=minor(due, currency) if due is not None else None, status=status,
-                         version=r.updated_date_utc.isoformat() if r.updated_date_utc else None)
+                         version=r.updated_date_utc.isoformat() if r.updated_date_utc else None, changed_at=changed)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def _on_side(entity: str, r) -> bool:  # noqa: ANN001
+    """Whether a record of Xero's shared endpoints belongs to `entity` (receivable or payable side)."""
+    if entity in ("customer", "vendor"):
+        supplier = bool(getattr(r, "is_supplier", False)) and not getattr(r, "is_customer", False)
+        return supplier == (entity == "vendor")
+    if entity in ("invoice", "bill"):
+        return str(getattr(r.type, "value", r.type)) == ("ACCPAY" if entity == "bill" else "ACCREC")
+    if entity in ("payment", "bill_payment"):
+        kind = str(getattr(r.payment_type, "value", r.payment_type) or "ACCRECPAYMENT")
+        return (kind == "ACCPAYPAYMENT") == (entity == "bill_payment")
+    return True
 
 
 def _validation_message(body) -> str:  # noqa: ANN001

@@ -1,1 +1,2 @@
-"""Accounting: the outbound sync job of each provider and their schedules (found by definitions.py)."""
+"""Accounting: the outbound sync job of each provider and their schedules, and the check that
+alerts on sync differences older than an hour (found by definitions.py)."""

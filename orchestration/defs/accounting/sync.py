@@ -55,12 +55,12 @@ def _sync(context: OpExecutionContext, operational_db: OperationalDatabase, prov
     return Output(counts, metadata={"sent": report.sent, "pulled_payments": pulled, "open_errors": errors, "open_conflicts": conflicts})
 
 
-@op(description="Push new and changed customers, invoices, credit notes and payments to QuickBooks Online.")
+@op(description="Push new and changed customers, invoices, credit notes, payments, vendors, bills and bill payments to QuickBooks Online.")
 def quickbooks_sync(context: OpExecutionContext, operational_db: OperationalDatabase) -> Output[dict]:
     return _sync(context, operational_db, "quickbooks")
 
 
-@op(description="Push new and changed contacts, invoices, credit notes and payments to Xero.")
+@op(description="Push new and changed contacts, invoices, credit notes, payments, bills and bill payments to Xero.")
 def xero_sync(context: OpExecutionContext, operational_db: OperationalDatabase) -> Output[dict]:
     return _sync(context, operational_db, "xero")
 

@@ -1,5 +1,6 @@
 """Two workers syncing the same provider at once on PostgreSQL: the per-provider advisory lock
-lets one push and turns the other away (SyncBusy), so no document is pushed twice."""
+lets one push and turns the other away (SyncBusy), so no document is pushed twice: no invoice,
+customer, bill, bill payment or vendor appears twice."""
 
 from __future__ import annotations
 
@@ -70,5 +71,11 @@ def test_two_workers_never_push_the_same_document(pg_url, tmp_path, cipher, monk
             assert numbers and len(numbers) == len(set(numbers))
             names = [r["DisplayName"] for r in fake.all("Customer")]
             assert len(names) == len(set(names))
+            bills = [r["DocNumber"] for r in fake.all("Bill")]  # the payable side, in the same run
+            assert bills and len(bills) == len(set(bills))
+            linked = [t["TxnId"] for r in fake.all("BillPayment") for line in r["Line"] for t in line["LinkedTxn"]]
+            assert linked and len(linked) == len(set(linked))
+            vendors = [r["DisplayName"] for r in fake.all("Vendor")]
+            assert vendors and len(vendors) == len(set(vendors))
     finally:
         engine.dispose()

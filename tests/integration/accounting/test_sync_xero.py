@@ -57,9 +57,9 @@ def test_a_small_book_syncs_once_and_a_rerun_sends_nothing(world, fake, sessions
     with sessions() as session:
         issued = session.scalars(select(Invoice).where(Invoice.kind == "invoice",
                                                        Invoice.invoice_number.is_not(None))).all()
-    assert len(fake.all("Invoices")) == len(issued) == report.entities["invoice"].created
+    assert len(fake.invoices()) == len(issued) == report.entities["invoice"].created
     foreign = next(i for i in issued if i.currency != "INR")
-    remote = next(r for r in fake.all("Invoices") if r["InvoiceNumber"] == foreign.invoice_number)
+    remote = next(r for r in fake.invoices() if r["InvoiceNumber"] == foreign.invoice_number)
     assert remote["CurrencyCode"] == foreign.currency and 0 < float(remote["CurrencyRate"]) < 1
     with sessions() as session:  # Xero's convention is the inverse of ours: foreign units per 1 INR
         from decimal import Decimal
@@ -68,7 +68,7 @@ def test_a_small_book_syncs_once_and_a_rerun_sends_nothing(world, fake, sessions
 
         ours = Decimal(booked_rate(session, foreign.currency, foreign.issued_on)[0])
     assert abs(Decimal(str(remote["CurrencyRate"])) * ours - 1) < Decimal("0.000001")
-    assert len(fake.all("Payments")) == report.entities["payment"].created > 0
+    assert len(fake.payments()) == report.entities["payment"].created > 0
     assert run_sync(sessions, client(), mapping).sent == 0
 
 
@@ -140,7 +140,7 @@ def test_the_sync_reconciliation_shows_zero_differences(world, fake, sessions):
     assert result.clean, result.differences
     assert result.entities["payment"].ours_count == result.entities["payment"].theirs_count > 0
     assert result.receivables and all(ours == theirs for _, _, ours, theirs in result.receivables)
-    fake.record_payment(fake.all("Invoices")[0]["InvoiceID"], __import__("decimal").Decimal("1.00"))
+    fake.record_payment(fake.invoices()[0]["InvoiceID"], __import__("decimal").Decimal("1.00"))
     with sessions() as session:
         result = reconcile_sync(session, client(), mapping, dt.date.today())
     assert {d.kind for d in result.differences} >= {"unknown", "receivable"}

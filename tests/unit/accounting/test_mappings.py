@@ -80,3 +80,13 @@ def test_validate_mappings_command_exits_1_while_anything_is_unmapped(db_url, tm
         assert broken.exit_code == 2 and "no mapping file" in broken.output
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("provider", ["quickbooks", "xero"])
+def test_the_cost_of_tours_account_supplier_bills_post_to_is_listed_while_unmapped(tmp_path, provider):
+    lines = [f"provider: {provider}", "accounts:"] + [f'  "{a.code}": "{i + 1}"' for i, a in enumerate(CHART)
+                                                       if a.code != "5000"]
+    lines += ["items:", '  "4000": "7"', '  "4100": "8"', "tax_codes:", '  "export:0": "9"']
+    (tmp_path / f"{provider}.yaml").write_text("\n".join(lines) + "\n")
+    missing = unmapped(load_mapping(provider, tmp_path), CHART, ["export:0"])
+    assert [(m.kind, m.key, m.description) for m in missing] == [("account", "5000", "Cost of tours")]

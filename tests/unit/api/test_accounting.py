@@ -70,3 +70,14 @@ def test_the_error_and_conflict_queues_over_the_api(client, world, session_facto
         row = session.query(AccountingMapping).filter_by(local_id=4).one()
         assert (row.remote_version, row.remote_content_hash, row.last_pushed_hash) == ("v2", "c2", "h1")
     assert client.get("/api/v1/accounting/conflicts", headers=finance).json() == []
+
+
+def test_the_sync_report_is_staff_only_and_a_conflict_while_not_connected(client, world):
+    for role in ("agent_a", "ops"):
+        assert client.get("/api/v1/accounting/xero/sync-report",
+                          headers=auth(world.keys[role])).status_code == 403
+    assert client.get("/api/v1/accounting/xero/sync-report").status_code == 401
+    r = client.get("/api/v1/accounting/quickbooks/sync-report", params={"as_of": "2026-03-31"},
+                   headers=auth(world.keys["finance"]))
+    assert r.status_code == 409 and r.json()["type"].endswith("accounting-not-connected")
+    assert client.get("/api/v1/accounting/sage/sync-report", headers=auth(world.keys["finance"])).status_code == 422
