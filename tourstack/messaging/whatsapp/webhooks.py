@@ -79,7 +79,9 @@ def store_inbound(session: Session, *, provider: str, provider_message_id: str, 
         contact.last_inbound_at = at
     contact.last_message_at = max(filter(None, (contact.last_message_at, at)))
     if kind == "text" and is_opt_out(body, config):
-        record_opt_out(session, contact.phone, source=f"{provider}:inbound", at=at, config=config)
+        # recorded when read, not at the message's own (second-resolution, earlier) time: an
+        # opt-in given in between must not appear to come after the STOP
+        record_opt_out(session, contact.phone, source=f"{provider}:inbound", config=config)
         return True, True
     return True, False
 
