@@ -143,3 +143,21 @@ def test_staff_list_read_reply_and_opt_in(wa_client, session, world):
     closed = wa_client.post(f"{conversation}/replies", json={"text": "Still there?"}, headers=admin)
     assert (closed.status_code, closed.json()["type"].rsplit("/", 1)[-1]) == (409, "whatsapp-outside-window")
     assert wa_client.get("/api/v1/whatsapp/conversations/999999", headers=admin).status_code == 404
+
+
+def test_the_delivery_success_ratio_is_a_prometheus_gauge(wa_client, session):
+    from tourstack.messaging.whatsapp.consent import ensure_contact
+
+    contact = ensure_contact(session, "+919812345678")
+    now = dt.datetime.now(dt.UTC)
+    for n, status in enumerate(("delivered", "read", "sent", "failed")):
+        session.add(WhatsAppMessage(contact_id=contact.id, direction="outbound", provider="meta",
+                                    provider_message_id=f"wamid.M{n}", client_ref=f"k{n}", kind="template",
+                                    status=status, at=now))
+    session.add(WhatsAppMessage(contact_id=contact.id, direction="outbound", provider="meta", client_ref="k9",
+                                kind="template", status="sending", at=now))  # never accepted: not counted
+    session.commit()
+    text = wa_client.get("/metrics").text
+    assert 'tourstack_whatsapp_messages{outcome="sent"} 4.0' in text
+    assert 'tourstack_whatsapp_messages{outcome="delivered"} 2.0' in text
+    assert "tourstack_whatsapp_delivery_success_ratio 0.5" in text

@@ -169,7 +169,8 @@ def test_loaded_definitions_are_the_recorded_ones():
     }
     other = {k.to_user_string() for k in checks if k.name != "great_expectations_suite"
              and not k.to_user_string().startswith(tuple(f"{n}:" for n in dbt_keys))}
-    assert other == {"raw/bookings:one_calendar_event_per_live_booking"}  # tourstack.messaging
+    assert other == {"raw/bookings:one_calendar_event_per_live_booking",  # tourstack.messaging
+                     "raw/bookings:whatsapp_delivery_success_rate"}
     assert len(checks) == len(raw_tables) + len(dbt_tests) + len(other)
     # each object once: a folder that imports another's object must not register it again
     assert len(loaded.assets) == len({id(a) for a in loaded.assets})
