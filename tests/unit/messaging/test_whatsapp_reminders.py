@@ -53,3 +53,32 @@ def test_an_overdue_receivable_is_reminded_once_per_ageing_bucket(session):
     first, second = whatsapp_rows(session)
     assert (first.event_key, second.event_key) == ("INV-2026-0042:days_1_30", "INV-2026-0042:days_31_60")
     assert '"amount_due": "50000.00"' in first.payload and '"due_on": "2026-11-20"' in first.payload
+
+
+def test_the_daily_job_queues_the_days_reminders_once(db_url, tmp_path, monkeypatch):
+    from orchestration.defs.messaging.reminders import customer_reminders_job
+    from orchestration.defs.resources import OperationalDatabase
+    from orchestration.defs.services import settings_backed_resources
+    from tourstack.db.engine import make_engine, make_sessionmaker
+    from tourstack.settings import get_settings
+
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine)() as s:
+        customer = f.make_customer(s, phone="+919812345678")
+        record_opt_in(s, "+919812345678", source="booking_form")
+        f.make_booking(s, customer=customer, travel_start=TODAY + dt.timedelta(days=1))
+        s.commit()
+    monkeypatch.setenv("TOURSTACK_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    try:
+        run = {"ops": {"customer_reminders": {"config": {"day": TODAY.isoformat()}}}}
+        resources = {"operational_db": OperationalDatabase(url=db_url), **settings_backed_resources()}
+        first = customer_reminders_job.execute_in_process(run_config=run, resources=resources)
+        second = customer_reminders_job.execute_in_process(run_config=run, resources=resources)
+    finally:
+        get_settings.cache_clear()
+    assert first.output_for_node("customer_reminders")["trip_reminders"] == 1
+    assert second.output_for_node("customer_reminders")["trip_reminders"] == 0
+    with make_sessionmaker(engine)() as s:
+        assert [r.event_type for r in whatsapp_rows(s)] == ["trip.reminder_1d"]
+    engine.dispose()
