@@ -131,12 +131,14 @@ def _skip_reason(route: Route, event: Event, config: MessagingConfig) -> str | N
 def _consent_reason(session: Session, channel: str, recipient: str, event_type: str) -> str | None:
     """Customers' consent (tourstack.messaging.whatsapp.consent): nothing on WhatsApp without a
     current opt-in, and no marketing on any channel to someone who opted out of it."""
-    from tourstack.messaging.whatsapp.config import shipped_whatsapp_config
+    from tourstack.messaging.whatsapp.config import whatsapp_config_from_settings
     from tourstack.messaging.whatsapp.consent import is_opted_in, opted_out_of_marketing
+    from tourstack.settings import get_settings
 
     if channel == "whatsapp" and not is_opted_in(session, recipient):
         return "no current WhatsApp opt-in"
-    if shipped_whatsapp_config().is_marketing(event_type) and opted_out_of_marketing(session, recipient):
+    marketing = whatsapp_config_from_settings(get_settings()).is_marketing(event_type)
+    if marketing and opted_out_of_marketing(session, recipient):
         return "the recipient opted out of marketing"
     return None
 
