@@ -14,7 +14,9 @@ code)`, `stall_next(seconds)` (accept, then answer late).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
+from email.utils import format_datetime
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
@@ -37,7 +39,8 @@ class FakeTwilio:
         self.messages: list[dict] = []
         self._faults: list[tuple[str, object]] = []
         self._ids = itertools.count(1)
-        self.app = Starlette(routes=[Route("/2010-04-01/Accounts/{sid}/Messages.json", self._create, methods=["POST"])])
+        self.app = Starlette(routes=[Route("/2010-04-01/Accounts/{sid}/Messages.json", self._create, methods=["POST"]),
+                                     Route("/2010-04-01/Accounts/{sid}/Messages.json", self._list, methods=["GET"])])
 
     def reset(self) -> None:
         self.messages.clear()
@@ -72,14 +75,28 @@ class FakeTwilio:
         if not form.get("Body") and not form.get("ContentSid"):
             return _error(400, 21619, "A text message body or media urls must be specified")
         sid = f"SM{next(self._ids):032x}"
-        self.messages.append({**form, "sid": sid})
+        self.messages.append({**form, "sid": sid, "date_created": format_datetime(dt.datetime.now(dt.UTC), usegmt=True)})
         if stall:
             await asyncio.sleep(stall)
         return JSONResponse({"sid": sid, "account_sid": self.account_sid, "to": form["To"], "from": form["From"],
                              "body": form.get("Body", ""), "status": "queued", "num_segments": "1",
                              "direction": "outbound-api", "api_version": "2010-04-01", "error_code": None,
-                             "date_created": "Mon, 07 Dec 2026 23:40:00 +0000",
+                             "date_created": self.messages[-1]["date_created"],
                              "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json"}, status_code=201)
+
+
+    async def _list(self, request: Request) -> Response:
+        """The account's messages, newest first, filtered by To and From (one page)."""
+        if not self._authorised(request):
+            return _error(401, 20003, "Authenticate")
+        to, sender = request.query_params.get("To"), request.query_params.get("From")
+        found = [m for m in reversed(self.messages) if (not to or m["To"] == to) and (not sender or m["From"] == sender)]
+        page_size = int(request.query_params.get("PageSize", 50))
+        return JSONResponse({"messages": [{"sid": m["sid"], "to": m["To"], "from": m["From"], "body": m.get("Body", ""),
+                                           "status": "sent", "date_created": m["date_created"]}
+                                          for m in found[:page_size]],
+                             "page": 0, "page_size": page_size, "next_page_uri": None, "previous_page_uri": None,
+                             "first_page_uri": str(request.url.path), "uri": str(request.url.path)})
 
 
 def signed_callback(url: str, params: dict[str, str], auth_token: str) -> dict[str, str]:

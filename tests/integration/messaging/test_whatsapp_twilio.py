@@ -132,3 +132,18 @@ def test_a_lost_answer_is_found_again_through_the_signed_status_callback(session
 @pytest.fixture
 def session_factory_for(db_url) -> str:
     return db_url
+
+
+def test_a_lost_free_form_answer_without_a_report_is_found_in_the_messages_list(session, sessions, twilio, clock):
+    fake, url = twilio
+    contact = opted_in(session, inbound_ago=dt.timedelta(minutes=5))
+    queue_reply(session, contact.id, "Your hotel is the Brunton Boatyard", BASE)
+    session.commit()
+    fake.stall_next(2.0)
+    dispatch_due(sessions, transport(fake, url, sessions, clock, timeout=0.5), CONFIG, clock=clock)
+    assert rows(session)[0].status == "pending"
+    (accepted,) = fake.messages
+    clock.advance(WA.uncertain_hold_s + 1)  # no status callback came
+    assert dispatch_due(sessions, transport(fake, url, sessions, clock), CONFIG, clock=clock).sent == 1
+    assert len(fake.messages) == 1
+    assert rows(session)[0].provider_message_id == accepted["sid"]

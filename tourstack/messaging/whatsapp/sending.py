@@ -46,6 +46,7 @@ class Prepared:
     template: Template | None = None
     values: tuple[str, ...] = ()
     known_provider_id: str | None = None  # sent before (its answer or a status report said so)
+    attempted_at: dt.datetime | None = None  # an earlier try left and got no answer
 
 
 def _template_values(template: Template, facts: dict[str, Any], event_type: str) -> tuple[str, ...]:
@@ -72,6 +73,7 @@ def prepare(sessions: Callable[[], Any], message: OutboundMessage, config: Whats
             WhatsAppMessage.client_ref == message.idempotency_key)).one_or_none()
         if known is not None and known.provider_message_id:
             return Prepared(phone, message.idempotency_key, known_provider_id=known.provider_message_id)
+        attempted_at = known.at if known is not None and known.status == "sending" else None
         contact = contact_for(session, phone)
         if contact is None or not contact.opted_in:
             raise DeliveryError("whatsapp: the number has no current opt-in; nothing was sent", temporary=False)
@@ -85,13 +87,13 @@ def prepare(sessions: Callable[[], Any], message: OutboundMessage, config: Whats
                     f"whatsapp: free-form text outside the {config.window_hours:g}-hour customer-service "
                     "window (no inbound message from the number in that time); only templates may be sent",
                     temporary=False)
-            prepared = Prepared(phone, message.idempotency_key, text=text[:4096])
+            prepared = Prepared(phone, message.idempotency_key, text=text[:4096], attempted_at=attempted_at)
         else:
             template = config.templates.get(message.event_type)
             if template is None:
                 raise DeliveryError(f"whatsapp: no template for {message.event_type} in whatsapp.yaml",
                                     temporary=False)
-            prepared = Prepared(phone, message.idempotency_key, template=template,
+            prepared = Prepared(phone, message.idempotency_key, template=template, attempted_at=attempted_at,
                                 values=_template_values(template, facts, message.event_type))
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         body = prepared.text if prepared.text else json.dumps(list(prepared.values), ensure_ascii=False)

@@ -8,7 +8,10 @@ Content API: the template's `twilio_content_sid` (whatsapp.yaml) and its variabl
 
 Every message carries a status callback, `<public URL>/api/v1/whatsapp/twilio/status?ref=<the
 outbox's idempotency key>`, so Twilio's status reports name our message even when the create's
-answer was lost (see tourstack.messaging.whatsapp.sending for the guarantee).
+answer was lost (see tourstack.messaging.whatsapp.sending for the guarantee). A free-form text
+whose earlier try got no answer and no report is also looked for in the Messages list (the
+newest to that number from our sender, created since that try, with the same body) before it
+is sent again; a template's body is rendered by Twilio, so templates rely on the report alone.
 
 Failures: 429 and Twilio's 20429 wait for Retry-After; 5xx and network errors retry; a timeout
 after the request left waits for the status report; other refusals are permanent with Twilio's
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +39,7 @@ from tourstack.messaging.whatsapp.config import WhatsAppConfig
 from tourstack.messaging.whatsapp.sending import prepare, record_accepted, record_refused, uncertain
 
 STATUS_CALLBACK_PATH = "/api/v1/whatsapp/twilio/status"
+log = logging.getLogger("tourstack.messaging.whatsapp")
 
 
 class _HeadersKeepingClient(TwilioHttpClient):
@@ -82,6 +87,10 @@ class TwilioWhatsAppTransport:
         prepared = prepare(self._sessions, message, self._config, provider=self.provider, now=self._clock())
         if prepared.known_provider_id:
             return prepared.known_provider_id
+        copy = self._earlier_copy(prepared) if prepared.attempted_at and prepared.text is not None else None
+        if copy is not None:
+            record_accepted(self._sessions, prepared.client_ref, copy)
+            return copy
         arguments: dict[str, Any] = {"to": f"whatsapp:{prepared.phone}", "from_": self._from,
                                      "status_callback": f"{self._callback}?ref={quote(prepared.client_ref, safe='')}"}
         if prepared.text is not None:
@@ -108,3 +117,17 @@ class TwilioWhatsAppTransport:
             raise DeliveryError(f"whatsapp: twilio network error ({type(exc).__name__})") from None
         record_accepted(self._sessions, prepared.client_ref, created.sid)
         return created.sid
+
+    def _earlier_copy(self, prepared) -> str | None:
+        """The SID of a message Twilio accepted from an earlier, unanswered try, if it is found."""
+        since = prepared.attempted_at - dt.timedelta(minutes=1)
+        try:
+            recent = self._client.messages.list(to=f"whatsapp:{prepared.phone}", from_=self._from, limit=20)
+        except (TwilioRestException, requests.exceptions.RequestException) as exc:
+            log.warning("twilio: could not look for an earlier copy (%s); sending", type(exc).__name__)
+            return None
+        for message in recent:
+            created = message.date_created
+            if message.body == prepared.text and (created is None or created >= since):
+                return message.sid
+        return None
