@@ -12,6 +12,7 @@ numbers and conversations are the operator's, not agents'.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from typing import Annotated
@@ -73,8 +74,6 @@ def verify_webhook(settings: SettingsDep,
                    token: Annotated[str, Query(alias="hub.verify_token", max_length=256)],
                    challenge: Annotated[str, Query(alias="hub.challenge", max_length=256)]) -> PlainTextResponse:
     """Meta's subscription handshake: echo `hub.challenge` when the verify token matches."""
-    import hmac
-
     expected = settings.whatsapp_verify_token.get_secret_value() if settings.whatsapp_verify_token else ""
     if mode != "subscribe" or not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         raise ApiProblem(403, "wrong hub.mode or hub.verify_token", slug="forbidden", title="Forbidden")

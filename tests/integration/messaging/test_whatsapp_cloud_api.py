@@ -11,7 +11,7 @@ from tests.fakes import whatsapp as meta
 from tests.integration.messaging.whatsapp_helpers import (
     OTHER, PHONE, booking_created, conversation, known_only, offer, opted_in, rows,
 )
-from tourstack.messaging import dispatch_due, enqueue, route_event, shipped_config
+from tourstack.messaging import dispatch_due, route_event, shipped_config
 from tourstack.messaging.whatsapp import record_opt_out, shipped_whatsapp_config
 from tourstack.messaging.whatsapp.cloud_api import CloudApiTransport
 from tourstack.messaging.whatsapp.consent import OutsideWindow, contact_for
