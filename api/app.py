@@ -51,6 +51,7 @@ from api.routes import (
     supplier_payouts,
     suppliers,
     webhooks,
+    whatsapp,
 )
 from tourstack.search.changes import track_changes
 from tourstack.settings import Settings, get_settings
@@ -61,7 +62,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, destinations, accounting, inbox, slack_commands, batch,
+    search, recommendations, destinations, accounting, inbox, slack_commands, whatsapp, batch,
 )
 
 

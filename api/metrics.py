@@ -88,6 +88,7 @@ class StateCollector(Collector):
                 family.add_metric([], float(value()))
                 yield family
         yield from self._outbox()
+        yield from self._whatsapp()
         yield from self._freshness()
 
     def _outbox(self) -> Iterator[GaugeMetricFamily]:
@@ -107,6 +108,30 @@ class StateCollector(Collector):
         for channel, status, count in rows:
             family.add_metric([channel, status], float(count))
         yield family
+
+    def _whatsapp(self) -> Iterator[GaugeMetricFamily]:
+        """WhatsApp delivery success (delivered or read / sent) over whatsapp.yaml's window, with
+        the counts behind it; no ratio while nothing was sent in the window."""
+        from tourstack.messaging.whatsapp.config import whatsapp_config_from_settings
+        from tourstack.messaging.whatsapp.conversations import delivery_rate
+
+        try:
+            hours = whatsapp_config_from_settings(self.app.state.settings).delivery_window_hours
+            with self.app.state.database.sessionmaker() as session:
+                rate = delivery_rate(session, hours=hours)
+        except Exception as exc:  # noqa: BLE001 - a scrape must not fail with the database
+            log.warning("whatsapp delivery rate not readable: %s", type(exc).__name__)
+            return
+        counts = GaugeMetricFamily("tourstack_whatsapp_messages", "outbound WhatsApp messages the provider "
+                                   "accepted in the delivery window, by outcome", labels=["outcome"])
+        counts.add_metric(["sent"], float(rate.sent))
+        counts.add_metric(["delivered"], float(rate.delivered))
+        yield counts
+        if rate.rate is not None:
+            ratio = GaugeMetricFamily("tourstack_whatsapp_delivery_success_ratio",
+                                      "WhatsApp messages delivered or read / sent, over the delivery window")
+            ratio.add_metric([], float(rate.rate))
+            yield ratio
 
     def _freshness(self) -> Iterator[GaugeMetricFamily]:
         directory = self.app.state.settings.dashboards_dir

@@ -148,6 +148,19 @@ class Settings(BaseSettings):
         default_factory=dict, description='per Teams recipient, JSON: {"finance": "https://..."}')
     # Slack slash command (/api/v1/slack/commands): the app's signing secret verifies each request.
     slack_signing_secret: SecretStr | None = Field(default=None, description="Slack app signing secret")
+    # WhatsApp (tourstack.messaging.whatsapp, docs/messaging.md): Meta's Cloud API when a token
+    # and phone number id are set, else Twilio's WhatsApp API when an account is set; else files.
+    whatsapp_config: Path | None = Field(default=None, description="WhatsApp templates YAML; unset: shipped")
+    whatsapp_token: SecretStr | None = Field(default=None, description="Cloud API access token")
+    whatsapp_phone_number_id: str | None = Field(default=None, description="Cloud API sender's phone number id")
+    whatsapp_app_secret: SecretStr | None = Field(default=None, description="Meta app secret (webhook HMAC)")
+    whatsapp_verify_token: SecretStr | None = Field(default=None, description="webhook handshake verify token")
+    whatsapp_api_url: str = Field(default="https://graph.facebook.com", description="Graph API base URL")
+    whatsapp_api_version: str = Field(default="23.0", description="Graph API version")
+    twilio_account_sid: str | None = Field(default=None, description="Twilio account SID (AC...)")
+    twilio_auth_token: SecretStr | None = Field(default=None, description="Twilio auth token (also signs callbacks)")
+    twilio_whatsapp_from: str | None = Field(default=None, description="Twilio WhatsApp sender, +E.164")
+    twilio_api_url: str | None = Field(default=None, description="Twilio REST base URL override")
     # Calendar: a Google service account (JSON key file; `subject` for domain-wide delegation) and
     # the calendar id of each calendar route's recipient, JSON: {"operations": "ops@group...."}.
     google_calendar_credentials: Path | None = Field(default=None, description="service account JSON key")

@@ -21,14 +21,15 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 # messaging outbox holds phone numbers and message bodies: the same (and its threads table). The
 # inbox holds third parties' raw mail and attachments, and what was read from them before a
 # person checked it. The accounting sync's tables hold OAuth tokens (encrypted, but credentials
-# still) and the sync's own bookkeeping.
+# still) and the sync's own bookkeeping. WhatsApp's tables hold customers' numbers, consent and
+# the text of their conversations.
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
                              "outbox_messages", "outbox_rate_slots", "message_threads", "calendar_events",
                              "booking_requests",
                              "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
                              "accounting_connections", "accounting_mappings", "accounting_sync_errors",
                              "accounting_conflicts", "accounting_remote_payments",
-                             "accounting_webhook_deliveries"})
+                             "accounting_webhook_deliveries", "whatsapp_contacts", "whatsapp_messages"})
 
 
 def operational_tables() -> list[Table]:

@@ -64,6 +64,15 @@ _CARDS: dict[str, _Describe] = {
                                             "warning"),
     "system.alert": lambda f: (f"Alert: {f.get('title') or f.get('name') or 'system'}",
                                _text(f.get('detail') or f.get('message') or 'see the facts'), "attention"),
+    # customers' WhatsApp events: the card is what the file transport and e-mail show; WhatsApp
+    # itself sends the template of whatsapp.yaml
+    "payment.reminder": lambda f: (f"Payment reminder {f.get('invoice_number') or f.get('booking_ref', '')}",
+                                   f"{_money(f, 'amount_due')} due since {f.get('due_on', '')}", "warning"),
+    "trip.reminder_7d": lambda f: (f"Trip in a week: {f.get('booking_ref', '')}",
+                                   f"{f.get('trip') or 'The trip'} starts {f.get('travel_start', '')}", "info"),
+    "trip.reminder_1d": lambda f: (f"Trip tomorrow: {f.get('booking_ref', '')}",
+                                   f"{f.get('trip') or 'The trip'} starts {f.get('travel_start', '')}", "info"),
+    "marketing.offer": lambda f: ("An offer for you", _text(f.get('offer') or 'see the facts'), "info"),
     "digest.daily": lambda f: (f"Daily digest {f.get('date', '')}",
                                _text(f.get('headline') or 'Yesterday in numbers'), "info"),
 }

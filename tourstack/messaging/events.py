@@ -109,25 +109,40 @@ def booking_facts(session: Session, booking: Booking) -> dict:
             "cancellation_reason": booking.cancellation_reason if booking.status == "cancelled" else None}
 
 
+def customer_recipients(session: Session, customer_id: int | None) -> dict[str, str]:
+    """The customer's own recipients: `customer_whatsapp` only for an opted-in number (E.164),
+    `customer_email` when the customer has an address."""
+    from tourstack.messaging.whatsapp.consent import is_opted_in
+    from tourstack.messaging.whatsapp.phones import maybe_e164
+
+    customer = session.get(Customer, customer_id) if customer_id is not None else None
+    if customer is None:
+        return {}
+    recipients = {"customer_email": customer.email.strip().lower()} if customer.email else {}
+    phone = maybe_e164(customer.phone, region=customer.country_code)
+    if phone is not None and is_opted_in(session, phone):
+        recipients["customer_whatsapp"] = phone
+    return recipients
+
+
 def announce_booking(session: Session, booking: Booking, change: str, *,
                      config: MessagingConfig | None = None) -> Routed:
     """`booking.created`, `booking.updated` or `booking.cancelled`, in the caller's transaction
     (call it after the change, before the commit): the messages exist iff the change commits.
-    Threaded on the booking reference, so Slack answers in the booking's thread. Customers'
-    WhatsApp numbers are not named until opt-in is recorded (nothing may reach them without it),
-    so the `@customer_whatsapp` route is skipped. The customer's e-mail address is named for
-    the `@customer_email` route: the trip's calendar invite (ICS) is part of the booking the
-    customer asked for, and the e-mail channel sends one only when the invite changed."""
+    Threaded on the booking reference, so Slack answers in the booking's thread. The customer's
+    WhatsApp number is named (`@customer_whatsapp`) only when it has a current opt-in
+    (tourstack.messaging.whatsapp.consent): nothing may reach a customer without it. The
+    customer's e-mail address is named for the `@customer_email` route: the trip's calendar
+    invite (ICS) is part of the booking the customer asked for, and the e-mail channel sends one
+    only when the invite changed."""
     if change not in BOOKING_CHANGES:
         raise ValueError(f"unknown booking change {change!r}; expected one of {', '.join(BOOKING_CHANGES)}")
     session.flush()  # updated_at is stamped at flush: the update's key needs it
     on = booking.booked_at.date() if booking.booked_at else dt.datetime.now(dt.UTC).date()
     fx_facts, amount_inr = _inr(session, booking.total_sell_minor, booking.currency, on)
-    customer = session.get(Customer, booking.customer_id)
-    recipients = {"customer_email": customer.email} if customer is not None and customer.email else {}
     event = Event(type=f"booking.{change}", key=booking_event_key(booking, change),
                   facts={**booking_facts(session, booking), **fx_facts}, amount_inr=amount_inr,
-                  thread=booking.booking_ref, recipients=recipients)
+                  thread=booking.booking_ref, recipients=customer_recipients(session, booking.customer_id))
     return route_event(session, event, config)
 
 

@@ -128,6 +128,21 @@ def _skip_reason(route: Route, event: Event, config: MessagingConfig) -> str | N
     return None
 
 
+def _consent_reason(session: Session, channel: str, recipient: str, event_type: str) -> str | None:
+    """Customers' consent (tourstack.messaging.whatsapp.consent): nothing on WhatsApp without a
+    current opt-in, and no marketing on any channel to someone who opted out of it."""
+    from tourstack.messaging.whatsapp.config import whatsapp_config_from_settings
+    from tourstack.messaging.whatsapp.consent import is_opted_in, opted_out_of_marketing
+    from tourstack.settings import get_settings
+
+    if channel == "whatsapp" and not is_opted_in(session, recipient):
+        return "no current WhatsApp opt-in"
+    marketing = whatsapp_config_from_settings(get_settings()).is_marketing(event_type)
+    if marketing and opted_out_of_marketing(session, recipient):
+        return "the recipient opted out of marketing"
+    return None
+
+
 def route_event(session: Session, event: Event, config: MessagingConfig | None = None) -> Routed:
     """Queue the event on every route its type has, honouring thresholds, mutes and quiet hours."""
     config = config or shipped_config()
@@ -140,7 +155,7 @@ def route_event(session: Session, event: Event, config: MessagingConfig | None =
         if recipient is None:
             skipped.append(Skipped(route.channel, route.to, "the event names no such recipient"))
             continue
-        reason = _skip_reason(route, event, config)
+        reason = _skip_reason(route, event, config) or _consent_reason(session, route.channel, recipient, event.type)
         preference = config.preference(route.channel, recipient)
         if reason is None and event.type in preference.muted:
             reason = "muted by the recipient"

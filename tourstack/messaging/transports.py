@@ -81,7 +81,8 @@ class FileTransport:
 
 def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | None = None) -> dict[str, Transport]:
     """The transport of every channel. A connected workspace (TOURSTACK_SLACK_BOT_TOKEN or
-    _WEBHOOK_URL, TOURSTACK_TEAMS_WEBHOOK_URL, a Google service account with calendars) gets
+    _WEBHOOK_URL, TOURSTACK_TEAMS_WEBHOOK_URL, a Google service account with calendars, a WhatsApp
+    Cloud API token or a Twilio account) gets
     its own; other people's channels use the file
     transport under the outbox folder (docs/messaging.md). With `sessions` (a sessionmaker of the
     operational database) the search channel updates the configured search engine's live indexes,
@@ -114,6 +115,11 @@ def transports_from_settings(settings: Settings, sessions: Callable[[], Any] | N
         from tourstack.search.runtime import build_backend
 
         transports["search"] = SearchIndexTransport(sessions, SearchService(build_backend(settings)))
+        from tourstack.messaging.whatsapp import whatsapp_transport_from_settings
+
+        whatsapp = whatsapp_transport_from_settings(settings, sessions)
+        if whatsapp is not None:
+            transports["whatsapp"] = whatsapp
     return transports
 
 

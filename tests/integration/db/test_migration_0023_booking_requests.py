@@ -35,7 +35,7 @@ def _check(url: str) -> None:
             conn.execute(text(ROW), {"t": T})
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM booking_requests"))
-        downgrade(url, "0021")
+        downgrade(url, "0022")
         assert "booking_requests" not in inspect(engine).get_table_names()
         upgrade(url, "head")
     finally:

@@ -65,3 +65,35 @@ def teams(teams_server):
     fake.cards.clear()
     fake._faults.clear()
     return fake, url
+
+
+@pytest.fixture(scope="module")
+def cloud_api_server():
+    from tests.fakes.whatsapp import FakeCloudApi
+
+    fake = FakeCloudApi()
+    with ThreadedServer(fake.app) as server:
+        yield fake, server.url
+
+
+@pytest.fixture
+def cloud_api(cloud_api_server):
+    fake, url = cloud_api_server
+    fake.reset()
+    return fake, url
+
+
+@pytest.fixture(scope="module")
+def twilio_server():
+    from tests.fakes.twilio import FakeTwilio
+
+    fake = FakeTwilio()
+    with ThreadedServer(fake.app) as server:
+        yield fake, server.url
+
+
+@pytest.fixture
+def twilio(twilio_server):
+    fake, url = twilio_server
+    fake.reset()
+    return fake, url

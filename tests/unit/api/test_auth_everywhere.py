@@ -10,7 +10,9 @@ from api.app import create_app
 from tourstack.settings import Settings
 
 PUBLIC = {"/health", "/health/live"}
-SIGNED_NOT_KEYED = re.compile(r"^/api/v1/webhooks/|^/api/v1/accounting/\{provider\}/webhook$")  # signed by the sender
+# signed by the sender (WhatsApp's GET handshake: its verify token, 403 otherwise)
+SIGNED_NOT_KEYED = re.compile(r"^/api/v1/webhooks/|^/api/v1/accounting/\{provider\}/webhook$"
+                              r"|^/api/v1/whatsapp/webhook$|^/api/v1/whatsapp/twilio/status$")
 OAUTH_CALLBACKS = re.compile(r"^/api/v1/accounting/\{provider\}/callback$")  # authorised by `state`
 
 

@@ -26,6 +26,7 @@ from tourstack.messaging import (
     shipped_config,
     status_counts,
 )
+from tourstack.messaging.whatsapp.consent import record_opt_in
 
 CONFIG = shipped_config()
 DAY = dt.datetime(2026, 12, 7, 6, 0, tzinfo=dt.UTC)  # 11:30 in Kolkata: outside quiet hours
@@ -61,6 +62,14 @@ class Recording:
 @pytest.fixture
 def sessions(session: Session) -> sessionmaker:
     return sessionmaker(session.get_bind(), expire_on_commit=False)
+
+
+@pytest.fixture(autouse=True)
+def consenting_customer(session: Session) -> None:
+    """The customer's number has a current WhatsApp opt-in (without one the route is skipped:
+    tests/integration/messaging/test_whatsapp_cloud_api.py)."""
+    record_opt_in(session, "+919800000001", source="test")
+    session.commit()
 
 
 def booking_event(**kw) -> Event:

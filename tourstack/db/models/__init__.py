@@ -13,6 +13,7 @@ from tourstack.db.models.bankfiles import BankStatementImport
 from tourstack.db.models.bookings import BookingRequest
 from tourstack.db.models.executive_email import ExecutiveEmail
 from tourstack.db.models.messaging import OutboxMessage
+from tourstack.db.models.whatsapp import WhatsAppContact, WhatsAppMessage
 
 from tourstack.db.models.catalogue import (
     Destination,
@@ -60,6 +61,8 @@ from tourstack.db.models.sales import (
 )
 
 __all__ = [
+    "WhatsAppContact",
+    "WhatsAppMessage",
     "AccountingConflict", "AccountingConnection", "AccountingMapping", "AccountingRemotePayment",
     "AccountingSyncError", "AccountingWebhookDelivery",
     "OutboxMessage",

@@ -6,7 +6,7 @@ column: `calendar_events.provider` already names the provider (`outlook`), and t
 the calendar name `outlook:<recipient>`. Not ingested into the warehouse.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-08 00:00:00
 """
 from alembic import op
@@ -15,7 +15,7 @@ import tourstack.db.base
 
 
 revision = '0023'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
