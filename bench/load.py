@@ -106,7 +106,7 @@ def scrape(topo: Topology) -> dict[str, float]:
     wanted = ("tourstack_api_cache_requests_total", "tourstack_db_query_duration_seconds_bucket",
               "tourstack_db_query_duration_seconds_count")
     for port in topo.api_ports:
-        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10,
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=120,
                          headers={"Authorization": f"Bearer {topo.metrics_token}"}).text
         for line in text.splitlines():
             if line.startswith(wanted):
@@ -164,6 +164,7 @@ def run_locust(topo: Topology, fixtures: dict, users: int, seconds: int, classes
                            "--only-summary", "--stop-timeout", "30", "--exit-code-on-error", "0", *classes],
                           env=env, cwd=ROOT, capture_output=True, text=True)
     wall = time.monotonic() - started
+    time.sleep(3)  # let the API processes finish what the stopped users left queued before scraping
     stats = Path(f"{prefix}_stats.csv")
     rows = list(csv.DictReader(stats.open())) if stats.exists() else []
     if not rows:
