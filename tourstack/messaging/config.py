@@ -12,13 +12,15 @@ import datetime as dt
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tourstack.errors import Invalid
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # `search` carries changes to the live search indexes (tourstack.search.changes): the same
 # outbox guarantees for a machine recipient as for people.
@@ -123,7 +125,12 @@ class MessagingConfig(_Strict):
 
 def load_config(path: str | Path | None = None) -> MessagingConfig:
     """Read and validate a messaging YAML (the shipped one by default)."""
-    source = Path(path) if path else DEFAULT_CONFIG
+    return load_yaml_model(Path(path) if path else DEFAULT_CONFIG, MessagingConfig)
+
+
+def load_yaml_model(source: Path, model: type[ModelT]) -> ModelT:
+    """A YAML file validated into `model`; any problem is one InvalidMessagingConfig line naming
+    the file and the first wrong key, never a traceback."""
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -131,7 +138,7 @@ def load_config(path: str | Path | None = None) -> MessagingConfig:
     except yaml.YAMLError as exc:
         raise InvalidMessagingConfig(f"{source} is not valid YAML: {exc}") from None
     try:
-        return MessagingConfig.model_validate(data or {})
+        return model.model_validate(data or {})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

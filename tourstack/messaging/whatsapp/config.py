@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from tourstack.messaging.config import InvalidMessagingConfig
+from tourstack.messaging.config import load_yaml_model
 
 DEFAULT_WHATSAPP_CONFIG = Path(__file__).parent.parent / "whatsapp.yaml"
 
@@ -48,19 +47,7 @@ class WhatsAppConfig(_Strict):
 
 
 def load_whatsapp_config(path: str | Path | None = None) -> WhatsAppConfig:
-    source = Path(path) if path else DEFAULT_WHATSAPP_CONFIG
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidMessagingConfig(f"cannot read {source}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise InvalidMessagingConfig(f"{source} is not valid YAML: {exc}") from None
-    try:
-        return WhatsAppConfig.model_validate(data or {})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidMessagingConfig(f"{source}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from None
+    return load_yaml_model(Path(path) if path else DEFAULT_WHATSAPP_CONFIG, WhatsAppConfig)
 
 
 @cache
