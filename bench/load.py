@@ -68,7 +68,8 @@ def prepare(topo: Topology, size: str, agents: int, quote_requests: int) -> dict
     with make_sessionmaker(engine)() as session:
         agencies = session.scalars(select(Agency).order_by(Agency.id).limit(agents)).all()
         for agency in agencies:
-            refs = list(session.scalars(select(Booking.booking_ref).where(Booking.agency_id == agency.id)
+            refs = list(session.scalars(select(Booking.booking_ref).where(Booking.agency_id == agency.id,
+                                                                          Booking.deleted_at.is_(None))
                                         .order_by(Booking.id.desc()).limit(50)))
             if refs:
                 key, _ = issue_key(session, "agent", f"load {agency.code}", agency_id=agency.id)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -136,16 +137,22 @@ def create_quote(
 
 
 def _insert_numbered(session: Session, quote: Quote, year: int) -> None:
-    """Insert with the next quote number, retrying when a concurrent writer took it.
+    """Insert with the next quote number.
 
-    On PostgreSQL the insert runs in a savepoint so a unique violation only undoes this attempt.
-    SQLite allows one writer at a time, so the number read cannot be taken in between.
+    On PostgreSQL the year's numbering is serialised by a transaction-scoped advisory lock, taken
+    before the highest number is read and held until the quote's transaction ends: without it,
+    concurrent writers read the same highest number and all but one collide on the unique index,
+    and under a burst (dozens of agents pricing at once, measured in bench/load.py) some ran out
+    of retries. The savepoint retry stays as the guard the unique index backs. SQLite allows one
+    writer at a time, so the number read cannot be taken in between.
     """
     if session.get_bind().dialect.name == "sqlite":
         quote.quote_number = next_quote_number(session, year)
         session.add(quote)
         session.flush()
         return
+    lock_key = int.from_bytes(hashlib.sha256(f"quote-number:{year}".encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
     for attempt in range(_NUMBER_ATTEMPTS):
         quote.quote_number = next_quote_number(session, year)
         try:

@@ -151,3 +151,38 @@ def test_concurrent_quotes_get_distinct_numbers(pg, world):
     with factory() as s:
         numbers = s.scalars(select(Quote.quote_number)).all()
     assert len(numbers) == len(set(numbers)) == 2
+
+
+def test_a_burst_of_quotes_numbers_every_one(pg, world):
+    """Sixteen writers at once (the load test's pricers): every quote is made, numbers distinct
+    and consecutive. Reading the highest number without the year's lock let writers collide on
+    the unique index until some ran out of retries."""
+    _, factory = pg
+    with factory() as s:
+        agent = s.get(Agent, world["agent_a_id"])
+        requests = [f.make_quote_request(s, agent).id for _ in range(16)]
+        s.commit()
+    kwargs = {"agency_id": None, "total": "100.00", "cost": "50.00", "currency": "INR",
+              "valid_until": dt.date.today() + dt.timedelta(days=5)}
+    start = threading.Barrier(len(requests))
+    errors: list[Exception] = []
+
+    def writer(request_id: int) -> None:
+        with factory() as s:
+            start.wait()
+            try:
+                create_quote(s, request_id, **kwargs)
+                s.commit()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(r,)) for r in requests]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors[:3]
+    with factory() as s:
+        numbers = sorted(s.scalars(select(Quote.quote_number)))
+    sequences = [int(n.rsplit("-", 1)[1]) for n in numbers]
+    assert len(numbers) == 16 and sequences == list(range(sequences[0], sequences[0] + 16))
