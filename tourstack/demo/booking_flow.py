@@ -5,7 +5,9 @@ would show no booking message. This books two open quotes, changes the first (on
 traveller) and cancels the second, then delivers their messages through the configured
 transports: without workspaces connected, `var/outbox/` then holds the Slack messages (the
 update and cancellation threaded on their booking), the Teams card, the calendar events and the
-customer's `.eml` with its ICS invite (REQUEST, then SEQUENCE 1, and CANCEL).
+customer's `.eml` with its ICS invite (REQUEST, then SEQUENCE 1, and CANCEL), and the WhatsApp
+booking confirmation of the first booking's customer, whose opt-in the demo records first
+(source `demo`): without an opt-in nothing may go to a customer's WhatsApp.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tourstack.db.base import utcnow
 from tourstack.db.engine import make_engine, make_sessionmaker
 from tourstack.db.models import Booking, Customer, OutboxMessage, Quote, QuoteRequest
 
-DEMO_CHANNELS = ("slack", "teams", "calendar", "email")
+DEMO_CHANNELS = ("slack", "teams", "calendar", "email", "whatsapp")
 
 
 @dataclass
@@ -29,7 +31,21 @@ class BookingFlow:
     booked: list[str] = field(default_factory=list)
     updated: str | None = None
     cancelled: str | None = None
+    opted_in: str | None = None  # the WhatsApp number the demo recorded consent for
     sent: int = 0
+
+
+def _opt_in(session, customer_id: int | None) -> str | None:
+    """Record the customer's WhatsApp opt-in, as a booking form would, when the number is valid."""
+    from tourstack.messaging.whatsapp.consent import record_opt_in
+    from tourstack.messaging.whatsapp.phones import maybe_e164
+
+    customer = session.get(Customer, customer_id) if customer_id else None
+    phone = maybe_e164(customer.phone, region=customer.country_code) if customer is not None else None
+    if phone is None:
+        return None
+    record_opt_in(session, phone, source="demo", customer_id=customer.id)
+    return phone
 
 
 def _open_quotes(session, today: dt.date, limit: int) -> list[Quote]:
@@ -75,9 +91,12 @@ def run_booking_flow(settings, *, today: dt.date | None = None) -> BookingFlow:
 
     try:
         with sessions() as session:
-            for quote in _open_quotes(session, today, 2):
+            for n, quote in enumerate(_open_quotes(session, today, 2)):
                 data = NewBooking(quote_id=quote.id, customer_id=_customer_id(session, quote), travel_start=start,
                                   travel_end=start + dt.timedelta(days=6))
+                if n == 0:
+                    flow.opted_in = _opt_in(session, data.customer_id or session.get(
+                        QuoteRequest, quote.quote_request_id).customer_id)
                 flow.booked.append(create_booking(session, data, agency_id=None, today=today).booking.booking_ref)
                 session.commit()
                 deliver()
