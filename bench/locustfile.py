@@ -17,6 +17,10 @@ import threading
 
 from locust import HttpUser, between, task
 
+# Think time between a user's requests, seconds (LOAD_THINK_S, mean): 10 s makes 1,000 users
+# about 100 requests a second, the issue's sustained load.
+THINK = float(os.environ.get("LOAD_THINK_S", "10"))
+
 FIXTURES = json.loads(open(os.environ["LOAD_FIXTURES"]).read()) if os.environ.get("LOAD_FIXTURES") else {}
 _requests = iter(FIXTURES.get("quote_requests", []))
 _lock = threading.Lock()
@@ -30,7 +34,7 @@ def _next_request() -> dict | None:
 
 class Agent(HttpUser):
     weight = 7
-    wait_time = between(1, 3)
+    wait_time = between(THINK / 2, THINK * 1.5)
 
     def on_start(self) -> None:
         self.me = next(_agent_cycle)
@@ -60,7 +64,7 @@ class Agent(HttpUser):
 
 class Staff(HttpUser):
     weight = 2
-    wait_time = between(1, 3)
+    wait_time = between(THINK / 2, THINK * 1.5)
 
     def on_start(self) -> None:
         self.client.headers["X-API-Key"] = FIXTURES["staff_key"]
@@ -91,7 +95,7 @@ class Pricer(HttpUser):
     reads the quote list instead of inventing writes the product would refuse."""
 
     weight = 1
-    wait_time = between(2, 5)
+    wait_time = between(THINK / 2, THINK * 1.5)
 
     def on_start(self) -> None:
         self.client.headers["X-API-Key"] = FIXTURES["ops_key"]
