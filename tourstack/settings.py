@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     imap_processed_folder: str | None = Field(
         default=None, description="move stored mail here; unset: mark it \\Seen where it is")
     imap_timeout_seconds: float = 30.0
+    inbox_task_stale_hours: int = Field(default=24, ge=1, le=24 * 90,
+                                        description="an open inbox task older than this is a warning")
     # Mailgun inbound routes (POST /api/v1/inbox/inbound/mailgun): the HTTP webhook signing key.
     mailgun_webhook_signing_key: SecretStr | None = Field(default=None, description="unset: the route answers 401")
     outbox_dir: Path = Field(

@@ -100,6 +100,7 @@ JOBS = {
     "weekly_executive_email_job",
     "search_reindex_job",  # added with orchestration/defs/search
     "quickbooks_sync_job", "xero_sync_job",  # added with orchestration/defs/accounting
+    "inbox_poll_job",  # added with orchestration/defs/inbox
 }
 SCHEDULES = {
     ("daily_executive_email_schedule", "0 7 * * *", "Asia/Kolkata", "daily_executive_email_job"),
@@ -117,6 +118,7 @@ SCHEDULES = {
     ("weekly_executive_email_schedule", "30 7 * * 1", "Asia/Kolkata", "weekly_executive_email_job"),
     ("quickbooks_sync_schedule", "*/15 * * * *", "UTC", "quickbooks_sync_job"),
     ("xero_sync_schedule", "*/15 * * * *", "UTC", "xero_sync_job"),
+    ("inbox_poll_schedule", "*/5 * * * *", "UTC", "inbox_poll_job"),
 }
 SENSORS = {("bank_inbox_sensor", "bank_statement_import"), ("dashboards_after_refresh", "dashboards_refresh")}
 PYTHON_ASSETS = {
@@ -125,6 +127,7 @@ PYTHON_ASSETS = {
     "site_descriptions", "weekly_executive_email",
     "search_indexes",
     "recommendations",
+    "inbox_mail",  # orchestration/defs/inbox
 }
 # The three recorded resources, and the settings-backed ones assets now ask for instead of
 # reading the settings themselves.
@@ -169,7 +172,8 @@ def test_loaded_definitions_are_the_recorded_ones():
     }
     other = {k.to_user_string() for k in checks if k.name != "great_expectations_suite"
              and not k.to_user_string().startswith(tuple(f"{n}:" for n in dbt_keys))}
-    assert other == {"raw/bookings:one_calendar_event_per_live_booking"}  # tourstack.messaging
+    assert other == {"raw/bookings:one_calendar_event_per_live_booking",  # tourstack.messaging
+                     "inbox_mail:inbox_tasks_answered_in_time"}  # orchestration/defs/inbox
     assert len(checks) == len(raw_tables) + len(dbt_tests) + len(other)
     # each object once: a folder that imports another's object must not register it again
     assert len(loaded.assets) == len({id(a) for a in loaded.assets})
