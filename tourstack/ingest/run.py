@@ -25,6 +25,7 @@ from tourstack.ingest.schema import arrow_schema, primary_key
 EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "executive_emails",
                              "outbox_messages", "outbox_rate_slots", "message_threads", "calendar_events",
                              "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
+                             "inbox_inbound_tokens",
                              "accounting_connections", "accounting_mappings", "accounting_sync_errors",
                              "accounting_conflicts", "accounting_remote_payments",
                              "accounting_webhook_deliveries"})
