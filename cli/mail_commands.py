@@ -44,10 +44,14 @@ def ingest(file: Path = typer.Argument(..., help="an RFC 5322 message (.eml)"),
     if file.stat().st_size > MAX_MESSAGE_BYTES:
         err_console.print(f"{escape(str(file))} is larger than {MAX_MESSAGE_BYTES // 2**20} MB; not a mail to ingest")
         raise typer.Exit(USAGE_ERROR)
+    from tourstack.inbox.ai_setup import inbox_ai
+    from tourstack.settings import get_settings
+
+    ai = inbox_ai(get_settings())
     engine, sessions = _session(database_url)
     try:
         with sessions() as session:
-            outcome = run(session, file.read_bytes(), "file")
+            outcome = run(session, file.read_bytes(), "file", ai=ai.classifier, replies=ai.replies)
     finally:
         engine.dispose()
     if as_json:
@@ -212,6 +216,8 @@ def poll(limit: int = typer.Option(500, min=1, max=10_000, help="at most this ma
     from tourstack.inbox.imap_poll import poll as run
     from tourstack.settings import get_settings
 
+    from tourstack.inbox.ai_setup import inbox_ai
+
     config = ImapConfig.from_settings(get_settings())
     if config is None:
         err_console.print("IMAP is not configured: set TOURSTACK_IMAP_HOST, TOURSTACK_IMAP_USER and "
@@ -219,7 +225,8 @@ def poll(limit: int = typer.Option(500, min=1, max=10_000, help="at most this ma
         raise typer.Exit(USAGE_ERROR)
     engine, sessions = _session(database_url)
     try:
-        report = run(config, sessions, limit=limit)
+        ai = inbox_ai(get_settings())
+        report = run(config, sessions, limit=limit, ai=ai.classifier, replies=ai.replies)
     except ImapAuthError as exc:
         err_console.print(escape(str(exc)))
         raise typer.Exit(IMAP_AUTH_FAILED) from None

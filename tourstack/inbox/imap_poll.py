@@ -141,7 +141,7 @@ def _mark(box, uid: str, config: ImapConfig) -> None:
         box.flag(uid, MailMessageFlags.SEEN, True)
 
 
-def poll(config: ImapConfig, sessions: Callable[[], Session], *, ai=None,
+def poll(config: ImapConfig, sessions: Callable[[], Session], *, ai=None, replies=None,
          limit: int = MAX_MESSAGES_PER_POLL) -> PollReport:
     """Fetch, store and mark every unseen message (up to `limit`); see the module's docstring.
 
@@ -160,7 +160,7 @@ def poll(config: ImapConfig, sessions: Callable[[], Session], *, ai=None,
             report.fetched += 1
             try:
                 with sessions() as session:
-                    outcome = ingest(session, messages[0].raw, "imap", ai=ai)
+                    outcome = ingest(session, messages[0].raw, "imap", ai=ai, replies=replies)
             except Exception as exc:  # the database, not the message: leave it for the next poll
                 report.not_stored += 1
                 log.error("imap uid %s not stored (%s); left unseen", uid, type(exc).__name__)

@@ -33,12 +33,16 @@ def inbox_mail(context: AssetExecutionContext, operational_db: OperationalDataba
     from tourstack.inbox.imap_poll import ImapConfig, poll
     from tourstack.settings import get_settings
 
-    config = ImapConfig.from_settings(get_settings())
+    from tourstack.inbox.ai_setup import inbox_ai
+
+    settings = get_settings()
+    config = ImapConfig.from_settings(settings)
     if config is None:
         context.log.info("IMAP is not configured (TOURSTACK_IMAP_HOST/USER/PASSWORD): nothing to poll")
         return MaterializeResult(metadata={"polled": False})
+    ai = inbox_ai(settings)
     with operational_db.engine() as engine:
-        report = poll(config, sessionmaker(engine))
+        report = poll(config, sessionmaker(engine), ai=ai.classifier, replies=ai.replies)
     if report.error:
         context.log.warning(f"the poll stopped early after {report.fetched} messages: {report.error}")
     if report.not_stored:
