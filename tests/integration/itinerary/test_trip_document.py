@@ -157,3 +157,27 @@ def test_nearby_attractions_not_in_the_itinerary_ranked_by_score(api, world):
     assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", params={"radius_km": 0},
                    headers=_as(world, "agent_a")).status_code == 422
     assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", headers=_as(world, "agent_b")).status_code == 404
+
+
+def test_street_view_links_only_with_a_google_key(world):
+    from reports.itinerary.pdf import render_html
+    from tourstack.itinerary import drafts
+    from tourstack.itinerary.tripdoc import build_document
+    from tourstack.itinerary.tripdoc_services import TripDocumentProviders
+
+    keyed = TripDocumentProviders("AIza-test", "http://127.0.0.1:9", None, {})
+    unkeyed = TripDocumentProviders(None, None, None, {})
+    with world.sessions() as s:
+        itinerary = drafts.get_itinerary(s, world.itinerary_id, agency_id=None)
+        # the legs stay offline: the Google base URL points nowhere and a failure falls back
+        doc = build_document(s, itinerary, today=dt.date(2026, 1, 5), providers=keyed)
+        plain = build_document(s, itinerary, today=dt.date(2026, 1, 5), providers=unkeyed)
+    sites = [i for d in doc.days for i in d.items if i.kind == "site" and i.location]
+    assert sites and all(i.street_view == "https://www.google.com/maps/@?api=1&map_action=pano&viewpoint="
+                         f"{i.location.lat:.6f},{i.location.lon:.6f}" for i in sites)
+    assert all(i.street_view is None for d in doc.days for i in d.items if i.kind != "site")
+    assert all(i.street_view is None for d in plain.days for i in d.items)
+    html = render_html(doc)
+    assert html.count(">Street View</a>") == len(sites)
+    assert "map_action=pano&amp;viewpoint=" in html  # escaped in the attribute
+    assert "Street View" not in render_html(plain)
