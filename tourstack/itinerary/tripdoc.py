@@ -230,3 +230,36 @@ def build_document(session: Session, itinerary: Itinerary, *, today: dt.date | N
         contacts=_contacts(session, itinerary, agency), emergency=emergency_numbers(destination.country_code),
         booking_ref=booking_ref, weather_kinds=sorted({d.weather.kind for d in days}), prepared_on=today,
     )
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    label: str
+    kind: str  # site | hotel
+    lat: float
+    lon: float
+    street_view: str | None
+
+
+@dataclass(frozen=True)
+class RouteDay:
+    number: int
+    title: str
+    stops: list[RouteStop]
+
+
+def day_routes(session: Session, itinerary: Itinerary, *, street_view: bool = False) -> list[RouteDay]:
+    """Each day's stops in visiting order (hotel, sites, hotel), as the PDF's map draws them:
+    what the interactive map in the web view plots. No legs and no weather, so nothing is fetched."""
+    by_day = _items(session, itinerary, street_view=street_view)
+    days: list[RouteDay] = []
+    last_hotel: DocItem | None = None
+    for row in drafts.day_rows(session, itinerary):
+        items = [i for i, _ in by_day.get(row.day_number, [])]
+        route = _route(items, last_hotel)
+        last_hotel = next((i for i in items if i.kind == "hotel" and i.location), last_hotel)
+        panos = {i.name: i.street_view for i in items if i.street_view}
+        title = re.sub(rf"^Day {row.day_number}\s*[:.-]\s*", "", row.title) or row.title
+        days.append(RouteDay(row.day_number, title, [
+            RouteStop(s.label, s.kind, s.location.lat, s.location.lon, panos.get(s.label)) for s in route]))
+    return days
