@@ -3,8 +3,9 @@
 What imap-tools 1.x sends (read from its mailbox.py, and what imaplib adds):
   greeting -> `CAPABILITY` (imaplib asks when the greeting carries none), `LOGIN "u" "p"`,
   `SELECT "INBOX"`, `UID SEARCH CHARSET US-ASCII UNSEEN`, `UID FETCH 7 (BODY.PEEK[] UID FLAGS
-  RFC822.SIZE)`, `UID STORE 7 +FLAGS (\\Seen)` followed by `EXPUNGE` (imap-tools' `flag`
-  always expunges), `UID MOVE 7 "Processed"` (when MOVE is advertised), `LOGOUT`.
+  RFC822.SIZE)`, `UID STORE 7 +FLAGS (\\Seen)` (the poller's own STORE: imap-tools' `flag`
+  would add an `EXPUNGE`, also served here), `UID MOVE 7 "Processed"` (when MOVE is
+  advertised), `LOGOUT`.
 Anything else is answered `BAD`, so an unexpected command fails the test instead of passing.
 
 State lives in `FakeImap.folders` ({name: [Message]}), shared by every connection. Faults:

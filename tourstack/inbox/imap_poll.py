@@ -27,7 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from imap_tools import MailBox, MailBoxUnencrypted, MailMessage, MailMessageFlags
-from imap_tools.errors import MailboxLoginError
+from imap_tools.errors import MailboxFlagError, MailboxLoginError
+from imap_tools.utils import check_command_status
 from sqlalchemy.orm import Session
 
 from tourstack.inbox.process import ingest
@@ -97,14 +98,14 @@ class _Plain(MailBoxUnencrypted):
 
 
 def _connect(config: ImapConfig):
+    port = config.port or (993 if config.ssl else 143)
     try:
         if config.ssl:
-            box = _Ssl(config.host, config.port or 993, timeout=config.timeout_s,
-                       ssl_context=ssl.create_default_context())
+            box = _Ssl(config.host, port, timeout=config.timeout_s, ssl_context=ssl.create_default_context())
         else:
-            box = _Plain(config.host, config.port or 143, timeout=config.timeout_s)
+            box = _Plain(config.host, port, timeout=config.timeout_s)
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise ImapUnavailable(f"cannot reach {config.host}:{config.port}: {type(exc).__name__}: {exc}") from exc
+        raise ImapUnavailable(f"cannot reach {config.host}:{port}: {type(exc).__name__}: {exc}") from exc
     try:
         box.login(config.user, config.password, initial_folder=config.folder)
     except MailboxLoginError as exc:
@@ -135,10 +136,13 @@ def _close(box) -> None:
 
 
 def _mark(box, uid: str, config: ImapConfig) -> None:
+    """Move the message, or flag it seen with a bare UID STORE: imap-tools' `flag()` expunges
+    after storing, which would also purge anything a person had marked deleted."""
     if config.processed_folder:
         box.move(uid, config.processed_folder)
     else:
-        box.flag(uid, MailMessageFlags.SEEN, True)
+        result = box.client.uid("STORE", uid, "+FLAGS", f"({MailMessageFlags.SEEN})")
+        check_command_status(result, MailboxFlagError)
 
 
 def poll(config: ImapConfig, sessions: Callable[[], Session], *, ai=None, replies=None,

@@ -65,6 +65,7 @@ def test_each_message_is_stored_then_marked_and_a_second_poll_ingests_nothing(db
         assert len(fetches) == 3 and all("BODY.PEEK[]" in c for c in fetches)
         stores = [c for c in imap.commands if " UID STORE " in c.upper()]
         assert [c.split()[3] for c in stores] == [str(u) for u in uids]
+        assert not any(" EXPUNGE" in c.upper() for c in imap.commands)  # a person's deletions stay
         again = poll(_config(imap), sessions)
         assert (again.fetched, again.new) == (0, 0) and _stored(sessions) == 3
 
