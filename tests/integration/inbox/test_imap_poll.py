@@ -109,8 +109,7 @@ def test_a_malformed_message_is_stored_flagged_and_marked_and_the_poll_goes_on(d
             assert junk.subject is None and "malformed_mime" in json.loads(junk.flags)
 
 
-def test_a_database_failure_leaves_the_message_unseen(db, monkeypatch):
-    _, sessions = db
+def test_a_database_failure_leaves_the_message_unseen():
     with FakeImap() as imap:
         uid = imap.deliver(_mail(1))
 
