@@ -33,6 +33,7 @@ from api.routes import (
     disputes,
     health,
     inbox,
+    inbox_inbound,
     invoices,
     itineraries,
     itinerary_documents,
@@ -62,7 +63,7 @@ VERSIONED_ROUTERS = (
     itinerary_documents,  # before itineraries: /{id}.pdf must not be read as a malformed /{id}
     itineraries, content, suggestions,
     payment_plans, payments, refunds, disputes, webhooks, reconciliation, dashboards, reports, outbox,
-    search, recommendations, destinations, accounting, inbox, slack_commands, whatsapp, batch,
+    search, recommendations, destinations, accounting, inbox, inbox_inbound, slack_commands, whatsapp, batch,
 )
 
 

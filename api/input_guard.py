@@ -4,7 +4,8 @@ Why a middleware and not per-field validators: the failures this prevents are pr
 the transport, not of one field, and a check that every route must remember is a check some
 route forgets.
 
-- Size: a body over `MAX_BODY_BYTES` is refused with 413, from `Content-Length` before reading,
+- Size: a body over `MAX_BODY_BYTES` (`LARGE_BODY_PATHS` for the signed inbound-mail route) is
+  refused with 413, from `Content-Length` before reading,
   or while streaming a chunked body (never buffered past the cap).
 - Depth: JSON nested deeper than `MAX_JSON_DEPTH` is refused with 422 before anything parses
   it. The check scans brackets in a loop (strings skipped by searching for their closing
@@ -32,6 +33,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 MAX_BODY_BYTES = 1_000_000
+# Routes that receive whole e-mails (attachments included) from a signed provider: Mailgun's
+# own message limit is 25 MB, and base64 adds a third.
+LARGE_BODY_PATHS = {"/api/v1/inbox/inbound/mailgun": 36_000_000, "/api/v1/inbox/inbound/mailgun/mime": 36_000_000}
 MAX_JSON_DEPTH = 64
 
 _STRUCTURAL = re.compile(rb'[\[\]{}"]')
@@ -152,9 +156,9 @@ def _content_type(scope: Scope) -> str:
     return ""
 
 
-def _too_large() -> Refusal:
+def _too_large(limit: int = MAX_BODY_BYTES) -> Refusal:
     return Refusal(413, "too-large", "Content too large",
-                   f"the body is larger than {MAX_BODY_BYTES:,} bytes")
+                   f"the body is larger than {limit:,} bytes")
 
 
 class InputGuardMiddleware:
@@ -169,10 +173,11 @@ class InputGuardMiddleware:
             return
         try:
             check_target(scope)
+            limit = LARGE_BODY_PATHS.get(scope.get("path", ""), MAX_BODY_BYTES)
             declared = _declared_length(scope)
-            if declared is not None and declared > MAX_BODY_BYTES:
-                raise _too_large()
-            body, disconnected = await self._read(receive)
+            if declared is not None and declared > limit:
+                raise _too_large(limit)
+            body, disconnected = await self._read(receive, limit)
             check_body(body, _content_type(scope))
         except Refusal as refusal:
             await _refuse(scope, send, refusal)
@@ -180,7 +185,7 @@ class InputGuardMiddleware:
         await self.app(scope, _replay(body, disconnected, receive), send)
 
     @staticmethod
-    async def _read(receive: Receive) -> tuple[bytes, bool]:
+    async def _read(receive: Receive, limit: int = MAX_BODY_BYTES) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -189,8 +194,8 @@ class InputGuardMiddleware:
                 return b"".join(chunks), True
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise _too_large()
+            if size > limit:
+                raise _too_large(limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks), False

@@ -1,4 +1,5 @@
-"""`tourstack mail ingest FILE.eml [--json]`, `mail tasks|done` and `mail rates|approve-rates`.
+"""`tourstack mail ingest FILE.eml [--json]`, `mail poll`, `mail receive`, `mail tasks|done` and
+`mail rates|approve-rates`.
 
 `ingest` stores the message, categorises it, reads a confirmation and matches it to our booking,
 and prints what it found; the same file twice is one message. `tasks` lists what needs a person;
@@ -43,10 +44,14 @@ def ingest(file: Path = typer.Argument(..., help="an RFC 5322 message (.eml)"),
     if file.stat().st_size > MAX_MESSAGE_BYTES:
         err_console.print(f"{escape(str(file))} is larger than {MAX_MESSAGE_BYTES // 2**20} MB; not a mail to ingest")
         raise typer.Exit(USAGE_ERROR)
+    from tourstack.inbox.ai_setup import inbox_ai
+    from tourstack.settings import get_settings
+
+    ai = inbox_ai(get_settings())
     engine, sessions = _session(database_url)
     try:
         with sessions() as session:
-            outcome = run(session, file.read_bytes(), "file")
+            outcome = run(session, file.read_bytes(), "file", ai=ai.classifier, replies=ai.replies)
     finally:
         engine.dispose()
     if as_json:
@@ -193,6 +198,51 @@ def receive(address: list[str] = typer.Option(..., "--address", help="a forwardi
         controller.stop()
         engine.dispose()
         console.print(f"stored {len(handler.stored)} messages")
+
+
+IMAP_AUTH_FAILED = 3
+IMAP_UNAVAILABLE = 4
+POLL_INTERRUPTED = 1
+
+
+@mail_app.command()
+def poll(limit: int = typer.Option(500, min=1, max=10_000, help="at most this many messages per poll"),
+         as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+         database_url: str | None = typer.Option(None, help="defaults to the operational DB")) -> None:
+    """Fetch the unseen mail of the TOURSTACK_IMAP_* mailbox, store and process each message,
+    then mark it seen (or move it). Exit 3: login refused; 4: server unreachable; 1: the
+    connection dropped during the poll (what was stored stays; the rest comes next time)."""
+    from tourstack.inbox.imap_poll import ImapAuthError, ImapConfig, ImapUnavailable
+    from tourstack.inbox.imap_poll import poll as run
+    from tourstack.settings import get_settings
+
+    from tourstack.inbox.ai_setup import inbox_ai
+
+    config = ImapConfig.from_settings(get_settings())
+    if config is None:
+        err_console.print("IMAP is not configured: set TOURSTACK_IMAP_HOST, TOURSTACK_IMAP_USER and "
+                          "TOURSTACK_IMAP_PASSWORD")
+        raise typer.Exit(USAGE_ERROR)
+    engine, sessions = _session(database_url)
+    try:
+        ai = inbox_ai(get_settings())
+        report = run(config, sessions, limit=limit, ai=ai.classifier, replies=ai.replies)
+    except ImapAuthError as exc:
+        err_console.print(escape(str(exc)))
+        raise typer.Exit(IMAP_AUTH_FAILED) from None
+    except ImapUnavailable as exc:
+        err_console.print(escape(str(exc)))
+        raise typer.Exit(IMAP_UNAVAILABLE) from None
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        console.print(f"fetched {report.fetched}: {report.new} new, {report.duplicates} already stored, "
+                      f"{report.failed} unreadable (a task each), {report.not_stored} not stored", highlight=False)
+    if report.error:
+        err_console.print(f"the poll stopped early: {escape(report.error)}")
+        raise typer.Exit(POLL_INTERRUPTED)
 
 
 def register(app: typer.Typer) -> None:

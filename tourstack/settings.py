@@ -131,6 +131,21 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     smtp_timeout_seconds: float = 30.0
     mail_from: str = "Tourstack Reports <reports@tourstack.example>"
+    # Inbound supplier mail (tourstack.inbox): `tourstack mail poll` and the scheduled
+    # inbox_poll_job read a dedicated mailbox over IMAP; unset host: polling is skipped.
+    imap_host: str | None = Field(default=None, description="unset: no IMAP polling")
+    imap_port: int | None = Field(default=None, ge=1, le=65535, description="default 993 (ssl) or 143")
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"
+    imap_ssl: bool = Field(default=True, description="IMAP over TLS (993); false: plain IMAP, loopback only")
+    imap_processed_folder: str | None = Field(
+        default=None, description="move stored mail here; unset: mark it \\Seen where it is")
+    imap_timeout_seconds: float = 30.0
+    inbox_task_stale_hours: int = Field(default=24, ge=1, le=24 * 90,
+                                        description="an open inbox task older than this is a warning")
+    # Mailgun inbound routes (POST /api/v1/inbox/inbound/mailgun): the HTTP webhook signing key.
+    mailgun_webhook_signing_key: SecretStr | None = Field(default=None, description="unset: the route answers 401")
     outbox_dir: Path = Field(
         default_factory=lambda data: data["home"] / "outbox", description="default: <home>/outbox"
     )

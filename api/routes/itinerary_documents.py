@@ -20,7 +20,7 @@ from api.schemas.common import DbId, problem_responses
 from reports.itinerary.pdf import render_pdf
 from tourstack.geo.nearby import MAX_RADIUS_KM, nearby_for_itinerary
 from tourstack.itinerary import drafts
-from tourstack.itinerary.tripdoc import build_document
+from tourstack.itinerary.tripdoc import build_document, day_routes
 from tourstack.itinerary.tripdoc_services import providers_from_settings
 
 router = APIRouter(prefix="/itineraries", tags=["itineraries"])
@@ -105,3 +105,35 @@ def itinerary_weather(session: SessionDep, principal: CanReadItineraries, settin
                           warnings=[WarningOut(kind=w.kind, message=w.message) for w in d.warnings])
             for d in doc.days]
     return TripWeatherOut(itinerary_id=itinerary.id, days=days, packing=[tuple(p) for p in doc.packing])
+
+
+class RouteStopOut(BaseModel):
+    label: str
+    kind: str = Field(description="site or hotel")
+    lat: float
+    lon: float
+    street_view: str | None = Field(description="a Google Maps Street View URL, with a Google key configured")
+
+
+class RouteDayOut(BaseModel):
+    number: int
+    title: str
+    stops: list[RouteStopOut] = Field(description="in visiting order: the night's hotel, the sites, the hotel")
+
+
+class ItineraryMapOut(BaseModel):
+    itinerary_id: int
+    title: str
+    days: list[RouteDayOut]
+
+
+@router.get("/{itinerary_id}/map", response_model=ItineraryMapOut, responses=problem_responses(401, 403, 404, 422))
+def itinerary_map(session: SessionDep, principal: CanReadItineraries, settings: SettingsDep,
+                  itinerary_id: DbId) -> ItineraryMapOut:
+    """Each day's route (stops with coordinates, in visiting order) for the interactive map of
+    the itinerary page (`/itinerary-map`); the same stops as the PDF's day maps."""
+    itinerary = drafts.get_itinerary(session, itinerary_id, agency_id=principal.scope_agency_id)
+    days = day_routes(session, itinerary, street_view=settings.google_maps_api_key is not None)
+    return ItineraryMapOut(itinerary_id=itinerary.id, title=itinerary.title, days=[
+        RouteDayOut(number=d.number, title=d.title, stops=[RouteStopOut(**s.__dict__) for s in d.stops])
+        for d in days])

@@ -1,4 +1,5 @@
-"""Pages for people: search (`/search`) and destination discovery (`/destinations`).
+"""Pages for people: search (`/search`), destination discovery (`/destinations`) and an
+itinerary's interactive route map (`/itinerary-map?id=N`).
 
 Why shells with no data in them: every figure comes from the same authenticated endpoints the
 API serves (/api/v1/search/..., /api/v1/destinations/...), so a page can neither show more than
@@ -30,7 +31,12 @@ ASSETS = {
     "search.js": "text/javascript; charset=utf-8",
     "destinations.js": "text/javascript; charset=utf-8",
     "pages.css": "text/css; charset=utf-8",
+    "itinerary-map.js": "text/javascript; charset=utf-8",
+    "plotly.min.js": "text/javascript; charset=utf-8",
 }
+# Served from an installed package rather than api/pages: plotly.js ships inside the plotly
+# Python package, so the map needs no CDN (the CSP allows no other origin anyway).
+PACKAGED = {"plotly.min.js": ("plotly", "package_data/plotly.min.js")}
 # Filter parameters whose query name differs from the facet (the seed's camelCase priceRange).
 FILTER_PARAMS = {"sites": {"price_range": "priceRange"}}
 _HEADERS = {
@@ -57,7 +63,7 @@ def search_page_config() -> dict:
     }
 
 
-PAGES = {"search": "Search", "destinations": "Destinations"}
+PAGES = {"search": "Search", "destinations": "Destinations", "itinerary-map": "Itinerary map"}
 
 
 def _header(current: str) -> str:
@@ -91,9 +97,23 @@ def destinations_page() -> Response:
     return _page("destinations")
 
 
+@router.get("/itinerary-map")
+def itinerary_map_page() -> Response:
+    return _page("itinerary-map")
+
+
+@lru_cache(maxsize=len(PACKAGED))
+def _packaged(file: str) -> bytes:
+    from importlib.resources import files
+
+    package, path = PACKAGED[file]
+    return files(package).joinpath(path).read_bytes()
+
+
 @router.get("/pages/assets/{file}")
 def page_asset(file: str) -> Response:
     if file not in ASSETS:
         raise ApiProblem(404, "no such page asset", slug="asset-not-found", title="Not Found")
-    return Response((PAGE_DIR / file).read_bytes(), media_type=ASSETS[file],
+    data = _packaged(file) if file in PACKAGED else (PAGE_DIR / file).read_bytes()
+    return Response(data, media_type=ASSETS[file],
                     headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})

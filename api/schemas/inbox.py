@@ -72,3 +72,11 @@ class RateDecisionIn(BaseModel):
     approve: bool = Field(description="true applies every pending rate of the sheet; false rejects them")
     supplier_id: int | None = Field(None, ge=1, le=2_147_483_647,
                                     description="required when the sender was not recognised")
+
+
+class InboundReceipt(BaseModel):
+    """What a provider's delivery became: a new stored message, or one we already held."""
+
+    message_id: int
+    outcome: Literal["stored", "duplicate"]
+    status: str = Field(description="stored, processed or failed (kept, with a task for a person)")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tourstack.db.models.inbox import InboxConfirmation, InboxMessage, InboxTask
 from tourstack.inbox.ai_classifier import OpenAIClassifier, decide
+from tourstack.inbox.ai_reply import OpenAIReplyWriter, suggest_replies
 from tourstack.inbox.confirmation import extract
 from tourstack.inbox.matching import KINDS, record
 from tourstack.inbox.parse import parse
@@ -51,7 +52,11 @@ def _outcome(session: Session, row: InboxMessage, new: bool, reason: str | None 
                    [{"id": t.id, "kind": t.kind, "title": t.title, "priority": t.priority} for t in tasks])
 
 
-def ingest(session: Session, raw: bytes, source: str, *, ai: OpenAIClassifier | None = None) -> Outcome:
+def ingest(session: Session, raw: bytes, source: str, *, ai: OpenAIClassifier | None = None,
+           replies: OpenAIReplyWriter | None = None) -> Outcome:
+    """Store (committed), process (committed), then, with a reply writer, add model-written
+    suggestions beside the templates (committed separately: a provider failure changes nothing
+    recorded before it)."""
     row, new = store_raw(session, raw, source)
     session.commit()
     if row.status == "processed":
@@ -68,6 +73,12 @@ def ingest(session: Session, raw: bytes, source: str, *, ai: OpenAIClassifier | 
         log.exception("inbox message %s failed", row.id)
         return _outcome(session, row, new)
     session.commit()
+    if replies is not None:
+        try:
+            suggest_replies(session, row.id, replies)
+        except Exception:  # only the suggestion is lost; the template is on the task
+            session.rollback()
+            log.exception("reply suggestions for inbox message %s failed", row.id)
     return _outcome(session, row, new, reason)
 
 

@@ -7,11 +7,12 @@ import hashlib
 import json
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tourstack.db.models.inbox import InboxMessage
 
-SOURCES = ("file", "imap", "smtp")
+SOURCES = ("file", "imap", "smtp", "mailgun")
 
 
 def store_raw(session: Session, raw: bytes, source: str, *, received_at: dt.datetime | None = None) -> tuple[InboxMessage, bool]:
@@ -27,8 +28,14 @@ def store_raw(session: Session, raw: bytes, source: str, *, received_at: dt.date
         return existing, False
     row = InboxMessage(sha256=digest, source=source, received_at=received_at or dt.datetime.now(dt.UTC),
                        size_bytes=len(raw), raw=raw, status="stored", flags="[]")
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # two deliveries of one message at once: the unique digest decides
+            session.add(row)
+    except IntegrityError:
+        existing = session.scalar(select(InboxMessage).where(InboxMessage.sha256 == digest))
+        if existing is None:
+            raise
+        return existing, False
     return row, True
 
 

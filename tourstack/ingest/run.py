@@ -27,6 +27,7 @@ EXCLUDED_TABLES = frozenset({"api_keys", "saved_reports", "report_schedules", "e
                              "outbox_messages", "outbox_rate_slots", "message_threads", "calendar_events",
                              "booking_requests",
                              "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
+                             "inbox_inbound_tokens",
                              "accounting_connections", "accounting_mappings", "accounting_sync_errors",
                              "accounting_conflicts", "accounting_remote_payments",
                              "accounting_webhook_deliveries", "whatsapp_contacts", "whatsapp_messages"})

@@ -48,6 +48,7 @@ class DocItem:
     category: str | None
     location: LatLon | None
     cost: str
+    street_view: str | None = None  # a Google Maps URL, only with a Google key configured
 
 
 @dataclass
@@ -110,11 +111,20 @@ def resolve_itinerary(session: Session, reference: str, *, agency_id: int | None
     return drafts.get_itinerary(session, itinerary_id, agency_id=agency_id), booking.booking_ref
 
 
+STREET_VIEW = "https://www.google.com/maps/@?api=1&map_action=pano&viewpoint={lat:.6f},{lon:.6f}"
+
+
+def street_view_url(location: LatLon) -> str:
+    """Google's Maps URLs API opening Street View at the site (a link, not an API call: the
+    customer's browser or phone opens it, nothing is fetched here)."""
+    return STREET_VIEW.format(lat=location.lat, lon=location.lon)
+
+
 def _clock(value: dt.time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-def _items(session: Session, itinerary: Itinerary) -> dict[int, list[tuple[DocItem, str]]]:
+def _items(session: Session, itinerary: Itinerary, *, street_view: bool = False) -> dict[int, list[tuple[DocItem, str]]]:
     out: dict[int, list[tuple[DocItem, str]]] = {}
     for day, item in drafts.item_rows(session, itinerary):
         location, category = None, None
@@ -126,8 +136,9 @@ def _items(session: Session, itinerary: Itinerary) -> dict[int, list[tuple[DocIt
         cost = f"{from_minor(item.estimated_cost_minor, item.currency)} {item.currency}" if item.estimated_cost_minor else ""
         name = drafts._item_name(session, item)
         description = "" if (item.description or "").strip() == name else item.description or ""
+        pano = street_view_url(location) if street_view and item.kind == "site" and location else None
         doc_item = DocItem(_clock(item.starts_at), _clock(item.ends_at), item.kind, name, description,
-                           category, location, cost)
+                           category, location, cost, pano)
         out.setdefault(day.day_number, []).append((doc_item, item.kind))
     return out
 
@@ -175,15 +186,18 @@ def _inclusions(days: list[DocDay]) -> list[str]:
 
 def build_document(session: Session, itinerary: Itinerary, *, today: dt.date | None = None,
                    legs: LegMatrix | None = None, forecaster: OpenWeatherClient | None = None,
-                   providers=None, booking_ref: str | None = None) -> TripDocument:
-    """`providers` (a TripDocumentProviders) supplies the shared legs and forecaster when given."""
+                   providers=None, booking_ref: str | None = None, street_view: bool | None = None) -> TripDocument:
+    """`providers` (a TripDocumentProviders) supplies the shared legs and forecaster when given;
+    its Google key also turns on the sites' Street View links (`street_view` overrides)."""
     today = today or dt.date.today()
     destination = session.get(Destination, itinerary.destination_id)
     agency = session.get(Agency, itinerary.agency_id) if itinerary.agency_id else None
     if providers is not None:
         legs, forecaster = legs or providers.legs(destination.country_code), forecaster or providers.forecaster
     legs = legs or LegMatrix(destination.country_code)
-    by_day = _items(session, itinerary)
+    if street_view is None:
+        street_view = bool(providers is not None and providers.google_key)
+    by_day = _items(session, itinerary, street_view=street_view)
     days: list[DocDay] = []
     last_hotel: DocItem | None = None
     for row in drafts.day_rows(session, itinerary):
@@ -216,3 +230,36 @@ def build_document(session: Session, itinerary: Itinerary, *, today: dt.date | N
         contacts=_contacts(session, itinerary, agency), emergency=emergency_numbers(destination.country_code),
         booking_ref=booking_ref, weather_kinds=sorted({d.weather.kind for d in days}), prepared_on=today,
     )
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    label: str
+    kind: str  # site | hotel
+    lat: float
+    lon: float
+    street_view: str | None
+
+
+@dataclass(frozen=True)
+class RouteDay:
+    number: int
+    title: str
+    stops: list[RouteStop]
+
+
+def day_routes(session: Session, itinerary: Itinerary, *, street_view: bool = False) -> list[RouteDay]:
+    """Each day's stops in visiting order (hotel, sites, hotel), as the PDF's map draws them:
+    what the interactive map in the web view plots. No legs and no weather, so nothing is fetched."""
+    by_day = _items(session, itinerary, street_view=street_view)
+    days: list[RouteDay] = []
+    last_hotel: DocItem | None = None
+    for row in drafts.day_rows(session, itinerary):
+        items = [i for i, _ in by_day.get(row.day_number, [])]
+        route = _route(items, last_hotel)
+        last_hotel = next((i for i in items if i.kind == "hotel" and i.location), last_hotel)
+        panos = {i.name: i.street_view for i in items if i.street_view}
+        title = re.sub(rf"^Day {row.day_number}\s*[:.-]\s*", "", row.title) or row.title
+        days.append(RouteDay(row.day_number, title, [
+            RouteStop(s.label, s.kind, s.location.lat, s.location.lon, panos.get(s.label)) for s in route]))
+    return days

@@ -157,3 +157,55 @@ def test_nearby_attractions_not_in_the_itinerary_ranked_by_score(api, world):
     assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", params={"radius_km": 0},
                    headers=_as(world, "agent_a")).status_code == 422
     assert api.get(f"/api/v1/itineraries/{world.itinerary_id}/nearby", headers=_as(world, "agent_b")).status_code == 404
+
+
+def test_street_view_links_only_with_a_google_key(world):
+    from reports.itinerary.pdf import render_html
+    from tourstack.itinerary import drafts
+    from tourstack.itinerary.tripdoc import build_document
+    from tourstack.itinerary.tripdoc_services import TripDocumentProviders
+
+    keyed = TripDocumentProviders("AIza-test", "http://127.0.0.1:9", None, {})
+    unkeyed = TripDocumentProviders(None, None, None, {})
+    with world.sessions() as s:
+        itinerary = drafts.get_itinerary(s, world.itinerary_id, agency_id=None)
+        # the legs stay offline: the Google base URL points nowhere and a failure falls back
+        doc = build_document(s, itinerary, today=dt.date(2026, 1, 5), providers=keyed)
+        plain = build_document(s, itinerary, today=dt.date(2026, 1, 5), providers=unkeyed)
+    sites = [i for d in doc.days for i in d.items if i.kind == "site" and i.location]
+    assert sites and all(i.street_view == "https://www.google.com/maps/@?api=1&map_action=pano&viewpoint="
+                         f"{i.location.lat:.6f},{i.location.lon:.6f}" for i in sites)
+    assert all(i.street_view is None for d in doc.days for i in d.items if i.kind != "site")
+    assert all(i.street_view is None for d in plain.days for i in d.items)
+    html = render_html(doc)
+    assert html.count(">Street View</a>") == len(sites)
+    assert "map_action=pano&amp;viewpoint=" in html  # escaped in the attribute
+    assert "Street View" not in render_html(plain)
+
+
+def test_the_route_map_json_is_scoped_like_the_itinerary(api, world):
+    url = f"/api/v1/itineraries/{world.itinerary_id}/map"
+    body = api.get(url, headers=_as(world, "agent_a")).json()
+    assert body["itinerary_id"] == world.itinerary_id and len(body["days"]) == 2
+    for day in body["days"]:
+        stops = day["stops"]
+        assert stops and all(s["kind"] in ("site", "hotel") for s in stops)
+        assert all(20 < s["lat"] < 35 and 70 < s["lon"] < 85 for s in stops)  # Delhi, not 0/0
+        if stops[0]["kind"] == "hotel" and len(stops) > 1:
+            assert stops[-1] == stops[0]  # the day ends at the night's hotel
+        assert all(s["street_view"] is None for s in stops)  # no Google key in this app
+    assert api.get(url, headers=_as(world, "agent_b")).status_code == 404
+    assert api.get(url).status_code == 401
+
+
+def test_the_route_map_page_is_a_strict_shell_with_plotly_from_this_origin(api):
+    page = api.get("/itinerary-map")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe" not in policy
+    assert '<script src="/pages/assets/plotly.min.js" defer></script>' in page.text
+    assert "cdn" not in page.text.lower()
+    plotly = api.get("/pages/assets/plotly.min.js")
+    assert plotly.status_code == 200 and plotly.headers["content-type"].startswith("text/javascript")
+    assert len(plotly.content) > 1_000_000 and b"plotly" in plotly.content[:2000].lower()
+    assert api.get("/pages/assets/itinerary-map.js").status_code == 200

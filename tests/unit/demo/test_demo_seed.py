@@ -58,7 +58,7 @@ def test_every_generated_table_is_filled(seeded):
         # the accounting sync's and the inbox's rows come from providers and mail, not the generator
         "accounting_connections", "accounting_mappings", "accounting_sync_errors", "accounting_conflicts",
         "accounting_remote_payments", "accounting_webhook_deliveries",
-        "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks",
+        "inbox_messages", "inbox_staged_rates", "inbox_confirmations", "inbox_tasks", "inbox_inbound_tokens",
         "whatsapp_contacts", "whatsapp_messages",  # customers' consent and conversations
     }
     empty = {t for t, n in counts.items() if n == 0} - allowed_empty

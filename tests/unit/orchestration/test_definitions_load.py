@@ -101,6 +101,7 @@ JOBS = {
     "search_reindex_job",  # added with orchestration/defs/search
     "quickbooks_sync_job", "xero_sync_job",  # added with orchestration/defs/accounting
     "customer_reminders_job",  # added with orchestration/defs/messaging/reminders.py (WhatsApp)
+    "inbox_poll_job",  # added with orchestration/defs/inbox
 }
 SCHEDULES = {
     ("daily_executive_email_schedule", "0 7 * * *", "Asia/Kolkata", "daily_executive_email_job"),
@@ -119,6 +120,7 @@ SCHEDULES = {
     ("quickbooks_sync_schedule", "*/15 * * * *", "UTC", "quickbooks_sync_job"),
     ("xero_sync_schedule", "*/15 * * * *", "UTC", "xero_sync_job"),
     ("customer_reminders_schedule", "0 10 * * *", "Asia/Kolkata", "customer_reminders_job"),
+    ("inbox_poll_schedule", "*/5 * * * *", "UTC", "inbox_poll_job"),
 }
 SENSORS = {("bank_inbox_sensor", "bank_statement_import"), ("dashboards_after_refresh", "dashboards_refresh")}
 PYTHON_ASSETS = {
@@ -127,6 +129,7 @@ PYTHON_ASSETS = {
     "site_descriptions", "weekly_executive_email",
     "search_indexes",
     "recommendations",
+    "inbox_mail",  # orchestration/defs/inbox
 }
 # The three recorded resources, and the settings-backed ones assets now ask for instead of
 # reading the settings themselves.
@@ -173,7 +176,8 @@ def test_loaded_definitions_are_the_recorded_ones():
              and not k.to_user_string().startswith(tuple(f"{n}:" for n in dbt_keys))}
     assert other == {"raw/bookings:one_calendar_event_per_live_booking",  # tourstack.messaging
                      "raw/invoices:accounting_sync_differences",  # tourstack.accounting
-                     "raw/bookings:whatsapp_delivery_success_rate"}
+                     "raw/bookings:whatsapp_delivery_success_rate",
+                     "inbox_mail:inbox_tasks_answered_in_time"}  # orchestration/defs/inbox
     assert len(checks) == len(raw_tables) + len(dbt_tests) + len(other)
     # each object once: a folder that imports another's object must not register it again
     assert len(loaded.assets) == len({id(a) for a in loaded.assets})

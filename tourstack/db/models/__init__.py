@@ -38,7 +38,13 @@ from tourstack.db.models.finance import (
     SettlementBatch,
     SupplierPayout,
 )
-from tourstack.db.models.inbox import InboxConfirmation, InboxMessage, InboxStagedRate, InboxTask
+from tourstack.db.models.inbox import (
+    InboxConfirmation,
+    InboxInboundToken,
+    InboxMessage,
+    InboxStagedRate,
+    InboxTask,
+)
 from tourstack.db.models.invoicing import InvoiceCounter, InvoiceEvent
 from tourstack.db.models.messaging import CalendarEvent, MessageThread, OutboxMessage, OutboxRateSlot
 from tourstack.db.models.payments import WebhookEvent
@@ -66,7 +72,7 @@ __all__ = [
     "AccountingConflict", "AccountingConnection", "AccountingMapping", "AccountingRemotePayment",
     "AccountingSyncError", "AccountingWebhookDelivery",
     "OutboxMessage",
-    "InboxConfirmation", "InboxMessage", "InboxStagedRate", "InboxTask",
+    "InboxConfirmation", "InboxInboundToken", "InboxMessage", "InboxStagedRate", "InboxTask",
     "Agency", "Agent", "AiGeneration", "ApiKey", "BankStatementImport", "BankStatementLine",
     "Booking", "BookingItem", "BookingRequest", "Customer", "CustomerRating", "Destination", "Dispute",
     "ExecutiveEmail", "FxRate", "Installment", "Invoice", "InvoiceCounter", "InvoiceEvent",

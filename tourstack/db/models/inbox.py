@@ -52,7 +52,7 @@ class InboxMessage(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    source: Mapped[str] = mapped_column(String(16))  # file, imap, smtp
+    source: Mapped[str] = mapped_column(String(16))  # file, imap, smtp, mailgun
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     size_bytes: Mapped[int] = mapped_column(Integer)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
@@ -139,3 +139,21 @@ class InboxTask(Timestamps, Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxInboundToken(Timestamps, Base):
+    """A provider's delivery token (Mailgun's `token`), remembered so a captured signature
+    cannot be replayed with another message: the signature covers timestamp and token, not the
+    body. The same token with the same message is the provider's retry (a no-op); with other
+    bytes it is refused. Unique per provider, so two copies arriving at once record one."""
+
+    __tablename__ = "inbox_inbound_tokens"
+    __table_args__ = (
+        Index("uq_inbox_inbound_tokens_provider_token", "provider", "token", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
