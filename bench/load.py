@@ -4,6 +4,8 @@ Starts the topology (bench/load_topology.py: PostgreSQL with pg_stat_statements,
 transaction pooling, N uvicorn processes, nginx), seeds the operational database, and runs the
 locust scenarios of bench/locustfile.py headless:
 
+0. the floor: the same users on `/health/live` (no database, no cache) for `--floor-seconds`,
+   through the same nginx and API processes, so a loaded machine shows in the floor too;
 1. the sustained run: `--users` for `--seconds` (the issue's 1,000 users for 10 minutes, each
    thinking `--think` seconds on average between requests: about 100 requests a second);
 2. the PDF spike: `--pdf-users` concurrent itinerary PDFs for `--pdf-seconds`;
@@ -13,7 +15,7 @@ locust scenarios of bench/locustfile.py headless:
    drain.
 
 It prints one JSON object with `users, rps, p50_ms, p95_ms, p99_ms, failures, cache_hit_rate,
-db_p95_ms, pdf_p95_ms` (the sustained run, the spike's p95), the steps, the slowest statements
+db_p95_ms, pdf_p95_ms, floor_p95_ms` (the sustained run, the spike's p95, the floor's p95), the steps, the slowest statements
 from pg_stat_statements, and the machine; the same goes to bench/results/load-*.json.
 
 Where the numbers come from: latencies and failures from locust (client side, through nginx);
@@ -248,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=600)
+    parser.add_argument("--floor-seconds", type=int, default=120)
     parser.add_argument("--think", type=float, default=10.0, help="mean think time of a user, seconds")
     parser.add_argument("--pdf-users", type=int, default=50)
     parser.add_argument("--pdf-seconds", type=int, default=60)
@@ -262,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tourstack-load-") as tmp, \
             topology(Path(tmp), args.api_processes, args.redis_url) as topo:
         topo.start_postgres()
-        phases = len(steps) + 1
+        phases = len(steps) + 3  # floor, sustained and the PDF spike take a share too
         fixtures = prepare(topo, args.size, args.agents, quote_requests=phases * max(500, args.users))
         fixtures["per_phase"] = len(fixtures["quote_requests"]) // phases
         fixtures["think_s"] = args.think
@@ -270,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         topo.start_api()
         topo.start_nginx()
         warm_pdf_renderers(topo, fixtures)
+        floor = run_locust(topo, fixtures, args.users, args.floor_seconds, ("Floor",), "floor")
+        floor.pop("routes")
+        report["floor"] = floor
         reset_statements(topo)
         before = scrape(topo)
         sustained = run_locust(topo, fixtures, args.users, args.seconds, MIX, "sustained")
@@ -294,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                        "failures": sustained["failures"] + spike["failures"],
                        "cache_hit_rate": cache_hit_rate(delta),
                        "db_p95_ms": round(db_p95 * 1000, 2) if db_p95 is not None else None,
-                       "pdf_p95_ms": spike["p95_ms"]})
+                       "pdf_p95_ms": spike["p95_ms"], "floor_p95_ms": floor["p95_ms"]})
         crossing = [s for s in [sustained, *report["steps"]] if (s["p95_ms"] or 0) > 200]
         report["capacity"] = {"p95_over_200ms_first_at": ({"users": crossing[0]["users"], "rps": crossing[0]["rps"]}
                                                           if crossing else None)}
@@ -303,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     out = RESULTS / f"load-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     out.write_text(json.dumps(report, indent=2))
     headline = {k: report[k] for k in ("users", "rps", "p50_ms", "p95_ms", "p99_ms", "failures", "cache_hit_rate",
-                                      "db_p95_ms", "pdf_p95_ms")}
+                                      "db_p95_ms", "pdf_p95_ms", "floor_p95_ms")}
     print(json.dumps(headline))
     print(f"full report: {out}", file=sys.stderr)
     return 0

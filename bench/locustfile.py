@@ -112,6 +112,19 @@ class Pricer(HttpUser):
         self.client.post("/api/v1/quotes", json=body, name="POST /api/v1/quotes")
 
 
+class Floor(HttpUser):
+    """The floor of the same run: the same users and think time on `/health/live`, which touches
+    neither the database nor Redis, through the same nginx and uvicorn processes. What the mix
+    costs above this is the application's; what this costs is the machine's and the stack's."""
+
+    weight = 1
+    wait_time = between(THINK / 2, THINK * 1.5)
+
+    @task
+    def live(self) -> None:
+        self.client.get("/health/live", name="/health/live")
+
+
 class PdfSpike(HttpUser):
     """The spike phase: itinerary PDFs at once. bench/load.py names the classes of each phase, so
     this one never joins the mixed runs."""
