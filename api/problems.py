@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tourstack.db.rules import broken_rule, describe
@@ -213,6 +214,15 @@ async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
                             slug="concurrent-change", title="Conflict")
 
 
+async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    """Every pooled connection stayed busy for the pool's whole timeout: the process is
+    overloaded, not broken. 503 with Retry-After tells a client (and a load balancer) to come
+    back, where a 500 would read as a bug. Found by the load test (bench/load.py) past capacity."""
+    log.warning("no database connection free within the pool timeout")
+    return problem_response(request, 503, detail="the service is overloaded; try again shortly",
+                            slug="overloaded", title="Service unavailable", headers={"Retry-After": "2"})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
@@ -224,3 +234,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NoGatewayAvailable, _gateway_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _operational_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)

@@ -140,3 +140,21 @@ def test_injected_sessionmaker_is_used(db_url, session_factory):
     assert isinstance(app.state.database.sessionmaker, sessionmaker)
     with TestClient(app) as c:
         assert c.get("/health").status_code == 200
+
+
+def test_a_pool_with_no_free_connection_answers_503_with_retry_after(db_url, world):
+    """Past capacity every pooled connection is busy: the caller is told to come back (503,
+    Retry-After), not handed a 500 as if the API were broken."""
+    from tourstack.db.engine import make_engine, make_sessionmaker
+
+    engine = make_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    held = engine.connect()  # the only connection, busy elsewhere
+    try:
+        app = create_app(settings=Settings(database_url=db_url), sessionmaker=make_sessionmaker(engine))
+        with TestClient(app, raise_server_exceptions=False) as c:
+            response = c.get("/api/v1/bookings", headers=auth(world.keys["ops"]))
+        body = assert_problem(response, 503)
+        assert body["type"] == "/problems/overloaded" and response.headers["retry-after"] == "2"
+    finally:
+        held.close()
+        engine.dispose()
