@@ -35,6 +35,24 @@ class BookingFlow:
     sent: int = 0
 
 
+def _reachable_customer(session, quote: Quote) -> int | None:
+    """A customer of the quote's agency whose number is a valid WhatsApp number (many seeded
+    numbers are not: the generator writes any country code), preferring the request's own."""
+    from tourstack.messaging.whatsapp.phones import maybe_e164
+
+    request = session.get(QuoteRequest, quote.quote_request_id)
+    own = session.get(Customer, request.customer_id) if request.customer_id else None
+    candidates = [own] if own is not None and own.deleted_at is None else []
+    candidates += session.scalars(select(Customer).where(Customer.agency_id == quote.agency_id,
+                                                         Customer.deleted_at.is_(None), Customer.email.is_not(None),
+                                                         Customer.phone.is_not(None))
+                                  .order_by(Customer.id).limit(500))
+    for customer in candidates:
+        if maybe_e164(customer.phone, region=customer.country_code):
+            return customer.id
+    return None
+
+
 def _opt_in(session, customer_id: int | None) -> str | None:
     """Record the customer's WhatsApp opt-in, as a booking form would, when the number is valid."""
     from tourstack.messaging.whatsapp.consent import record_opt_in
@@ -92,11 +110,13 @@ def run_booking_flow(settings, *, today: dt.date | None = None) -> BookingFlow:
     try:
         with sessions() as session:
             for n, quote in enumerate(_open_quotes(session, today, 2)):
-                data = NewBooking(quote_id=quote.id, customer_id=_customer_id(session, quote), travel_start=start,
-                                  travel_end=start + dt.timedelta(days=6))
-                if n == 0:
-                    flow.opted_in = _opt_in(session, data.customer_id or session.get(
+                customer_id = _customer_id(session, quote)
+                if n == 0:  # the first booking is for a customer WhatsApp can reach, who opts in
+                    customer_id = _reachable_customer(session, quote) or customer_id
+                    flow.opted_in = _opt_in(session, customer_id or session.get(
                         QuoteRequest, quote.quote_request_id).customer_id)
+                data = NewBooking(quote_id=quote.id, customer_id=customer_id, travel_start=start,
+                                  travel_end=start + dt.timedelta(days=6))
                 flow.booked.append(create_booking(session, data, agency_id=None, today=today).booking.booking_ref)
                 session.commit()
                 deliver()
