@@ -10,12 +10,12 @@ subject and the first 4,000 characters of the new text are sent, never attachmen
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from tourstack.inbox.llm import structured_answer
 from tourstack.inbox.classify import Decision, classify
 from tourstack.inbox.parse import ParsedMail
 
@@ -47,26 +47,11 @@ class OpenAIClassifier:
 
     def classify(self, mail: ParsedMail) -> Decision:
         """The model's category; raises RuntimeError with a short reason when there is none."""
-        import openai
-
         messages = [{"role": "system", "content": SYSTEM_PROMPT},
                     {"role": "user", "content": f"Subject: {mail.subject}\n\n{mail.text[:MAX_TEXT_CHARS]}"}]
-        try:
-            completion = self.client.chat.completions.parse(model=self.model, messages=messages,
-                                                            response_format=LlmCategory, timeout=self.timeout_s,
-                                                            temperature=0)
-        except (ValidationError, json.JSONDecodeError) as exc:
-            raise RuntimeError("the answer does not match the category schema") from exc
-        except openai.APITimeoutError as exc:
-            raise RuntimeError(f"no answer within {self.timeout_s:g} s") from exc
-        except openai.APIStatusError as exc:
-            raise RuntimeError(f"model provider answered HTTP {exc.status_code}") from exc
-        except (openai.APIConnectionError, openai.OpenAIError) as exc:
-            raise RuntimeError("model provider unreachable or refused the request") from exc
-        message = completion.choices[0].message if completion.choices else None
-        if message is None or message.refusal or message.parsed is None:
-            raise RuntimeError("no structured answer (refused or empty)")
-        return Decision(message.parsed.category, message.parsed.reason[:300], classifier="ai", confidence_pct=70)
+        parsed = structured_answer(self.client, self.model, messages, LlmCategory, timeout_s=self.timeout_s,
+                                   temperature=0, what="category")
+        return Decision(parsed.category, parsed.reason[:300], classifier="ai", confidence_pct=70)
 
 
 def decide(mail: ParsedMail, ai: OpenAIClassifier | None = None) -> Decision:

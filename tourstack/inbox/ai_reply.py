@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourstack.inbox.llm import structured_answer
 from tourstack.db.models.inbox import InboxMessage, InboxTask
 from tourstack.inbox.parse import parse
 
@@ -52,27 +53,14 @@ class OpenAIReplyWriter:
 
     def write(self, subject: str, supplier_text: str, template: str) -> str:
         """The model's reply; raises RuntimeError with a short reason when there is none."""
-        import openai
-
         messages = [{"role": "system", "content": SYSTEM_PROMPT},
                     {"role": "user", "content": f"Supplier's subject: {subject}\n\nSupplier's message:\n"
                                                 f"{supplier_text[:MAX_TEXT_CHARS]}\n\nTemplate reply:\n{template}"}]
-        try:
-            completion = self.client.chat.completions.parse(model=self.model, messages=messages,
-                                                            response_format=LlmReply, timeout=self.timeout_s,
-                                                            temperature=0.2)
-        except (ValidationError, json.JSONDecodeError) as exc:
-            raise RuntimeError("the answer does not match the reply schema") from exc
-        except openai.APITimeoutError as exc:
-            raise RuntimeError(f"no answer within {self.timeout_s:g} s") from exc
-        except openai.APIStatusError as exc:
-            raise RuntimeError(f"model provider answered HTTP {exc.status_code}") from exc
-        except (openai.APIConnectionError, openai.OpenAIError) as exc:
-            raise RuntimeError("model provider unreachable or refused the request") from exc
-        message = completion.choices[0].message if completion.choices else None
-        if message is None or message.refusal or message.parsed is None or not message.parsed.reply.strip():
+        parsed = structured_answer(self.client, self.model, messages, LlmReply, timeout_s=self.timeout_s,
+                                   temperature=0.2, what="reply")
+        if not parsed.reply.strip():
             raise RuntimeError("no structured answer (refused or empty)")
-        return message.parsed.reply.strip()[:5000]
+        return parsed.reply.strip()[:5000]
 
 
 def suggest_replies(session: Session, message_id: int, writer: OpenAIReplyWriter | None) -> int:
